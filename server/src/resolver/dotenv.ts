@@ -1,0 +1,114 @@
+// `.env` files (SPEC §5 "Env sources"). Common parsers reject `#` in keys, and
+// per-task keys contain one, so this reader is ours.
+
+export interface EnvEntry {
+  readonly key: string;
+  readonly value: string;
+  /** 1-based line. */
+  readonly line: number;
+  /** 0-based offsets of the key and of the value text (quotes included) in the file. */
+  readonly keyStart: number;
+  readonly keyEnd: number;
+  readonly valueStart: number;
+  readonly valueEnd: number;
+  /** How the value was written. */
+  readonly quote: '"' | "'" | '';
+}
+
+export function parseDotEnv(text: string): EnvEntry[] {
+  const entries: EnvEntry[] = [];
+  let offset = 0;
+  const lines = text.split('\n');
+  lines.forEach((rawLine, index) => {
+    const lineStart = offset;
+    offset += rawLine.length + 1;
+    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    const trimmed = line.trimStart();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    let body = line;
+    let bodyStart = lineStart;
+    const exported = /^\s*export\s+/.exec(body);
+    if (exported) {
+      body = body.slice(exported[0].length);
+      bodyStart += exported[0].length;
+    }
+    const eq = body.indexOf('=');
+    if (eq < 0) return;
+    const rawKey = body.slice(0, eq);
+    const key = rawKey.trim();
+    if (key === '') return;
+    const keyStart = bodyStart + rawKey.indexOf(key);
+    const rest = body.slice(eq + 1);
+    const leading = rest.length - rest.trimStart().length;
+    const valueText = rest.slice(leading);
+    const valueStart = bodyStart + eq + 1 + leading;
+    const { value, length, quote } = readValue(valueText);
+    entries.push({ key, value, line: index + 1, keyStart, keyEnd: keyStart + key.length, valueStart, valueEnd: valueStart + length, quote });
+  });
+  return entries;
+}
+
+function readValue(text: string): { value: string; length: number; quote: '"' | "'" | '' } {
+  const quote = text[0];
+  if (quote === '"' || quote === "'") {
+    const close = findClosingQuote(text, quote);
+    if (close > 0) {
+      const inner = text.slice(1, close);
+      const value = quote === '"' ? inner.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c === 't' ? '\t' : c)) : inner;
+      return { value, length: close + 1, quote };
+    }
+  }
+  const comment = text.search(/\s#/);
+  const value = (comment >= 0 ? text.slice(0, comment) : text).trimEnd();
+  return { value, length: value.length, quote: '' };
+}
+
+function findClosingQuote(text: string, quote: string): number {
+  for (let i = 1; i < text.length; i++) {
+    if (quote === '"' && text[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (text[i] === quote) return i;
+  }
+  return -1;
+}
+
+/** Where an env var's value came from, for provenance. */
+export interface EnvOrigin {
+  readonly file?: string;
+  readonly line?: number;
+  /** `setting` for `tasklens.env`, `cli` for `--env`, `process` for the process env. */
+  readonly via: 'file' | 'setting' | 'cli' | 'process' | 'scenario';
+}
+
+export interface EnvValue {
+  readonly value: string;
+  readonly origin: EnvOrigin;
+}
+
+/** The merged environment the resolver reads. */
+export type Environment = ReadonlyMap<string, EnvValue>;
+
+export interface EnvLayer {
+  readonly vars: Iterable<readonly [string, string]> | Iterable<EnvEntry>;
+  readonly origin: Omit<EnvOrigin, 'line'>;
+}
+
+/**
+ * Merges env sources, strongest first: a variable already set is not overwritten
+ * (so an earlier `.env` file wins over a later one).
+ */
+export function mergeEnvironment(layers: readonly EnvLayer[]): Map<string, EnvValue> {
+  const env = new Map<string, EnvValue>();
+  for (const layer of layers) {
+    // Inside one layer a later line wins, as in any `.env` reader.
+    const own = new Map<string, EnvValue>();
+    for (const item of layer.vars) {
+      const [key, value, line] = Array.isArray(item) ? [item[0], item[1], undefined] : [(item as EnvEntry).key, (item as EnvEntry).value, (item as EnvEntry).line];
+      own.set(key, { value, origin: { ...layer.origin, line } });
+    }
+    for (const [key, value] of own) if (!env.has(key)) env.set(key, value);
+  }
+  return env;
+}

@@ -1,0 +1,221 @@
+// The one table of ConfigTask fields (SPEC §1). Completion, hover, type checks,
+// env var names and the resolver all read it; a field name is written as a
+// string literal here and nowhere else.
+
+export type FieldType = 'int' | 'bool' | 'enum' | 'stringList' | 'exceptionList';
+
+/** pynenc's ConcurrencyControlType: member name → the value config files carry. */
+export const ConcurrencyControlType = {
+  DISABLED: 'disabled',
+  TASK: 'task',
+  ARGUMENTS: 'arguments',
+  KEYS: 'keys',
+} as const;
+export type ConcurrencyControlType = (typeof ConcurrencyControlType)[keyof typeof ConcurrencyControlType];
+export const CONCURRENCY_VALUES: readonly ConcurrencyControlType[] = Object.values(ConcurrencyControlType);
+
+/** The library's own retry exception, the default of `retry_for`. */
+export const RETRY_ERROR = 'tasklens.RetryError';
+
+export interface FieldSpec {
+  readonly name: FieldName;
+  readonly type: FieldType;
+  /** The default, as JSON (enums as values, exceptions as qualified names). */
+  readonly default: number | boolean | string | readonly string[];
+  /** One line, for completion details and tables. */
+  readonly summary: string;
+  /** Several sentences for hovers: what it does, its pitfalls, an example. */
+  readonly description: string;
+  readonly enumValues?: readonly string[];
+}
+
+const FIELD_LIST = [
+  {
+    name: 'parallel_batch_size',
+    type: 'int',
+    default: 100,
+    summary: 'Calls routed per batch when a task is parallelised; 0 routes them one by one.',
+    description:
+      'When a task is parallelised, its calls are routed to the broker in batches of this size. ' +
+      'A value of 0 routes every call on its own. Larger batches mean fewer round trips; smaller ' +
+      'ones start work sooner.\n\nExample: `parallel_batch_size: 50`.',
+  },
+  {
+    name: 'retry_for',
+    type: 'exceptionList',
+    default: [RETRY_ERROR],
+    summary: 'Exceptions that make a failed call retry.',
+    description:
+      'A list of exception classes: when the task raises one of them it is retried (up to ' +
+      '`max_retries`). In config files and env vars each entry is a qualified name, ' +
+      '`<module>.<ClassName>` — a bare `ValueError` cannot be resolved by the runtime. By default ' +
+      'only the library\'s own `RetryError` triggers a retry. From an env var the list can only be ' +
+      'emptied (an empty value); any other text is split into characters and fails.\n\n' +
+      'Example: `retry_for: [src.errors.NetworkError, builtins.TypeError]`.',
+  },
+  {
+    name: 'max_retries',
+    type: 'int',
+    default: 0,
+    summary: 'How many times a failing call is retried.',
+    description:
+      'The retry limit: a call that keeps failing with an exception listed in `retry_for` is ' +
+      'retried at most this many times, so a task never retries forever. The default 0 means no ' +
+      'retries at all, even when `retry_for` is set.\n\nExample: `max_retries: 3`.',
+  },
+  {
+    name: 'running_concurrency',
+    type: 'enum',
+    default: ConcurrencyControlType.DISABLED,
+    enumValues: CONCURRENCY_VALUES,
+    summary: 'Concurrency check while the task is running.',
+    description:
+      'Limits how many calls of this task may be running at once. `disabled`: no check. ' +
+      '`task`: one running call per task. `arguments`: one running call per distinct set of ' +
+      'arguments. `keys`: one running call per distinct value of the `key_arguments`. Only the ' +
+      'lowercase values are accepted: `KEYS` is an error.\n\nExample: `running_concurrency: keys`.',
+  },
+  {
+    name: 'registration_concurrency',
+    type: 'enum',
+    default: ConcurrencyControlType.DISABLED,
+    enumValues: CONCURRENCY_VALUES,
+    summary: 'Concurrency check when a call is registered.',
+    description:
+      'Keeps duplicate calls from being registered: with `task` only one pending call of the task ' +
+      'exists at a time, with `arguments` one per distinct set of arguments, with `keys` one per ' +
+      'distinct value of the `key_arguments`. Useful for work that must not run twice in parallel ' +
+      'or that would otherwise flood the system. Lowercase values only.\n\n' +
+      'Example: `registration_concurrency: arguments`.',
+  },
+  {
+    name: 'key_arguments',
+    type: 'stringList',
+    default: [],
+    summary: 'Argument names that form the concurrency key.',
+    description:
+      'The names of the task function\'s arguments that identify a call when a concurrency ' +
+      'setting is `keys`. It has no effect unless `running_concurrency` or ' +
+      '`registration_concurrency` is `keys`, and `keys` with no key arguments behaves like `task`. ' +
+      'A plain string is split into its characters (`"id"` becomes `["i", "d"]`): write a list.\n\n' +
+      'Example: `key_arguments: [user_id]`.',
+  },
+  {
+    name: 'on_diff_non_key_args_raise',
+    type: 'bool',
+    default: false,
+    summary: 'Raise when key arguments match but the other arguments differ.',
+    description:
+      'With key-based concurrency, a new call whose key arguments match a call already in the ' +
+      'system but whose other arguments differ raises an error instead of being treated as the ' +
+      'same call. Any non-empty string counts as true, `"false"` included.\n\n' +
+      'Example: `on_diff_non_key_args_raise: true`.',
+  },
+  {
+    name: 'call_result_cache',
+    type: 'bool',
+    default: false,
+    summary: 'Cache results and reuse them for identical calls.',
+    description:
+      'Stores the result of each call and returns it for later calls with the same arguments, ' +
+      'which pays off for expensive, deterministic work. Combine with `disable_cache_args` to ' +
+      'leave some arguments out of the cache key. Any non-empty string counts as true, ' +
+      '`"false"` included.\n\nExample: `call_result_cache: true`.',
+  },
+  {
+    name: 'disable_cache_args',
+    type: 'stringList',
+    default: [],
+    summary: 'Arguments left out of the result cache key; ["*"] = all.',
+    description:
+      'Names of arguments that are ignored when looking up a cached result, so calls that differ ' +
+      'only in them share one cache entry. `["*"]` ignores every argument. A plain string is ' +
+      'split into its characters: write a list.\n\nExample: `disable_cache_args: [request_id]`.',
+  },
+  {
+    name: 'force_new_workflow',
+    type: 'bool',
+    default: false,
+    summary: 'Always start a new (sub)workflow.',
+    description:
+      'Every call starts a workflow of its own. Called from inside another workflow, it starts a ' +
+      'sub-workflow that keeps a reference to its parent. Any non-empty string counts as true, ' +
+      '`"false"` included.\n\nExample: `force_new_workflow: true`.',
+  },
+  {
+    name: 'reroute_on_concurrency_control',
+    type: 'bool',
+    default: false,
+    summary: 'Reroute calls blocked by concurrency control instead of finalising them.',
+    description:
+      'When a call is blocked by a concurrency check, reroute it to try again later instead of ' +
+      'marking it final (never run), which is the default. Careful: if the task keeps being ' +
+      'triggered (a cron job, say) while a running call blocks the rest, the blocked calls ' +
+      'reroute again and again and the queue grows without bound. Only enable it with a ' +
+      'safeguard against that.\n\nExample: `reroute_on_concurrency_control: true`.',
+  },
+] as const satisfies readonly (Omit<FieldSpec, 'name'> & { name: string })[];
+
+export type FieldName = (typeof FIELD_LIST)[number]['name'];
+
+export const FIELDS: readonly FieldSpec[] = FIELD_LIST;
+export const FIELD_NAMES: readonly FieldName[] = FIELDS.map((f) => f.name);
+const FIELD_BY_NAME = new Map<string, FieldSpec>(FIELDS.map((f) => [f.name, f]));
+
+export function fieldSpec(name: string): FieldSpec | undefined {
+  return FIELD_BY_NAME.get(name);
+}
+
+export function isFieldName(name: string): name is FieldName {
+  return FIELD_BY_NAME.has(name);
+}
+
+/** The key of the class-level section in a mapping (`task:`). */
+export const CLASS_SECTION_KEY = 'task';
+
+/**
+ * Top-level keys of a pynenc config mapping that belong to other pynenc config
+ * sections; an editor must not call them unknown.
+ */
+export const KNOWN_PYNENC_SECTIONS: readonly string[] = [
+  CLASS_SECTION_KEY, 'app', 'pynenc', 'broker', 'orchestrator', 'state_backend', 'serializer',
+  'runner', 'trigger', 'client_data_store', 'arg_cache', 'logging', 'app_id', 'dev_mode_force_sync_tasks',
+  'logging_level', 'print_arguments', 'truncate_arguments_length', 'argument_print_mode',
+  'orchestrator_cls', 'broker_cls', 'state_backend_cls', 'serializer_cls', 'runner_cls', 'trigger_cls',
+  'arg_cache_cls', 'client_data_store_cls', 'redis', 'mongo', 'sqlite', 'rabbitmq', 'memory',
+  'cycle_control', 'blocking_control', 'auto_final_invocation_purge_hours', 'max_pending_seconds',
+  'invocation_timeout_seconds', 'compact_log_context', 'log_use_colors', 'filepath',
+];
+
+/** Levenshtein distance, for did-you-mean suggestions. */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length];
+}
+
+/** The closest candidate to `name`, compared case- and separator-insensitively. */
+export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[_\-\s]/g, '');
+  const target = norm(name);
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const candidate of candidates) {
+    if (candidate === name) continue;
+    const score = editDistance(target, norm(candidate));
+    if (score < bestScore) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  const limit = Math.max(2, Math.floor(target.length / 3));
+  return best !== undefined && bestScore <= limit ? best : undefined;
+}

@@ -1,0 +1,57 @@
+// Task ids (SPEC §2): `<module>.<function name>`, split on the last dot, and the
+// env var names pynenc derives from them.
+import { FieldName } from './fields';
+
+export interface TaskId {
+  readonly module: string;
+  readonly func: string;
+}
+
+export function taskIdToString(id: TaskId): string {
+  return id.module === '' ? id.func : `${id.module}.${id.func}`;
+}
+
+/** Splits a dotted task id on its last dot; `undefined` when there is none. */
+export function parseTaskId(text: string): TaskId | undefined {
+  const dot = text.lastIndexOf('.');
+  if (dot < 0) return undefined;
+  return { module: text.slice(0, dot), func: text.slice(dot + 1) };
+}
+
+const TS_EXTENSIONS = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
+
+/**
+ * The module of a TypeScript file: its path relative to the module root,
+ * extension dropped, `/` replaced by `.` (`src/tasks/email.ts` → `src.tasks.email`).
+ * Both paths use `/`; returns `undefined` for a file outside the module root.
+ */
+export function moduleForFile(relativeFilePath: string, moduleRoot = ''): string | undefined {
+  let rel = relativeFilePath.replace(/\\/g, '/');
+  const root = moduleRoot.replace(/\\/g, '/').replace(/^\.\/?/, '').replace(/\/+$/, '');
+  if (root !== '') {
+    if (!rel.startsWith(root + '/')) return undefined;
+    rel = rel.slice(root.length + 1);
+  }
+  return rel.replace(TS_EXTENSIONS, '').split('/').filter((p) => p !== '').join('.');
+}
+
+export const ENV_PREFIX = 'PYNENC__';
+export const ENV_CLASS_PREFIX = 'PYNENC__CONFIGTASK__';
+export const ENV_FILEPATH = 'PYNENC__FILEPATH';
+export const ENV_CLASS_FILEPATH = 'PYNENC__CONFIGTASK__FILEPATH';
+
+/** `PYNENC__CONFIGTASK__<MODULE>#<FUNC>__<FIELD>`, upper-cased with full Unicode case mapping. */
+export function envKeyForTask(id: TaskId, field: FieldName): string {
+  return `${ENV_CLASS_PREFIX}${id.module.toUpperCase()}#${id.func.toUpperCase()}__${field.toUpperCase()}`;
+}
+
+export type EnvLevel = 'task' | 'class' | 'generic';
+
+/** The env var names that can set `field` for task `id`, strongest first. */
+export function envKeysFor(id: TaskId, field: FieldName): { key: string; level: EnvLevel }[] {
+  return [
+    { key: envKeyForTask(id, field), level: 'task' },
+    { key: `${ENV_CLASS_PREFIX}${field.toUpperCase()}`, level: 'class' },
+    { key: `${ENV_PREFIX}${field.toUpperCase()}`, level: 'generic' },
+  ];
+}
