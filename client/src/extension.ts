@@ -1,1 +1,116 @@
-export function activate() {}
+// The VS Code side of Tasklens: it starts the bundled language server and
+// registers the commands. Every answer comes from the server; nothing here
+// knows about task configuration.
+import * as vscode from 'vscode';
+import { DocumentSelector, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { ConfigurationChangedNotification, StatusNotification, StatusParams } from '../../server/src/protocol';
+import { RESTART_SERVER_COMMAND, SHOW_EFFECTIVE_CONFIGURATION_COMMAND } from './commands';
+import { EFFECTIVE_CONFIGURATION_SCHEME, EffectiveConfigurationDocuments, showEffectiveConfiguration } from './effectiveConfiguration';
+import { CrashReporter, RestartOnCrash } from './restartOnCrash';
+import { TaskStatusItem } from './statusItem';
+
+const CLIENT_ID = 'tasklens';
+const CLIENT_NAME = 'Tasklens';
+const SERVER_MODULE = 'server/out/server.js';
+
+/**
+ * YAML is sent whole (the server decides which YAML files are config files: the
+ * configured names, the files env vars point to, any file with a top-level `task:`).
+ */
+const DOCUMENT_SELECTOR: DocumentSelector = [
+  { scheme: 'file', language: 'yaml' },
+  { scheme: 'file', language: 'dotenv' },
+  { scheme: 'file', language: 'typescript' },
+  { scheme: 'file', language: 'typescriptreact' },
+];
+
+/** Files the server indexes without them being open: config files, env files, TypeScript. */
+const WATCHED_FILES = ['**/*.{yaml,yml,json,toml}', '**/.env*', '**/*.{ts,tsx,mts,cts}'];
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
+  const status = new TaskStatusItem();
+  const restarts = new RestartOnCrash(crashReporter(output, status));
+  const languageClient = createClient(context, output, restarts);
+  const documents = new EffectiveConfigurationDocuments(languageClient);
+  client = languageClient;
+
+  context.subscriptions.push(
+    output,
+    status,
+    documents,
+    vscode.workspace.registerTextDocumentContentProvider(EFFECTIVE_CONFIGURATION_SCHEME, documents),
+    vscode.commands.registerCommand(SHOW_EFFECTIVE_CONFIGURATION_COMMAND, (taskId?: unknown, folderUri?: unknown) =>
+      showEffectiveConfiguration(languageClient, taskId, folderUri),
+    ),
+    vscode.commands.registerCommand(RESTART_SERVER_COMMAND, () => restartServer(languageClient, restarts)),
+    languageClient.onNotification(StatusNotification, (params: StatusParams) => status.show(params)),
+    languageClient.onNotification(ConfigurationChangedNotification, () => documents.refreshOpenDocuments()),
+  );
+  try {
+    await languageClient.start();
+  } catch (error) {
+    // Keep the commands registered: "Restart server" is how the user retries.
+    output.error('The server failed to start', error instanceof Error ? error : String(error));
+    status.showStopped();
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, restarts: RestartOnCrash): LanguageClient {
+  const module = context.asAbsolutePath(SERVER_MODULE);
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const watchers = WATCHED_FILES.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
+  context.subscriptions.push(...watchers);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    synchronize: { configurationSection: CLIENT_ID, fileEvents: watchers },
+    outputChannel: output,
+    errorHandler: restarts,
+  };
+  // The id makes the client read `tasklens.trace.server` for protocol tracing.
+  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}
+
+async function restartServer(languageClient: LanguageClient, restarts: RestartOnCrash): Promise<void> {
+  restarts.reset();
+  // After the client gave up it is stopped, and restart() would try to stop it again.
+  if (languageClient.isRunning()) await languageClient.restart();
+  else await languageClient.start();
+}
+
+const SHOW_OUTPUT = 'Show output';
+const RESTART = 'Restart server';
+
+function crashReporter(output: vscode.LogOutputChannel, status: TaskStatusItem): CrashReporter {
+  return {
+    restarted() {
+      output.warn('The server stopped unexpectedly and was restarted.');
+      void offerOutput(output, 'The Tasklens server stopped unexpectedly and was restarted.');
+    },
+    gaveUp(crashes, windowMinutes) {
+      output.error(`The server stopped ${crashes} times in ${windowMinutes} minutes; it will not be restarted.`);
+      status.showStopped();
+      void offerOutput(
+        output,
+        `The Tasklens server stopped ${crashes} times in ${windowMinutes} minutes and will not be restarted. Run "Tasklens: Restart server" to try again.`,
+        RESTART,
+      );
+    },
+  };
+}
+
+async function offerOutput(output: vscode.LogOutputChannel, message: string, ...extraActions: string[]): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(message, SHOW_OUTPUT, ...extraActions);
+  if (choice === SHOW_OUTPUT) output.show(true);
+  if (choice === RESTART) await vscode.commands.executeCommand(RESTART_SERVER_COMMAND);
+}

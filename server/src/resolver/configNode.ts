@@ -42,9 +42,20 @@ export function mapNode(entries: MapEntry[], loc?: Loc): MapNode {
   return { type: 'map', entries: [...byKey.values()], loc };
 }
 
+const KEY_INDEX = new WeakMap<MapNode, Map<string, MapEntry>>();
+
+/** The entry for `key` (exact, case-sensitive); large mappings are indexed once. */
 export function mapGet(map: MapNode, key: string): MapEntry | undefined {
-  for (const entry of map.entries) if (entry.key === key) return entry;
-  return undefined;
+  if (map.entries.length < 16) {
+    for (const entry of map.entries) if (entry.key === key) return entry;
+    return undefined;
+  }
+  let index = KEY_INDEX.get(map);
+  if (index === undefined) {
+    index = new Map(map.entries.map((e) => [e.key, e]));
+    KEY_INDEX.set(map, index);
+  }
+  return index.get(key);
 }
 
 export const EMPTY_MAP: MapNode = { type: 'map', entries: [] };

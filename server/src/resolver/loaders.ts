@@ -92,15 +92,19 @@ export const YAML_PARSE_OPTIONS = { uniqueKeys: true, merge: false, prettyErrors
 export class YamlTreeBuilder {
   private readonly resolving = new Set<YAML.Node>();
 
+  /** `makeLoc` turns a node's range in the parsed text into a location. */
   constructor(
     private readonly doc: YAML.Document.Parsed,
-    private readonly lines: YAML.LineCounter,
-    private readonly lineOffset = 0,
+    private readonly makeLoc: (start: number, end: number) => Loc,
   ) {}
 
+  /** Locations in a whole file: lines from `lines`, offsets as parsed. */
+  static forFile(doc: YAML.Document.Parsed, lines: YAML.LineCounter): YamlTreeBuilder {
+    return new YamlTreeBuilder(doc, (start, end) => ({ line: lines.linePos(start).line, start, end }));
+  }
+
   loc(range: readonly [number, number, number] | null | undefined): Loc | undefined {
-    if (!range) return undefined;
-    return { line: this.lines.linePos(range[0]).line + this.lineOffset, start: range[0], end: range[1] };
+    return range ? this.makeLoc(range[0], range[1]) : undefined;
   }
 
   root(): MapNode {
@@ -168,7 +172,7 @@ function isFloatSource(source: unknown, value: number): boolean {
   return /[.eE]|inf|nan/i.test(source) || !Number.isFinite(value);
 }
 
-function yamlReason(error: YAML.YAMLError, text: string, lines: YAML.LineCounter): LoadError {
+export function yamlReason(error: YAML.YAMLError, text: string, lines: YAML.LineCounter): LoadError {
   const [start, end] = error.pos;
   const line = lines.linePos(start).line;
   if (error.code === 'DUPLICATE_KEY') {
@@ -184,13 +188,15 @@ export interface YamlParse {
   readonly loaded: LoadedConfig;
   /** Every problem that makes the runtime refuse the file (the first one is `loaded.error`). */
   readonly errors: readonly LoadError[];
+  /** The first document's tree, read as far as it goes even when the load fails (for the editor). */
+  readonly root: MapNode;
 }
 
 /** Parses YAML config text; every load failure is reported, the first one fails the load. */
 export function parseYamlDocument(path: string, text: string): YamlParse {
   const lines = new YAML.LineCounter();
   const docs = YAML.parseAllDocuments(text, { ...YAML_PARSE_OPTIONS, lineCounter: lines });
-  if (!Array.isArray(docs)) return { loaded: { ok: true, root: EMPTY_MAP }, errors: [] };
+  if (!Array.isArray(docs)) return { loaded: { ok: true, root: EMPTY_MAP }, errors: [], root: EMPTY_MAP };
   const errors: LoadError[] = [];
   for (const doc of docs) for (const error of doc.errors) errors.push(withMessage(path, 'YAML', yamlReason(error, text, lines)));
   for (const extra of docs.slice(1)) {
@@ -199,12 +205,12 @@ export function parseYamlDocument(path: string, text: string): YamlParse {
     errors.push(withMessage(path, 'YAML', { kind: 'multipleDocuments', message: '', reason, start, end: Math.min(text.length, start + 3), line: lines.linePos(start).line }));
   }
   errors.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
-  if (errors.length > 0) return { loaded: { ok: false, error: errors[0] }, errors };
-  if (docs.length === 0) return { loaded: { ok: true, root: EMPTY_MAP }, errors };
-  return { loaded: { ok: true, root: new YamlTreeBuilder(docs[0], lines).root() }, errors };
+  const root = docs.length === 0 ? EMPTY_MAP : YamlTreeBuilder.forFile(docs[0], lines).root();
+  if (errors.length > 0) return { loaded: { ok: false, error: errors[0] }, errors, root };
+  return { loaded: { ok: true, root }, errors, root };
 }
 
-function withMessage(path: string, format: string, error: LoadError): LoadError {
+export function withMessage(path: string, format: string, error: LoadError): LoadError {
   const at = error.line !== undefined ? ` (line ${error.line})` : '';
   return { ...error, message: `Invalid ${format} file ${path}: ${error.reason}${at}` };
 }
@@ -230,7 +236,7 @@ export function parseJsonConfig(path: string, text: string): LoadedConfig {
   const lines = new YAML.LineCounter();
   const doc = YAML.parseDocument(text, { ...YAML_PARSE_OPTIONS, uniqueKeys: false, lineCounter: lines });
   let node: ConfigNode;
-  if (doc.errors.length === 0) node = new YamlTreeBuilder(doc, lines).node(doc.contents);
+  if (doc.errors.length === 0) node = YamlTreeBuilder.forFile(doc, lines).node(doc.contents);
   else node = nodeFromPlain(plain);
   node = jsonNulls(node);
   return { ok: true, root: node.type === 'map' ? sortEntries(node) : EMPTY_MAP };

@@ -1,0 +1,400 @@
+// Diagnostics (SPEC §7) for config YAML, `.env` files and `task()` calls, as
+// functions of the workspace index. The server publishes them; `tasklens check`
+// prints them.
+import { Diagnostic } from 'vscode-languageserver-types';
+import { ConfigDocument } from '../analysis/configDocument';
+import { LineIndex } from '../analysis/lineIndex';
+import { KnownTask, normalisePath, Workspace } from '../analysis/workspace';
+import {
+  Candidate, ConcurrencyControlType, ConfigNode, describeSource, didYouMean, ENV_CLASS_PREFIX, FIELD_NAMES,
+  FieldName, fieldCandidates, fieldSpec, isFieldName, isTruthy, KNOWN_PYNENC_SECTIONS, LoadError, MapEntry, MapNode,
+  MappingSource, parseTaskId, SourceRef, TaskId, taskIdToString,
+} from '../resolver';
+import { checkExceptionName, checkFieldValue, ValueContext } from './valueChecks';
+import { Problem, toDiagnostic } from './problems';
+import { parseEnvKey } from './envKeys';
+
+export interface FileProblems {
+  readonly lines: LineIndex;
+  readonly problems: readonly Problem[];
+}
+
+/** The problems of one workspace file, or `undefined` when Tasklens has nothing to say about it. */
+export function fileProblems(ws: Workspace, path: string): FileProblems | undefined {
+  if (ws.isConfigYaml(path)) {
+    const doc = ws.configDocument(path);
+    return doc ? { lines: doc.lines, problems: configProblems(ws, doc) } : undefined;
+  }
+  if (ws.isEnvFile(path)) {
+    const doc = ws.envDocument(path);
+    return doc ? { lines: new LineIndex(doc.text), problems: envProblems(ws, path) } : undefined;
+  }
+  if (ws.isIndexedTypeScript(path)) {
+    const text = ws.readText(path);
+    return text === undefined ? undefined : { lines: new LineIndex(text), problems: typescriptProblems(ws, path) };
+  }
+  return undefined;
+}
+
+export function fileDiagnostics(ws: Workspace, path: string): Diagnostic[] {
+  const found = fileProblems(ws, path);
+  return found ? found.problems.map((p) => toDiagnostic(p, found.lines)) : [];
+}
+
+// ------------------------------------------------------------ shared checks
+
+/** A task no per-task config names, to ask what generic and class values do. */
+const ANY_TASK: TaskId = { module: '\u0000', func: '\u0000' };
+
+function sameSource(source: SourceRef, file: string | undefined, node: ConfigNode): boolean {
+  return source.start !== undefined && source.start === node.loc?.start && (file === undefined || (source.file !== undefined && normalisePath(source.file) === file));
+}
+
+/** The candidate that beats the value written at `node`, for one task; undefined when it wins. */
+function winnerOver(ws: Workspace, task: KnownTask | TaskId, field: FieldName, file: string | undefined, node: ConfigNode): Candidate | undefined {
+  const candidates = fieldCandidates(ws.resolutionInput(task), field);
+  const index = candidates.findIndex((c) => sameSource(c.source, file, node));
+  if (index < 0 || index === candidates.length - 1) return undefined;
+  return candidates[candidates.length - 1];
+}
+
+function shadowProblem(field: FieldName, node: ConfigNode, winner: Candidate, forWhom: string): Problem {
+  return {
+    code: 'TL014',
+    severity: 'hint',
+    unnecessary: true,
+    message: `${field} here never takes effect${forWhom ? ` ${forWhom}` : ''}: overridden by ${describeSource(winner.source)}`,
+    start: node.loc?.start ?? 0,
+    end: node.loc?.end ?? 0,
+  };
+}
+
+function stringItems(node: ConfigNode): { text: string; node: ConfigNode }[] {
+  if (node.type === 'list') return node.items.filter((i) => i.type === 'string').map((i) => ({ text: (i as { value: string }).value, node: i }));
+  if (node.type === 'map') return node.entries.map((e) => ({ text: e.key, node: { type: 'string', value: e.key, loc: e.keyLoc } }));
+  return [];
+}
+
+/** TL009 / TL018: argument names that are not parameters of the task function. */
+function parameterProblems(field: FieldName, node: ConfigNode, tasks: readonly KnownTask[]): Problem[] {
+  if (field !== 'key_arguments' && field !== 'disable_cache_args') return [];
+  const withParams = tasks.filter((t) => t.definition?.parameters !== undefined);
+  if (withParams.length === 0) return [];
+  const problems: Problem[] = [];
+  for (const item of stringItems(node)) {
+    if (field === 'disable_cache_args' && item.text === '*') continue;
+    const missing = withParams.filter((t) => !t.definition!.parameters!.includes(item.text));
+    if (missing.length === 0) continue;
+    const names = missing.slice(0, 3).map((t) => t.id).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+    const params = missing[0].definition!.parameters!;
+    const suggestion = didYouMean(item.text, params);
+    problems.push({
+      code: field === 'key_arguments' ? 'TL009' : 'TL018',
+      severity: field === 'key_arguments' ? 'error' : 'warning',
+      message: `'${item.text}' is not a parameter of ${names} (parameters: ${params.join(', ') || 'none'})${suggestion ? `: did you mean '${suggestion}'?` : ''}`,
+      start: item.node.loc?.start ?? node.loc?.start ?? 0,
+      end: item.node.loc?.end ?? node.loc?.end ?? 0,
+      data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : undefined,
+    });
+  }
+  return problems;
+}
+
+/** TL010, TL011, TL015: settings that depend on other fields of the same task. */
+function interplayProblems(ws: Workspace, field: FieldName, node: ConfigNode, tasks: readonly (KnownTask | TaskId)[], insertAt?: { offset: number; indent: string; syntax: 'yaml' | 'typescript' }): Problem[] {
+  if (tasks.length === 0) return [];
+  const at = { start: node.loc?.start ?? 0, end: node.loc?.end ?? 0 };
+  const value = (task: KnownTask | TaskId, f: FieldName) => ws.resolve(task).fields[f];
+  const isKeys = (task: KnownTask | TaskId, f: FieldName) => value(task, f).value === ConcurrencyControlType.KEYS;
+  if (field === 'key_arguments') {
+    const items = stringItems(node);
+    if (items.length === 0) return [];
+    if (tasks.every((t) => !isKeys(t, 'running_concurrency') && !isKeys(t, 'registration_concurrency') && value(t, 'running_concurrency').computed !== true && value(t, 'registration_concurrency').computed !== true)) {
+      const data = insertAt ? { insertAt: insertAt.offset, insertText: insertAt.syntax === 'yaml' ? `${insertAt.indent}running_concurrency: keys\n` : `running_concurrency: ConcurrencyControlType.KEYS, `, title: 'Add running_concurrency: keys' } : undefined;
+      return [{ code: 'TL010', severity: 'warning', message: 'key_arguments has no effect: neither running_concurrency nor registration_concurrency is keys for this task', ...at, data }];
+    }
+    return [];
+  }
+  if (field === 'running_concurrency' || field === 'registration_concurrency') {
+    if (node.type !== 'string' || node.value !== ConcurrencyControlType.KEYS) return [];
+    const empty = tasks.every((t) => {
+      const keys = value(t, 'key_arguments');
+      return keys.computed !== true && Array.isArray(keys.value) && keys.value.length === 0;
+    });
+    return empty ? [{ code: 'TL011', severity: 'warning', message: `${field} is keys but key_arguments is empty, so it behaves like task (one call at a time for the whole task)`, ...at }] : [];
+  }
+  if (field === 'reroute_on_concurrency_control' && node.type !== 'computed' && isTruthy(node)) {
+    const idle = tasks.every((t) => value(t, 'running_concurrency').value === ConcurrencyControlType.DISABLED);
+    return [idle
+      ? { code: 'TL015', severity: 'info', message: 'reroute_on_concurrency_control does nothing here: running_concurrency is disabled for this task', ...at }
+      : { code: 'TL015', severity: 'warning', message: 'reroute_on_concurrency_control: true reroutes blocked calls again and again; with a steady trigger (a cron job, say) the queue grows without bound', ...at }];
+  }
+  return [];
+}
+
+// -------------------------------------------------------------------- YAML
+
+function loadProblem(error: LoadError, doc: ConfigDocument): Problem {
+  const start = error.start ?? (error.line !== undefined ? doc.lines.lineStart(error.line - 1) : 0);
+  const end = Math.max(error.end ?? start, start + 1);
+  const code = error.kind === 'duplicateKey' ? 'TL016' : error.kind === 'multipleDocuments' ? 'TL022' : 'TL001';
+  return { code, severity: 'error', message: `${error.reason[0].toUpperCase()}${error.reason.slice(1)}: the runtime refuses to load this file, so every task fails to configure`, start, end: Math.min(end, doc.text.length) };
+}
+
+interface YamlScope {
+  readonly ws: Workspace;
+  readonly doc: ConfigDocument;
+  readonly mapping: MappingSource | undefined;
+  readonly ctx: ValueContext;
+  readonly definedTasks: ReadonlyMap<string, KnownTask>;
+}
+
+export function configProblems(ws: Workspace, doc: ConfigDocument): Problem[] {
+  const problems = doc.errors.map((e) => loadProblem(e, doc));
+  const mapping = ws.activeConfigFiles().get(doc.path);
+  const scope: YamlScope = { ws, doc, mapping: mapping?.loaded.ok ? mapping : undefined, ctx: { exceptions: ws.exceptions(), syntax: 'yaml' }, definedTasks: ws.tasks() };
+  for (const entry of doc.root.entries) {
+    if (entry.key === 'task' && entry.value.type === 'map') {
+      problems.push(...classSectionProblems(scope, entry.value));
+    } else if (isFieldName(entry.key)) {
+      problems.push(...fieldEntryProblems(scope, entry, 'generic', undefined));
+    } else if (entry.key === '<<') {
+      problems.push(mergeKeyProblem(entry));
+    } else if (!KNOWN_PYNENC_SECTIONS.includes(entry.key)) {
+      problems.push(unknownKeyProblem(entry, 'warning', 'is not a task setting nor a known pynenc section'));
+    }
+    problems.push(...nestedMergeKeys(entry.value, entry.key === 'task'));
+  }
+  return problems;
+}
+
+function mergeKeyProblem(entry: MapEntry): Problem {
+  return {
+    code: 'TL021',
+    severity: 'warning',
+    message: "The merge key '<<' is not applied by the runtime's YAML reader: the merged settings do nothing. Write them out.",
+    start: entry.keyLoc?.start ?? 0,
+    end: entry.keyLoc?.end ?? 0,
+  };
+}
+
+function nestedMergeKeys(node: ConfigNode, skipTop: boolean): Problem[] {
+  const problems: Problem[] = [];
+  const visit = (n: ConfigNode, top: boolean) => {
+    if (n.type === 'list') n.items.forEach((i) => visit(i, false));
+    if (n.type !== 'map') return;
+    for (const e of n.entries) {
+      if (e.key === '<<' && !top) problems.push(mergeKeyProblem(e));
+      visit(e.value, false);
+    }
+  };
+  visit(node, skipTop);
+  return problems;
+}
+
+function unknownKeyProblem(entry: MapEntry, severity: 'error' | 'warning', why: string): Problem {
+  const suggestion = didYouMean(entry.key, FIELD_NAMES);
+  const start = entry.keyLoc?.start ?? 0;
+  const end = entry.keyLoc?.end ?? start;
+  return {
+    code: 'TL002',
+    severity,
+    message: `Unknown field '${entry.key}': it ${why}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
+    start,
+    end,
+    data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : { removeStart: start, removeEnd: entry.value.loc?.end ?? end, title: `Remove '${entry.key}'` },
+  };
+}
+
+function classSectionProblems(scope: YamlScope, section: MapNode): Problem[] {
+  const problems: Problem[] = [];
+  for (const entry of section.entries) {
+    if (isFieldName(entry.key)) {
+      problems.push(...fieldEntryProblems(scope, entry, 'class', undefined));
+    } else if (entry.value.type === 'map') {
+      problems.push(...perTaskProblems(scope, entry, entry.value));
+    } else if (entry.key !== '<<') {
+      problems.push(unknownKeyProblem(entry, 'error', 'is not a task setting'));
+    }
+  }
+  return problems;
+}
+
+function perTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): Problem[] {
+  const problems: Problem[] = [];
+  const taskId = parseTaskId(entry.key);
+  const defined = scope.definedTasks.get(entry.key);
+  if (defined === undefined && scope.definedTasks.size > 0) {
+    const suggestion = didYouMean(entry.key, scope.definedTasks.keys());
+    const start = entry.keyLoc?.start ?? 0;
+    problems.push({
+      code: 'TL008',
+      severity: 'warning',
+      message: `No task '${entry.key}' is defined in the workspace${taskId === undefined ? ' (a task id is <module>.<function>)' : ''}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
+      start,
+      end: entry.keyLoc?.end ?? start,
+      data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : undefined,
+    });
+  }
+  const task = defined ?? (taskId ? { id: entry.key, taskId } : undefined);
+  for (const field of section.entries) {
+    if (isFieldName(field.key)) problems.push(...fieldEntryProblems(scope, field, 'task', task, section));
+    else if (field.key !== '<<') problems.push(unknownKeyProblem(field, 'error', 'is not a task setting'));
+  }
+  return problems;
+}
+
+/** The tasks a generic or class-level value is checked for: the TypeScript tasks it reaches, else a typical task. */
+function reachedTasks(scope: YamlScope, field: FieldName, node: ConfigNode): (KnownTask | TaskId)[] {
+  if (scope.mapping === undefined) return [];
+  const reached = [...scope.definedTasks.values()].filter((t) => winnerOver(scope.ws, t, field, scope.doc.path, node) === undefined && fieldCandidates(scope.ws.resolutionInput(t), field).some((c) => sameSource(c.source, scope.doc.path, node)));
+  return reached.length > 0 ? reached : [ANY_TASK];
+}
+
+function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' | 'class' | 'task', task: KnownTask | undefined, section?: MapNode): Problem[] {
+  const field = entry.key as FieldName;
+  const spec = fieldSpec(field)!;
+  const node = entry.value;
+  const problems = checkFieldValue(spec, node, scope.ctx);
+  if (scope.mapping === undefined) return problems;
+  const tasks: (KnownTask | TaskId)[] = level === 'task' ? (task ? [task] : []) : reachedTasks(scope, field, node);
+  // TL014: the value never takes effect.
+  const probe = level === 'task' ? task : ANY_TASK;
+  if (probe) {
+    const winner = winnerOver(scope.ws, probe, field, scope.doc.path, node);
+    if (winner) problems.push(shadowProblem(field, node, winner, level === 'task' ? `for ${task!.id}` : 'for any task'));
+  }
+  problems.push(...parameterProblems(field, node, tasks.filter((t): t is KnownTask => 'id' in t)));
+  const insertAt = section && entry.keyLoc?.start !== undefined ? yamlInsertPoint(scope.doc, entry) : undefined;
+  problems.push(...interplayProblems(scope.ws, field, node, tasks, insertAt));
+  return problems;
+}
+
+function yamlInsertPoint(doc: ConfigDocument, entry: MapEntry): { offset: number; indent: string; syntax: 'yaml' } {
+  const start = entry.keyLoc!.start!;
+  const line = doc.lines.positionAt(start).line;
+  const lineStart = doc.lines.lineStart(line);
+  return { offset: lineStart, indent: doc.text.slice(lineStart, start), syntax: 'yaml' };
+}
+
+// --------------------------------------------------------------------- .env
+
+export function envProblems(ws: Workspace, path: string): Problem[] {
+  const doc = ws.envDocument(path);
+  if (!doc) return [];
+  const problems: Problem[] = [];
+  const env = ws.environment();
+  const tasks = ws.tasks();
+  const ctxBase = { exceptions: ws.exceptions(), syntax: 'env' as const };
+  for (const entry of doc.entries) {
+    const key = parseEnvKey(entry.key);
+    if (key === undefined) continue;
+    const keyRange = { start: entry.keyStart, end: entry.keyEnd };
+    if (key.kind === 'unknownField') {
+      const suggestion = didYouMean(key.field, FIELD_NAMES.map((f) => f.toUpperCase()));
+      const fieldStart = entry.keyEnd - key.field.length;
+      problems.push({
+        code: 'TL002',
+        severity: key.strict ? 'error' : 'warning',
+        message: `Unknown field '${key.field}' in ${entry.key}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
+        start: fieldStart,
+        end: entry.keyEnd,
+        data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : undefined,
+      });
+      continue;
+    }
+    if (key.kind !== 'field') continue;
+    const node: ConfigNode = { type: 'string', value: entry.value, loc: { line: entry.line, start: entry.valueStart, end: entry.valueEnd } };
+    let task: KnownTask | undefined;
+    if (key.taskPart !== undefined) {
+      task = [...tasks.values()].find((t) => `${t.taskId.module.toUpperCase()}#${t.taskId.func.toUpperCase()}` === key.taskPart);
+      if (task === undefined && tasks.size > 0) {
+        const upper = new Map([...tasks.values()].map((t) => [`${t.taskId.module.toUpperCase()}#${t.taskId.func.toUpperCase()}`, t]));
+        const suggestion = didYouMean(key.taskPart, upper.keys());
+        const start = entry.keyStart + ENV_CLASS_PREFIX.length;
+        problems.push({
+          code: 'TL008',
+          severity: 'warning',
+          message: `No task matches '${key.taskPart}' (per-task env vars are PYNENC__CONFIGTASK__<MODULE>#<FUNC>__<FIELD>, upper-cased)${suggestion ? `. Did you mean '${suggestion}' (${upper.get(suggestion)!.id})?` : ''}`,
+          start,
+          end: start + key.taskPart.length,
+          data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : undefined,
+        });
+      }
+    }
+    if (key.field === 'retry_for' && entry.value !== '') {
+      problems.push({ code: 'TL017', severity: 'error', message: 'retry_for cannot be set through an env var: the value is split into characters and fails. Only an empty value works (it empties the list); set it in the config file instead.', ...keyRange });
+      continue;
+    }
+    problems.push(...checkFieldValue(fieldSpec(key.field)!, node, { ...ctxBase, start: entry.valueStart, end: entry.valueEnd }));
+    // TL014: a stronger env source sets the same variable, or a more specific variable wins everywhere.
+    const merged = env.get(entry.key);
+    if (merged && !(merged.origin.file === path && merged.origin.line === entry.line) && ws.envFilePaths().includes(path)) {
+      const by = merged.origin.via === 'file' ? `${merged.origin.file}:${merged.origin.line}` : merged.origin.via === 'setting' ? 'the tasklens.env setting' : merged.origin.via === 'cli' ? '--env' : 'the process env';
+      problems.push({ code: 'TL014', severity: 'hint', unnecessary: true, message: `${entry.key} here never takes effect: overridden by ${by}`, start: entry.keyStart, end: entry.valueEnd });
+    } else if (key.taskPart === undefined) {
+      const winner = envShadowedBy(ws, key.field, entry.key);
+      if (winner) problems.push({ code: 'TL014', severity: 'hint', unnecessary: true, message: `${entry.key} never takes effect for any task: overridden by ${describeSource(winner.source)}`, start: entry.keyStart, end: entry.valueEnd });
+    }
+  }
+  return problems;
+}
+
+/** The candidate that beats env var `key` for every task (a more specific variable), if any. */
+function envShadowedBy(ws: Workspace, field: FieldName, key: string): Candidate | undefined {
+  const candidates = fieldCandidates(ws.resolutionInput(ANY_TASK), field);
+  const index = candidates.findIndex((c) => c.source.kind === 'env' && c.source.key === key);
+  return index >= 0 && index < candidates.length - 1 ? candidates[candidates.length - 1] : undefined;
+}
+
+// -------------------------------------------------------------- TypeScript
+
+export function typescriptProblems(ws: Workspace, path: string): Problem[] {
+  const facts = ws.typeScriptIndex.facts(path);
+  if (!facts) return [];
+  const problems: Problem[] = [];
+  const ctx: ValueContext = { exceptions: ws.exceptions(), syntax: 'typescript' };
+  for (const definition of facts.tasks) {
+    if (definition.func === undefined) {
+      problems.push({ code: 'TL020', severity: 'warning', message: 'The task name of this task() call cannot be determined: name the function or assign the result to a variable', start: definition.nameRange.start, end: definition.nameRange.end });
+      continue;
+    }
+    if (!definition.options) continue;
+    const task: KnownTask = { id: taskIdToString({ module: definition.module, func: definition.func }), taskId: { module: definition.module, func: definition.func }, definition };
+    const refStarts = new Set(definition.exceptionRefs.map((r) => r.range.start));
+    for (const entry of definition.options.entries) {
+      if (!isFieldName(entry.key)) {
+        if (!definition.optionsHaveSpread) problems.push(unknownKeyProblem(entry, 'error', 'is not a task option'));
+        continue;
+      }
+      const field = entry.key;
+      const node = entry.value;
+      if (node.type === 'null' || node.type === 'computed') continue;
+      if (field === 'retry_for' && node.type === 'list') {
+        for (const item of node.items) {
+          if (item.type !== 'string' || refStarts.has(item.loc?.start ?? -1)) continue;
+          problems.push(...checkExceptionName(item.value, ctx, { start: item.loc?.start ?? 0, end: item.loc?.end ?? 0 }));
+        }
+      } else {
+        problems.push(...checkFieldValue(fieldSpec(field)!, node, ctx));
+      }
+      const winner = winnerOver(ws, task, field, undefined, node);
+      if (winner) problems.push(shadowProblem(field, node, winner, ''));
+      problems.push(...parameterProblems(field, node, [task]));
+      const insertAt = definition.optionsRange ? { offset: definition.optionsRange.start + 1, indent: '', syntax: 'typescript' as const } : undefined;
+      problems.push(...interplayProblems(ws, field, node, [task], field === 'key_arguments' ? insertAt : undefined));
+    }
+    for (const ref of definition.exceptionRefs) {
+      const at = { start: ref.range.start, end: ref.range.end };
+      if (ref.qualifiedName === undefined) {
+        problems.push({ code: 'TL006', severity: 'warning', message: `'${ref.identifier}' could not be resolved to an exception class in the workspace`, ...at });
+        continue;
+      }
+      const cls = ctx.exceptions.lookup(ref.qualifiedName);
+      if (cls === undefined) problems.push({ code: 'TL006', severity: 'warning', message: `Exception class '${ref.qualifiedName}' was not found in the workspace`, ...at });
+      else if (!cls.extendsError) problems.push({ code: 'TL007', severity: 'error', message: `'${ref.identifier}' (${ref.qualifiedName}) does not extend Error, so it cannot be retried for`, ...at });
+    }
+  }
+  return problems;
+}
+

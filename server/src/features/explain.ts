@@ -1,0 +1,72 @@
+// One rendering of a task's provenance object for each audience: JSON for
+// machines (`explain --format json`), an aligned table for people, Markdown for
+// the editor. All read the same `TaskResolution`.
+import {
+  Candidate, candidateToJson, describeSource, FieldResolution, FIELDS, nodeToText, sourceToJson, SourceRef, taskIdToString,
+  TaskResolution,
+} from '../resolver';
+
+export function explainToJson(resolution: TaskResolution): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const spec of FIELDS) {
+    const field = resolution.fields[spec.name];
+    const out: Record<string, unknown> = { value: field.value ?? null };
+    if (field.error !== undefined) out.error = field.error;
+    if (field.computed) out.computed = true;
+    out.source = sourceToJson(field.source);
+    out.shadowed = field.shadowed.map(candidateToJson);
+    if (field.withoutFailedFiles) out.withoutFailedFiles = { value: field.withoutFailedFiles.value ?? null, error: field.withoutFailedFiles.error, source: sourceToJson(field.withoutFailedFiles.source) };
+    fields[spec.name] = out;
+  }
+  return { task: taskIdToString(resolution.taskId), fields };
+}
+
+/** The effective value as a user would read it. */
+export function valueText(field: FieldResolution): string {
+  if (field.error !== undefined) return 'error';
+  if (field.computed) return '(computed)';
+  return JSON.stringify(field.value);
+}
+
+export function sourceText(source: SourceRef): string {
+  const level = source.level !== undefined && source.kind !== 'config_values' && source.kind !== 'env' ? ` (${source.level})` : '';
+  return describeSource(source) + level;
+}
+
+function candidateText(candidate: Candidate): string {
+  return `${nodeToText(candidate.node)} from ${sourceText(candidate.source)}`;
+}
+
+export function explainToText(resolution: TaskResolution): string {
+  const rows: [string, string, string][] = FIELDS.map((spec) => {
+    const field = resolution.fields[spec.name];
+    return [spec.name, valueText(field), sourceText(field.source)];
+  });
+  const widths = [0, 1].map((i) => Math.max(i === 0 ? 'field'.length : 'value'.length, ...rows.map((r) => r[i].length)));
+  const line = (r: readonly string[]) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`.trimEnd();
+  const out = [`Task ${taskIdToString(resolution.taskId)}`, '', line(['field', 'value', 'source'])];
+  rows.forEach((row, i) => {
+    out.push(line(row));
+    const field = resolution.fields[FIELDS[i].name];
+    const pad = ' '.repeat(widths[0] + 2);
+    if (field.error !== undefined) out.push(`${pad}! ${field.error}`);
+    for (const candidate of field.shadowed) out.push(`${pad}  shadowed: ${candidateText(candidate)}`);
+    if (field.withoutFailedFiles) out.push(`${pad}  if the file loaded: ${valueText(field.withoutFailedFiles)} from ${sourceText(field.withoutFailedFiles.source)}`);
+  });
+  return out.join('\n') + '\n';
+}
+
+export function explainToMarkdown(resolution: TaskResolution): string {
+  const out = [`### Task \`${taskIdToString(resolution.taskId)}\``, '', '| field | value | source |', '| --- | --- | --- |'];
+  for (const spec of FIELDS) {
+    const field = resolution.fields[spec.name];
+    const value = field.error !== undefined ? `⚠ ${escapeCell(field.error)}` : `\`${escapeCell(valueText(field))}\``;
+    const shadowed = field.shadowed.length > 0 ? `<br>overrides ${field.shadowed.map((c) => escapeCell(candidateText(c))).join('; ')}` : '';
+    out.push(`| \`${spec.name}\` | ${value} | ${escapeCell(sourceText(field.source))}${shadowed} |`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
