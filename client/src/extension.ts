@@ -59,7 +59,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  // A client that gave up or never started has nothing to stop, and stop() would reject.
+  if (client?.needsStop()) await client.stop();
   client = undefined;
 }
 

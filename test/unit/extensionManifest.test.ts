@@ -208,7 +208,7 @@ test('an unquoted value ends at " #", and a "#" inside it is kept', async () => 
 
 test('a line whose first non-blank character is # is a comment, even with "="', async () => {
   const tokens = await tokenizeDotenv('  # PYNENC__MAX_RETRIES=3');
-  assert.ok(scopesOf(tokens, 'PYNENC__MAX_RETRIES=3').includes('comment.line.number-sign.dotenv'));
+  assert.ok(scopesOf(tokens, '# PYNENC__MAX_RETRIES=3').includes('comment.line.number-sign.dotenv'));
 });
 
 test('a per-task YAML key splits into module and function, inside the YAML key scope', async () => {

@@ -444,18 +444,24 @@ class ParsedFileReader {
     return ts.isArrowFunction(node) || ts.isFunctionExpression(node) || (ts.isIdentifier(node) && this.localFunctions.has(node.text));
   }
 
-  /** `task(options)` whose result is called at once: the outer call is the task call. */
-  private isCurriedOptionsCall(call: ts.CallExpression): boolean {
-    return this.isTaskCallee(call.expression) && call.arguments.length === 1 && !this.isFunctionArgument(call.arguments[0]);
+  /**
+   * `task(options)(fn)`: the outer call is the task call. Told apart from calling
+   * a task at once (`task(fn)(1)`) by which side holds the function.
+   */
+  private isCurriedForm(outer: ts.CallExpression): outer is ts.CallExpression & { readonly expression: ts.CallExpression } {
+    const inner = outer.expression;
+    if (!ts.isCallExpression(inner) || !this.isTaskCallee(inner.expression) || inner.arguments.length !== 1) return false;
+    const [options] = inner.arguments;
+    if (this.isFunctionArgument(options)) return false;
+    return ts.isObjectLiteralExpression(unwrap(options)) || this.isFunctionArgument(outer.arguments[0]);
   }
 
   private taskCallShape(call: ts.CallExpression): TaskCallShape | undefined {
-    const inner = call.expression;
-    if (ts.isCallExpression(inner) && this.isCurriedOptionsCall(inner)) {
-      return { callee: inner.expression, fnArg: call.arguments[0], optionsArg: inner.arguments[0] };
+    if (this.isCurriedForm(call)) {
+      return { callee: call.expression.expression, fnArg: call.arguments[0], optionsArg: call.expression.arguments[0] };
     }
     if (!this.isTaskCallee(call.expression)) return undefined;
-    if (ts.isCallExpression(call.parent) && call.parent.expression === call && this.isCurriedOptionsCall(call)) return undefined;
+    if (ts.isCallExpression(call.parent) && call.parent.expression === call && this.isCurriedForm(call.parent)) return undefined;
     const [first, second] = call.arguments;
     if (first === undefined) return undefined;
     const optionsFirst = ts.isObjectLiteralExpression(unwrap(first)) || (!this.isFunctionArgument(first) && this.isFunctionArgument(second));

@@ -1,7 +1,11 @@
 // Reading config files into located value trees, accepting and refusing what
 // pynenc's reader does (SPEC §5 "Loading a config file").
 import * as YAML from 'yaml';
-import { parse as parseToml, TomlDate, TomlError } from 'smol-toml';
+import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
+// smol-toml is published as an ES module with a CommonJS build beside it; the
+// types come from the former, the code from the latter.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parse: parseToml, TomlDate, TomlError } = require('smol-toml') as typeof SmolToml;
 import { ConfigNode, EMPTY_MAP, Loc, MapEntry, MapNode, mapGet, mapNode, nodeFromPlain } from './configNode';
 
 export type ConfigFormat = 'yaml' | 'json' | 'toml';

@@ -1,0 +1,231 @@
+// Hovers (SPEC §7): a field's description and its effective value for the task
+// with the whole chain of sources; a task's eleven effective values; an
+// exception's qualified name and bases. All render the resolver's provenance.
+import { Hover, MarkupKind } from 'vscode-languageserver-types';
+import { ConfigDocument } from '../analysis/configDocument';
+import { LineIndex } from '../analysis/lineIndex';
+import { TaskDefinition } from '../analysis/typescriptFacts';
+import { KnownTask, normalisePath, Workspace } from '../analysis/workspace';
+import {
+  Candidate, ConfigNode, ExceptionClass, FieldName, fieldCandidates, FieldResolution, fieldSpec, isFieldName, MapEntry,
+  nodeToText, parseTaskId, qualifiedName, SourceRef, TaskId,
+} from '../resolver';
+import { fieldDocumentation } from './completion';
+import { parseEnvKey } from './envKeys';
+import { escapeCell, explainToMarkdown, sourceText, valueText } from './explain';
+import { offsetRange } from './problems';
+
+const ANY_TASK: TaskId = { module: '\u0000', func: '\u0000' };
+
+function markdown(value: string, lines: LineIndex, start: number, end: number): Hover {
+  return { contents: { kind: MarkupKind.Markdown, value }, range: offsetRange(lines, start, end) };
+}
+
+function isSame(source: SourceRef, file: string | undefined, node: ConfigNode | undefined): boolean {
+  return node?.loc?.start !== undefined && source.start === node.loc.start && (file === undefined || (source.file !== undefined && normalisePath(source.file) === file));
+}
+
+/** The chain for one field of one task: winner first, marked, then every shadowed source. */
+export function chainMarkdown(field: FieldResolution, taskLabel: string, here?: { file?: string; node?: ConfigNode }): string {
+  const out: string[] = [];
+  const effective = field.error !== undefined ? `⚠ error` : `\`${valueText(field)}\``;
+  out.push(`**Effective for \`${taskLabel}\`: ${effective}**`);
+  if (field.error !== undefined) out.push('', `> ${field.error}`);
+  out.push('', '| | source | value |', '| --- | --- | --- |');
+  const row = (mark: string, source: SourceRef, node: ConfigNode | undefined, value?: string) => {
+    const isHere = here && isSame(source, here.file, here.node) ? ' ← here' : '';
+    out.push(`| ${mark} | ${escapeCell(sourceText(source))}${isHere} | ${escapeCell(value ?? (node ? `\`${nodeToText(node)}\`` : ''))} |`);
+  };
+  if (field.winner) row('✔', field.source, field.winner.node);
+  else if (field.source.kind === 'default') row('✔', field.source, undefined, `\`${valueText(field)}\``);
+  else row('✖', field.source, undefined, 'file fails to load');
+  for (const candidate of field.shadowed) row('', candidate.source, candidate.node);
+  if (field.withoutFailedFiles) {
+    const fallback = field.withoutFailedFiles;
+    out.push('', `_If the failing file loaded, the rest would give_ \`${valueText(fallback)}\` _from ${escapeCell(sourceText(fallback.source))}._`);
+  }
+  return out.join('\n');
+}
+
+function fieldHeader(field: FieldName): string {
+  return fieldDocumentation(fieldSpec(field)!);
+}
+
+/** For a generic or class-level value: which tasks it reaches and where it is overridden. */
+function reachMarkdown(ws: Workspace, field: FieldName, file: string | undefined, node: ConfigNode): string {
+  const tasks = [...ws.tasks().values()];
+  const reached: string[] = [];
+  const overridden: string[] = [];
+  for (const task of tasks) {
+    const candidates = fieldCandidates(ws.resolutionInput(task), field);
+    const index = candidates.findIndex((c) => isSame(c.source, file, node));
+    if (index < 0) continue;
+    if (index === candidates.length - 1) reached.push(task.id);
+    else overridden.push(`\`${task.id}\` by ${sourceText(candidates[candidates.length - 1].source)}`);
+  }
+  const out = [`**Reaches ${reached.length} of ${tasks.length} task${tasks.length === 1 ? '' : 's'}**${reached.length > 0 ? ': ' + reached.slice(0, 12).map((t) => `\`${t}\``).join(', ') + (reached.length > 12 ? ', …' : '') : ''}`];
+  if (overridden.length > 0) out.push('', `Overridden for ${overridden.slice(0, 12).join('; ')}${overridden.length > 12 ? '; …' : ''}`);
+  const typical = ws.resolve(ANY_TASK).fields[field];
+  out.push('', chainMarkdown(typical, 'a task with no settings of its own', { file, node }));
+  return out.join('\n');
+}
+
+function exceptionMarkdown(cls: ExceptionClass | undefined, name: string): string {
+  if (!cls) return `**${name}**\n\nNo such exception class in the workspace or the built-ins; the runtime fails if it cannot import it.`;
+  const where = cls.file ? `declared in \`${cls.file}${cls.line ? `:${cls.line}` : ''}\`` : 'built-in';
+  const bases = cls.bases && cls.bases.length > 0 ? `\n\nBases: ${cls.bases.map((b) => `\`${b}\``).join(' → ')}` : '';
+  const warning = cls.extendsError ? '' : '\n\n⚠ It does not extend `Error`: it cannot be retried for.';
+  return `**${qualifiedName(cls)}** — ${where}${bases}${warning}`;
+}
+
+function taskMarkdown(ws: Workspace, task: KnownTask | TaskId, definition?: TaskDefinition): string {
+  const resolution = ws.resolve(task);
+  const defined = definition ? `\n\nDefined in \`${definition.file}\`${definition.parameters ? ` with parameters ${definition.parameters.map((p) => `\`${p}\``).join(', ') || 'none'}` : ''}.` : '';
+  return explainToMarkdown(resolution) + defined;
+}
+
+function within(offset: number, start: number | undefined, end: number | undefined): boolean {
+  return start !== undefined && end !== undefined && offset >= start && offset <= end;
+}
+
+// -------------------------------------------------------------------- YAML
+
+export function yamlHover(ws: Workspace, doc: ConfigDocument, offset: number): Hover | null {
+  const file = doc.path;
+  const active = ws.activeConfigFiles().has(file);
+  for (const entry of doc.root.entries) {
+    const hit = entryHit(entry, offset);
+    if (entry.key === 'task' && entry.value.type === 'map' && hit !== 'key') {
+      for (const child of entry.value.entries) {
+        const childHit = entryHit(child, offset);
+        if (!childHit) continue;
+        if (isFieldName(child.key)) return fieldEntryHover(ws, doc, child, childHit, offset, active ? 'class' : undefined);
+        if (child.value.type !== 'map') return null;
+        const taskId = parseTaskId(child.key);
+        if (childHit === 'key') {
+          if (!taskId) return markdown(`**${child.key}** is not a task id (write \`<module>.<function>\`).`, doc.lines, child.keyLoc!.start!, child.keyLoc!.end!);
+          const known = ws.tasks().get(child.key);
+          const note = known ? '' : '\n\n_No `task()` call defines this task in the workspace._';
+          return markdown(taskMarkdown(ws, known ?? taskId, known?.definition) + note, doc.lines, child.keyLoc!.start!, child.keyLoc!.end!);
+        }
+        for (const field of child.value.entries) {
+          const fieldHit = entryHit(field, offset);
+          if (!fieldHit || !isFieldName(field.key)) continue;
+          return fieldEntryHover(ws, doc, field, fieldHit, offset, active && taskId ? ws.tasks().get(child.key) ?? taskId : undefined);
+        }
+        return null;
+      }
+      continue;
+    }
+    if (!hit) continue;
+    if (isFieldName(entry.key)) return fieldEntryHover(ws, doc, entry, hit, offset, active ? 'generic' : undefined);
+    if (entry.key === 'task' && hit === 'key') return markdown('**task** — settings for every task (class level), and per-task sections keyed by task id (`<module>.<function>`), which win over them.', doc.lines, entry.keyLoc!.start!, entry.keyLoc!.end!);
+  }
+  return null;
+}
+
+function entryHit(entry: MapEntry, offset: number): 'key' | 'value' | undefined {
+  if (within(offset, entry.keyLoc?.start, entry.keyLoc?.end)) return 'key';
+  if (within(offset, entry.value.loc?.start, entry.value.loc?.end)) return 'value';
+  return undefined;
+}
+
+function fieldEntryHover(ws: Workspace, doc: ConfigDocument, entry: MapEntry, hit: 'key' | 'value', offset: number, scope: 'generic' | 'class' | KnownTask | TaskId | undefined): Hover {
+  const field = entry.key as FieldName;
+  // An exception name inside retry_for.
+  if (hit === 'value' && field === 'retry_for' && entry.value.type === 'list') {
+    for (const item of entry.value.items) {
+      if (item.type === 'string' && within(offset, item.loc?.start, item.loc?.end)) {
+        return markdown(exceptionMarkdown(ws.exceptions().lookup(item.value), item.value), doc.lines, item.loc!.start!, item.loc!.end!);
+      }
+    }
+  }
+  const parts = [fieldHeader(field), '---'];
+  if (scope === undefined) parts.push('_This file is not one the runtime reads (see `tasklens.configFiles`)._');
+  else if (scope === 'generic' || scope === 'class') parts.push(reachMarkdown(ws, field, doc.path, entry.value));
+  else {
+    const known = ws.knownTask(scope);
+    parts.push(chainMarkdown(ws.resolve(known).fields[field], known.id, { file: doc.path, node: entry.value }));
+  }
+  const start = hit === 'key' ? entry.keyLoc!.start! : entry.value.loc!.start!;
+  const end = hit === 'key' ? entry.keyLoc!.end! : entry.value.loc!.end!;
+  return markdown(parts.join('\n\n'), doc.lines, start, end);
+}
+
+// --------------------------------------------------------------------- .env
+
+export function envHover(ws: Workspace, path: string, offset: number): Hover | null {
+  const doc = ws.envDocument(path);
+  if (!doc) return null;
+  const entry = doc.entries.find((e) => within(offset, e.keyStart, e.valueEnd));
+  if (!entry) return null;
+  const lines = new LineIndex(doc.text);
+  const key = parseEnvKey(entry.key);
+  if (key === undefined) return null;
+  if (key.kind === 'filepath') {
+    return markdown(`**${entry.key}** — a config file read after \`config_filepath\`${key.key.includes('CONFIGTASK') ? ' and after `PYNENC__FILEPATH`' : ''}; its values beat the earlier files.`, lines, entry.keyStart, entry.valueEnd);
+  }
+  if (key.kind !== 'field') return null;
+  const parts = [fieldHeader(key.field), '---'];
+  if (key.taskPart !== undefined) {
+    const task = [...ws.tasks().values()].find((t) => `${t.taskId.module.toUpperCase()}#${t.taskId.func.toUpperCase()}` === key.taskPart);
+    if (task) parts.push(chainMarkdown(ws.resolve(task).fields[key.field], task.id));
+    else parts.push(`_No task matches \`${key.taskPart}\`._`);
+  } else {
+    const level = key.level === 'class' ? 'every task (class level; beats `PYNENC__' + key.field.toUpperCase() + '`)' : 'every task (generic; the weakest env var)';
+    parts.push(`Sets \`${key.field}\` for ${level}, over every config file.`);
+    parts.push(envReach(ws, key.field, entry.key));
+  }
+  return markdown(parts.join('\n\n'), lines, entry.keyStart, entry.valueEnd);
+}
+
+function envReach(ws: Workspace, field: FieldName, key: string): string {
+  const tasks = [...ws.tasks().values()];
+  const reached: string[] = [];
+  const overridden: string[] = [];
+  for (const task of tasks) {
+    const candidates: Candidate[] = fieldCandidates(ws.resolutionInput(task), field);
+    const index = candidates.findIndex((c) => c.source.kind === 'env' && c.source.key === key);
+    if (index < 0) continue;
+    if (index === candidates.length - 1) reached.push(`\`${task.id}\``);
+    else overridden.push(`\`${task.id}\` by ${sourceText(candidates[candidates.length - 1].source)}`);
+  }
+  const lines = [`**Reaches ${reached.length} of ${tasks.length} tasks**${reached.length ? ': ' + reached.slice(0, 12).join(', ') : ''}`];
+  if (overridden.length) lines.push('', `Overridden for ${overridden.slice(0, 12).join('; ')}`);
+  return lines.join('\n');
+}
+
+// --------------------------------------------------------------- TypeScript
+
+export function typescriptHover(ws: Workspace, path: string, text: string, offset: number): Hover | null {
+  const facts = ws.typeScriptIndex.facts(path);
+  if (!facts) return null;
+  const lines = new LineIndex(text);
+  for (const definition of facts.tasks) {
+    if (!within(offset, definition.callRange.start, definition.callRange.end)) continue;
+    const known: KnownTask | undefined = definition.func !== undefined ? ws.knownTask({ module: definition.module, func: definition.func }) : undefined;
+    if (within(offset, definition.nameRange.start, definition.nameRange.end)) {
+      if (!known) return markdown('The task name of this `task()` call cannot be determined.', lines, definition.nameRange.start, definition.nameRange.end);
+      return markdown(taskMarkdown(ws, known, definition), lines, definition.nameRange.start, definition.nameRange.end);
+    }
+    for (const ref of definition.exceptionRefs) {
+      if (within(offset, ref.range.start, ref.range.end)) {
+        const cls = ref.qualifiedName ? ws.exceptions().lookup(ref.qualifiedName) : undefined;
+        return markdown(exceptionMarkdown(cls, ref.qualifiedName ?? ref.identifier), lines, ref.range.start, ref.range.end);
+      }
+    }
+    for (const entry of definition.options?.entries ?? []) {
+      if (!isFieldName(entry.key) || !within(offset, entry.keyLoc?.start, entry.keyLoc?.end)) continue;
+      const parts = [fieldHeader(entry.key), '---'];
+      if (known) parts.push(chainMarkdown(ws.resolve(known).fields[entry.key], known.id, { node: entry.value }));
+      return markdown(parts.join('\n\n'), lines, entry.keyLoc!.start!, entry.keyLoc!.end!);
+    }
+  }
+  for (const cls of facts.classes) {
+    if (within(offset, cls.nameRange.start, cls.nameRange.end)) {
+      const found = ws.exceptions().lookup(`${cls.module}.${cls.name}`);
+      if (found) return markdown(exceptionMarkdown(found, `${cls.module}.${cls.name}`), lines, cls.nameRange.start, cls.nameRange.end);
+    }
+  }
+  return null;
+}
