@@ -180,9 +180,11 @@ export function yamlReason(error: YAML.YAMLError, text: string, lines: YAML.Line
   const [start, end] = error.pos;
   const line = lines.linePos(start).line;
   if (error.code === 'DUPLICATE_KEY') {
-    const key = text.slice(start, end).trim() || text.slice(start).split(/[:\n]/)[0].trim();
-    const reason = `duplicate entry with key "${key.replace(/^["']|["']$/g, '')}"`;
-    return { kind: 'duplicateKey', message: '', reason, start, end, line };
+    const token = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\n,{}]+?)\s*(:|$)/m.exec(text.slice(start));
+    const raw = token ? token[1].trim() : text.slice(start, end);
+    const key = raw.replace(/^["']|["']$/g, '');
+    const reason = `duplicate entry with key "${key}"`;
+    return { kind: 'duplicateKey', message: '', reason, start, end: start + raw.length, line };
   }
   const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
   return { kind: 'syntax', message: '', reason, start, end, line };
