@@ -27,8 +27,9 @@ export function generateConfig(sections) {
   for (let i = 0; i < sections; i++) {
     out.push(`  app.module${i % 97}.task_${i}:`);
     out.push(`    max_retries: ${i % 7}`);
-    out.push(`    running_concurrency: ${i % 100 === 0 ? 'KEYS' : ['disabled', 'task', 'arguments', 'keys'][i % 4]}`);
-    out.push(`    key_arguments: [user_id, order_${i % 5}]`);
+    const concurrency = i % 100 === 0 ? 'KEYS' : ['disabled', 'task', 'arguments', 'keys'][i % 4];
+    out.push(`    running_concurrency: ${concurrency}`);
+    if (concurrency.toLowerCase() === 'keys') out.push(`    key_arguments: [user_id, order_${i % 5}]`);
     if (i % 3 === 0) out.push('    call_result_cache: true');
     if (i % 5 === 0) out.push('    disable_cache_args: ["*"]');
   }

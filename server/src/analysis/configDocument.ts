@@ -5,7 +5,7 @@ import {
   parseConfigText,
 } from '../resolver';
 import { LineIndex } from './lineIndex';
-import { parseYamlIncrementally, YamlChunkCache } from './yamlChunks';
+import { parseYamlIncrementally, sectionAt, YamlChunkCache } from './yamlChunks';
 
 export class ConfigDocument {
   readonly format: ConfigFormat | undefined;
@@ -43,6 +43,14 @@ export class ConfigDocument {
   /** A new version of this document, reusing what did not change. */
   withText(text: string, version: number): ConfigDocument {
     return text === this.text ? this : new ConfigDocument(this.path, text, version, this);
+  }
+
+  /**
+   * The section around `offset` (a top-level key, or a child of `task:`), so work
+   * about a position can stay inside it. Undefined when the file was read whole.
+   */
+  sectionAt(offset: number): { start: number; inTaskSection: boolean } | undefined {
+    return this.chunkCache ? sectionAt(this.chunkCache, offset) : undefined;
   }
 
   /** The `task:` section, when it is a mapping. */

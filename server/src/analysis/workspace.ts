@@ -4,7 +4,8 @@
 // open editors, the process env) comes in through `WorkspaceHost`.
 import {
   EnvEntry, EnvLayer, Environment, ExceptionRegistry, exceptionRegistry, FieldName, LoadedConfig, MappingSource, MapNode,
-  collectMappings, configFormat, ENV_CLASS_FILEPATH, ENV_FILEPATH, mergeEnvironment, parseDotEnv, parseTaskId, resolveTaskConfig,
+  collectMappings, configFormat, ENV_CLASS_FILEPATH, ENV_FILEPATH, FIELD_NAMES, FieldResolution, fieldSpec, mergeEnvironment,
+  parseDotEnv, parseTaskId, resolveField,
   ResolutionInput, TaskId, taskIdToString, TaskResolution,
 } from '../resolver';
 import { ConfigDocument } from './configDocument';
@@ -57,7 +58,9 @@ export class Workspace {
   private readonly configDocs = new Map<string, ConfigDocument>();
   private readonly typescript: TypeScriptIndex;
   private version = 0;
-  private cache: { version: number; env?: Environment; mappings?: MappingSource[]; exceptions?: ExceptionRegistry; tasks?: Map<string, KnownTask>; resolutions: Map<string, TaskResolution> } = { version: -1, resolutions: new Map() };
+  private settingsVersion = 0;
+  private readonly fileVersions = new Map<string, number>();
+  private cache: { version: number; env?: Environment; mappings?: MappingSource[]; exceptions?: ExceptionRegistry; tasks?: Map<string, KnownTask>; resolutions: Map<string, FieldResolution> } = { version: -1, resolutions: new Map() };
 
   constructor(private readonly host: WorkspaceHost, private readonly options: WorkspaceOptions = {}) {
     this.settingsValue = options.settings ?? DEFAULT_SETTINGS;
@@ -83,8 +86,20 @@ export class Workspace {
     this.changed();
   }
 
-  private changed(): void {
+  private changed(path?: string): void {
     this.version++;
+    if (path !== undefined) this.fileVersions.set(path, (this.fileVersions.get(path) ?? 0) + 1);
+    else this.settingsVersion++;
+  }
+
+  /**
+   * A key that changes whenever anything but file `path` changes (settings, other
+   * files, the TypeScript index): what a result about `path` may be cached under.
+   */
+  contextKeyExcept(path: string): string {
+    let key = `${this.settingsVersion}:${this.typescript.version}`;
+    for (const [file, version] of this.fileVersions) if (file !== path) key += `|${file}:${version}`;
+    return key;
   }
 
   /** A counter that moves on every change. */
@@ -116,14 +131,15 @@ export class Workspace {
       if (text === undefined) this.typescript.remove(path);
       else this.typescript.update(path, text);
     }
-    this.changed();
+    this.changed(path);
   }
 
   fileRenamed(oldPath: string, newPath: string): void {
     const text = this.readText(newPath);
     if (TYPESCRIPT_FILE.test(oldPath)) this.typescript.remove(oldPath);
     if (text !== undefined && TYPESCRIPT_FILE.test(newPath) && this.isIndexedTypeScript(newPath)) this.typescript.update(newPath, text);
-    this.changed();
+    this.changed(oldPath);
+    this.changed(newPath);
   }
 
   isIndexedTypeScript(path: string): boolean {
@@ -302,16 +318,22 @@ export class Workspace {
 
   resolve(task: KnownTask | TaskId): TaskResolution {
     const known = this.knownTask(task);
-    const cache = this.fresh();
-    const hit = cache.resolutions.get(known.id);
-    if (hit) return hit;
-    const resolution = resolveTaskConfig(this.resolutionInput(known));
-    cache.resolutions.set(known.id, resolution);
-    return resolution;
+    const fields = {} as Record<FieldName, FieldResolution>;
+    for (const name of FIELD_NAMES) fields[name] = this.resolveField(known, name);
+    return { taskId: known.taskId, fields };
   }
 
-  resolveField(task: KnownTask, field: FieldName) {
-    return this.resolve(task).fields[field];
+  /** One field of one task, resolved once per workspace state. */
+  resolveField(task: KnownTask | TaskId, field: FieldName): FieldResolution {
+    const known = this.knownTask(task);
+    const cache = this.fresh();
+    const key = `${known.id}\u0000${field}`;
+    let resolved = cache.resolutions.get(key);
+    if (resolved === undefined) {
+      resolved = resolveField(this.resolutionInput(known), fieldSpec(field)!);
+      cache.resolutions.set(key, resolved);
+    }
+    return resolved;
   }
 }
 

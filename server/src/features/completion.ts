@@ -59,7 +59,9 @@ function yamlKey(text: string): string {
 // -------------------------------------------------------------------- YAML
 
 export function yamlCompletion(ws: Workspace, doc: ConfigDocument, offset: number): CompletionItem[] {
-  const cursor = yamlCursor(doc.lines, offset);
+  const section = doc.sectionAt(offset);
+  const floor = section ? { line: doc.lines.positionAt(section.start).line, prefix: section.inTaskSection ? ['task'] : [] } : undefined;
+  const cursor = yamlCursor(doc.lines, offset, floor);
   const { path, wordStart, wordEnd } = cursor;
   const lines = doc.lines;
   if (cursor.kind === 'key') {
@@ -93,7 +95,14 @@ export function yamlCompletion(ws: Workspace, doc: ConfigDocument, offset: numbe
   if (!spec) return [];
   const taskOfSection = path.length === 2 && path[0] === 'task' ? ws.tasks().get(path[1]) : undefined;
   const tasks = taskOfSection ? [taskOfSection] : [...ws.tasks().values()];
-  return valueCompletions(ws, spec, lines, wordStart, wordEnd, cursor.inList, tasks, 'yaml');
+  const items = valueCompletions(ws, spec, lines, wordStart, wordEnd, cursor.inList, tasks, 'yaml');
+  // `key:value` is one plain scalar in YAML, not a key and its value.
+  return doc.text[wordStart - 1] === ':' ? items.map((i) => withPrefix(i, ' ')) : items;
+}
+
+function withPrefix(item: CompletionItem, prefix: string): CompletionItem {
+  const edit = item.textEdit;
+  return edit && 'range' in edit ? { ...item, textEdit: { ...edit, newText: prefix + edit.newText } } : item;
 }
 
 function mappingAt(root: MapNode, path: readonly string[]): MapNode | undefined {
@@ -213,12 +222,25 @@ export function typescriptCompletion(ws: Workspace, path: string, text: string, 
   // A key: the word at the cursor, if any.
   const word = wordAround(text, offset);
   const before = text.slice(definition.optionsRange!.start + 1, word.start);
+  const valueOf = /([A-Za-z_$][\w$]*|'[^'\n]*'|"[^"\n]*")\s*:\s*$/.exec(before);
+  if (valueOf) {
+    const spec = fieldSpec(valueOf[1].replace(/^['"]|['"]$/g, ''));
+    if (!spec) return [];
+    if (spec.type === 'exceptionList') return exceptionIdentifierItems(ws, path, text, lines, offset).map((i) => withBrackets(i));
+    return valueCompletions(ws, spec, lines, word.start, word.end, false, [known], 'typescript');
+  }
   if (/:\s*$/.test(before)) return [];
   const typed = text.slice(word.start, word.end);
   const present = new Set(definition.options.entries.map((e) => e.key).filter((k) => k !== typed));
   const after = text.slice(word.end, word.end + 40);
   const suffix = /^\s*:/.test(after) ? '' : ': ';
   return FIELDS.filter((f) => !present.has(f.name)).map((f) => fieldItem(f, lines, word.start, word.end, f.name + suffix));
+}
+
+/** An exception identifier offered where a list is expected: `[Name]`. */
+function withBrackets(item: CompletionItem): CompletionItem {
+  const edit = item.textEdit;
+  return edit && 'range' in edit ? { ...item, textEdit: { ...edit, newText: `[${edit.newText}]` } } : item;
 }
 
 function wordAround(text: string, offset: number): { start: number; end: number } {

@@ -101,16 +101,16 @@ function parameterProblems(field: FieldName, node: ConfigNode, tasks: readonly K
 }
 
 /** TL010, TL011, TL015: settings that depend on other fields of the same task. */
-function interplayProblems(ws: Workspace, field: FieldName, node: ConfigNode, tasks: readonly (KnownTask | TaskId)[], insertAt?: { offset: number; indent: string; syntax: 'yaml' | 'typescript' }): Problem[] {
+function interplayProblems(ws: Workspace, field: FieldName, node: ConfigNode, tasks: readonly (KnownTask | TaskId)[], insertAt?: InsertPoint): Problem[] {
   if (tasks.length === 0) return [];
   const at = { start: node.loc?.start ?? 0, end: node.loc?.end ?? 0 };
-  const value = (task: KnownTask | TaskId, f: FieldName) => ws.resolve(task).fields[f];
+  const value = (task: KnownTask | TaskId, f: FieldName) => ws.resolveField(task, f);
   const isKeys = (task: KnownTask | TaskId, f: FieldName) => value(task, f).value === ConcurrencyControlType.KEYS;
   if (field === 'key_arguments') {
     const items = stringItems(node);
     if (items.length === 0) return [];
     if (tasks.every((t) => !isKeys(t, 'running_concurrency') && !isKeys(t, 'registration_concurrency') && value(t, 'running_concurrency').computed !== true && value(t, 'registration_concurrency').computed !== true)) {
-      const data = insertAt ? { insertAt: insertAt.offset, insertText: insertAt.syntax === 'yaml' ? `${insertAt.indent}running_concurrency: keys\n` : `running_concurrency: ConcurrencyControlType.KEYS, `, title: 'Add running_concurrency: keys' } : undefined;
+      const data = insertAt ? { insertAt: insertAt.offset, insertText: insertAt.text, title: 'Add running_concurrency: keys' } : undefined;
       return [{ code: 'TL010', severity: 'warning', message: 'key_arguments has no effect: neither running_concurrency nor registration_concurrency is keys for this task', ...at, data }];
     }
     return [];
@@ -147,6 +147,8 @@ interface YamlScope {
   readonly mapping: MappingSource | undefined;
   readonly ctx: ValueContext;
   readonly definedTasks: ReadonlyMap<string, KnownTask>;
+  /** Computed on first use: see `perTaskCache`. */
+  contextKey?: string;
 }
 
 export function configProblems(ws: Workspace, doc: ConfigDocument): Problem[] {
@@ -212,12 +214,60 @@ function classSectionProblems(scope: YamlScope, section: MapNode): Problem[] {
     if (isFieldName(entry.key)) {
       problems.push(...fieldEntryProblems(scope, entry, 'class', undefined));
     } else if (entry.value.type === 'map') {
-      problems.push(...perTaskProblems(scope, entry, entry.value));
+      problems.push(...cachedPerTaskProblems(scope, entry, entry.value));
     } else if (entry.key !== '<<') {
       problems.push(unknownKeyProblem(entry, 'error', 'is not a task setting'));
     }
   }
   return problems;
+}
+
+/**
+ * A per-task section's problems depend on the section itself, on everything
+ * outside this file, and on this file's generic and class-level values. While
+ * those are unchanged, a section's problems are reused, so an edit re-checks
+ * the edited section only. Offsets are kept relative to the section, which may move.
+ */
+const perTaskCache = new WeakMap<MapEntry, { key: string; anchor: number; problems: readonly Problem[] }>();
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0;
+
+function objectId(value: object): number {
+  let id = objectIds.get(value);
+  if (id === undefined) {
+    id = ++nextObjectId;
+    objectIds.set(value, id);
+  }
+  return id;
+}
+
+/** What a per-task section's problems depend on besides the section: see `perTaskCache`. */
+function perTaskContextKey(scope: YamlScope): string {
+  const shared = scope.doc.root.entries.map((e) => (e.key === 'task' && e.value.type === 'map' ? e.value.entries.filter((c) => c.value.type !== 'map').map((c) => objectId(c)).join(',') : objectId(e)));
+  return `${scope.ws.contextKeyExcept(scope.doc.path)}#${scope.mapping ? 1 : 0}#${shared.join(';')}`;
+}
+
+function cachedPerTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): Problem[] {
+  const anchor = entry.keyLoc?.start;
+  if (anchor === undefined) return perTaskProblems(scope, entry, section);
+  scope.contextKey ??= perTaskContextKey(scope);
+  const hit = perTaskCache.get(entry);
+  if (hit && hit.key === scope.contextKey) {
+    const shift = anchor - hit.anchor;
+    return shift === 0 ? [...hit.problems] : hit.problems.map((p) => ({ ...p, start: p.start + shift, end: p.end + shift, data: shiftData(p.data, shift) }));
+  }
+  const problems = perTaskProblems(scope, entry, section);
+  perTaskCache.set(entry, { key: scope.contextKey, anchor, problems });
+  return problems;
+}
+
+function shiftData(data: Problem['data'], shift: number): Problem['data'] {
+  if (!data || shift === 0) return data;
+  const moved: { -readonly [K in keyof NonNullable<Problem['data']>]: NonNullable<Problem['data']>[K] } = { ...data };
+  if (moved.insertAt !== undefined) moved.insertAt += shift;
+  if (moved.removeStart !== undefined) moved.removeStart += shift;
+  if (moved.removeEnd !== undefined) moved.removeEnd += shift;
+  return moved;
 }
 
 function perTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): Problem[] {
@@ -270,11 +320,31 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
   return problems;
 }
 
-function yamlInsertPoint(doc: ConfigDocument, entry: MapEntry): { offset: number; indent: string; syntax: 'yaml' } {
+/** Where the TL010 fix writes `running_concurrency: keys`, and the text it writes. */
+interface InsertPoint {
+  readonly offset: number;
+  readonly text: string;
+}
+
+function yamlInsertPoint(doc: ConfigDocument, entry: MapEntry): InsertPoint {
   const start = entry.keyLoc!.start!;
   const line = doc.lines.positionAt(start).line;
   const lineStart = doc.lines.lineStart(line);
-  return { offset: lineStart, indent: doc.text.slice(lineStart, start), syntax: 'yaml' };
+  return { offset: lineStart, text: `${doc.text.slice(lineStart, start)}running_concurrency: keys\n` };
+}
+
+/**
+ * Before the `key_arguments` option, in the object's own layout: on a line of its
+ * own when the key starts its line, else inline. The enum member only when the
+ * file has `ConcurrencyControlType` in scope; otherwise its value, `'keys'`.
+ */
+function typescriptInsertPoint(text: string, entry: MapEntry): InsertPoint | undefined {
+  const start = entry.keyLoc?.start;
+  if (start === undefined) return undefined;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const indent = text.slice(lineStart, start);
+  const value = /\b(?:import|const|let|var|enum|class)\b[^;]*\bConcurrencyControlType\b/.test(text) ? 'ConcurrencyControlType.KEYS' : "'keys'";
+  return { offset: start, text: `running_concurrency: ${value},${/^\s*$/.test(indent) ? `\n${indent}` : ' '}` };
 }
 
 // --------------------------------------------------------------------- .env
@@ -381,8 +451,8 @@ export function typescriptProblems(ws: Workspace, path: string): Problem[] {
       const winner = winnerOver(ws, task, field, undefined, node);
       if (winner) problems.push(shadowProblem(field, node, winner, ''));
       problems.push(...parameterProblems(field, node, [task]));
-      const insertAt = definition.optionsRange ? { offset: definition.optionsRange.start + 1, indent: '', syntax: 'typescript' as const } : undefined;
-      problems.push(...interplayProblems(ws, field, node, [task], field === 'key_arguments' ? insertAt : undefined));
+      const insertAt = field === 'key_arguments' ? typescriptInsertPoint(ws.readText(path) ?? '', entry) : undefined;
+      problems.push(...interplayProblems(ws, field, node, [task], insertAt));
     }
     for (const ref of definition.exceptionRefs) {
       const at = { start: ref.range.start, end: ref.range.end };

@@ -46,11 +46,21 @@ function lineShape(lines: LineIndex, l: number): { indent: number; first: string
   return { indent: i - start, first: i < text.length ? text[i] : '\n' };
 }
 
+/**
+ * Where the upward scan for enclosing keys may stop: the first line of the
+ * section holding the cursor, and the keys enclosing that section.
+ */
+export interface ScanFloor {
+  readonly line: number;
+  readonly prefix: readonly string[];
+}
+
 /** The keys of the mappings enclosing `line` (whose indentation is `indent`). */
-function enclosingPath(lines: LineIndex, line: number, indent: number): string[] {
+function enclosingPath(lines: LineIndex, line: number, indent: number, floor?: ScanFloor): string[] {
   const path: string[] = [];
   let limit = indent;
-  for (let l = line - 1; l >= 0 && limit > 0; l--) {
+  const lowest = floor && floor.line <= line ? floor.line : 0;
+  for (let l = line - 1; l >= lowest && limit > 0; l--) {
     const shape = lineShape(lines, l);
     if (shape.first === '\n' || shape.first === '\r' || shape.first === '#' || shape.indent >= limit) continue;
     const text = lines.lineText(l);
@@ -66,10 +76,10 @@ function enclosingPath(lines: LineIndex, line: number, indent: number): string[]
     path.unshift(key);
     limit = shape.indent;
   }
-  return path;
+  return limit > 0 && floor && lowest > 0 ? [...floor.prefix, ...path] : path;
 }
 
-export function yamlCursor(lines: LineIndex, offset: number): YamlCursor {
+export function yamlCursor(lines: LineIndex, offset: number, floor?: ScanFloor): YamlCursor {
   const { line, character } = lines.positionAt(offset);
   const text = lines.lineText(line);
   const before = text.slice(0, character);
@@ -89,7 +99,7 @@ export function yamlCursor(lines: LineIndex, offset: number): YamlCursor {
     const field = colon[2].replace(/^["']|["']$/g, '').trim();
     const valueText = before.slice(colon[0].length);
     const inList = /\[[^\]]*$/.test(valueText);
-    const path = enclosingPath(lines, line, indentOf(text));
+    const path = enclosingPath(lines, line, indentOf(text), floor);
     return { path, kind: 'value', field, ...base, hasColon: true, inList, indent };
   }
   // `- item|` under a `key:` line: a value of that key's list.
@@ -103,7 +113,7 @@ export function yamlCursor(lines: LineIndex, offset: number): YamlCursor {
       if (own < itemIndent || (own === itemIndent && !/^\s*-/.test(above))) {
         const key = lineKey(above);
         if (key === undefined) break;
-        return { path: enclosingPath(lines, l, own), kind: 'value', field: key, ...base, hasColon: false, inList: true, indent };
+        return { path: enclosingPath(lines, l, own, floor), kind: 'value', field: key, ...base, hasColon: false, inList: true, indent };
       }
     }
     return none;
@@ -111,7 +121,7 @@ export function yamlCursor(lines: LineIndex, offset: number): YamlCursor {
   // A key being typed: only key characters before the cursor on the line.
   if (/^\s*[^\s:#]*$/.test(before)) {
     const after = text.slice(wordEnd);
-    return { path: enclosingPath(lines, line, indent), kind: 'key', ...base, hasColon: /^\s*:/.test(after), inList: false, indent };
+    return { path: enclosingPath(lines, line, indent, floor), kind: 'key', ...base, hasColon: /^\s*:/.test(after), inList: false, indent };
   }
   return none;
 }

@@ -31,6 +31,8 @@ export interface MapNode {
   /** In document order; a repeated key appears once, with its last value. */
   readonly entries: readonly MapEntry[];
   readonly loc?: Loc;
+  /** A lookup by key its builder already has (large mappings kept across edits). */
+  readonly lookup?: (key: string) => MapEntry | undefined;
 }
 
 export function mapNode(entries: MapEntry[], loc?: Loc): MapNode {
@@ -46,6 +48,7 @@ const KEY_INDEX = new WeakMap<MapNode, Map<string, MapEntry>>();
 
 /** The entry for `key` (exact, case-sensitive); large mappings are indexed once. */
 export function mapGet(map: MapNode, key: string): MapEntry | undefined {
+  if (map.lookup) return map.lookup(key);
   if (map.entries.length < 16) {
     for (const entry of map.entries) if (entry.key === key) return entry;
     return undefined;

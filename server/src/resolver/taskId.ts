@@ -47,11 +47,21 @@ export function envKeyForTask(id: TaskId, field: FieldName): string {
 
 export type EnvLevel = 'task' | 'class' | 'generic';
 
+const envKeyCache = new Map<string, readonly { key: string; level: EnvLevel }[]>();
+
 /** The env var names that can set `field` for task `id`, strongest first. */
-export function envKeysFor(id: TaskId, field: FieldName): { key: string; level: EnvLevel }[] {
-  return [
-    { key: envKeyForTask(id, field), level: 'task' },
-    { key: `${ENV_CLASS_PREFIX}${field.toUpperCase()}`, level: 'class' },
-    { key: `${ENV_PREFIX}${field.toUpperCase()}`, level: 'generic' },
-  ];
+export function envKeysFor(id: TaskId, field: FieldName): readonly { key: string; level: EnvLevel }[] {
+  const cacheKey = `${id.module}\u0000${id.func}\u0000${field}`;
+  let keys = envKeyCache.get(cacheKey);
+  if (keys === undefined) {
+    keys = [
+      { key: envKeyForTask(id, field), level: 'task' },
+      { key: `${ENV_CLASS_PREFIX}${field.toUpperCase()}`, level: 'class' },
+      { key: `${ENV_PREFIX}${field.toUpperCase()}`, level: 'generic' },
+    ];
+    // Upper-casing is the costly part of a lookup; the cache is bounded by the tasks a workspace has.
+    if (envKeyCache.size > 200_000) envKeyCache.clear();
+    envKeyCache.set(cacheKey, keys);
+  }
+  return keys;
 }
