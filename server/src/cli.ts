@@ -88,7 +88,7 @@ function explain(args: Args): number {
   const ws = openWorkspace(args);
   const task = ws.findTask(id);
   if (task === undefined) {
-    const known = [...ws.tasks().keys(), ...ws.configuredTaskIds()];
+    const known = [...new Set([...ws.tasks().keys(), ...ws.configuredTaskIds()])];
     const suggestion = didYouMean(id, known);
     process.stderr.write(`tasklens: unknown task '${id}'${suggestion ? ` — did you mean '${suggestion}'?` : ''} (${known.length} known: defined by task() calls or named in config)\n`);
     return 2;
@@ -132,7 +132,7 @@ function check(args: Args): number {
     }
     // JSON and TOML config files, and missing ones: only whether they load.
     const mapping = ws.activeConfigFiles().get(file);
-    if (mapping && !mapping.loaded.ok && configFormat(file) !== 'yaml') {
+    if (mapping && !mapping.loaded.ok && (configFormat(file) !== 'yaml' || ws.readText(file) === undefined)) {
       const text = ws.readText(file) ?? '';
       const lines = new LineIndex(text);
       const line = Math.max(0, (mapping.loaded.error.line ?? 1) - 1);

@@ -224,9 +224,11 @@ function validatePending(): void {
   pendingValidation.clear();
   for (const uri of uris) {
     const where = locate(uri);
-    if (!where || !documents.get(uri)) continue;
+    const doc = documents.get(uri);
+    if (!where || !doc) continue;
     const diagnostics = guarded('diagnostics', [], () => fileDiagnostics(where.folder.workspace, where.path));
-    void connection.sendDiagnostics({ uri, diagnostics });
+    // The version lets a client drop diagnostics computed for text it has since changed.
+    void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
   }
 }
 

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as fc from 'fast-check';
 import { analysisDepth, analyzeTypeScriptFile, TypeScriptIndex } from '../../server/src/analysis/typescriptIndex';
 import { TaskDefinition, TypeScriptFileFacts } from '../../server/src/analysis/typescriptFacts';
 import { ConfigNode, mapGet, nodeToPlain } from '../../server/src/resolver';
@@ -76,6 +77,7 @@ describe('recognised task() forms', () => {
 
   test('task(options) alone makes a decorator, not a task', () => {
     assert.deepEqual(analyze('const retrying = task({ max_retries: 2 });').tasks, []);
+    assert.deepEqual(analyze('const options = { max_retries: 2 };\nconst retrying = task(options);').tasks, []);
   });
 
   test('calling a task is not a second task call', () => {
@@ -363,6 +365,29 @@ describe('error tolerance', () => {
   });
 });
 
+describe('never throwing', () => {
+  const TOKENS = ['task', 'app.task', '(', ')', '{', '}', '[', ']', ',', ':', '...', '=>', 'async', 'function', 'class', 'extends', 'Error', 'export', 'default', 'const x =', 'import', "from './e'", '* as ns', 'retry_for', 'max_retries', '3', '-', "'s'", 'ConcurrencyControlType.KEYS', 'ns.E', '`t`', ';', '\n', '/*', '*/', '//', '"'];
+
+  test('on every prefix of a real task file', () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'ts-workspace', 'src', 'tasks', 'email.ts'), 'utf8');
+    for (let end = 0; end <= text.length; end++) analyze(text.slice(0, end), 'src/tasks/email.ts');
+  });
+
+  test('on token soup, in the index too', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }), fc.array(fc.constantFrom(...TOKENS), { maxLength: 20 }), (a, b) => {
+        analyze(a.join(' '));
+        const index = new TypeScriptIndex(OPTIONS);
+        index.update('src/e.ts', b.join(' '));
+        index.update('src/t.ts', a.join(' '));
+        index.tasks();
+        index.exceptionClasses();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('the pre-check', () => {
   test('files without a task call or a class extending something are not parsed', () => {
     assert.equal(analysisDepth('export interface User { id: string }\nexport function load(tasks: Task[]) { return runTask(tasks); }', ['task']), 'skip');
@@ -464,6 +489,22 @@ describe('the workspace index', () => {
     assert.equal(index.exceptionClasses()[0].extendsError, true);
   });
 
+  test("'.' and '..' name a folder's index; a path above the workspace resolves to nothing", () => {
+    const index = new TypeScriptIndex(OPTIONS);
+    index.update('src/errors/index.ts', 'export class Base extends Error {}');
+    index.update('src/errors/net.ts', "import { Base } from '.';\nexport class Net extends Base {}");
+    index.update('src/errors/deep/io.ts', "import { Base } from '..';\nimport { Far } from '../../../../outside';\nexport class Io extends Base {}\nexport class Odd extends Far {}");
+    assert.deepEqual(
+      index.exceptionClasses().map((c) => [c.name, c.extendsError, c.bases]),
+      [
+        ['Base', true, ['builtins.Error']],
+        ['Net', true, ['src.errors.index.Base', 'builtins.Error']],
+        ['Io', true, ['src.errors.index.Base', 'builtins.Error']],
+        ['Odd', false, ['Far']],
+      ],
+    );
+  });
+
   test('update, remove and rename change the results', () => {
     const index = new TypeScriptIndex(OPTIONS);
     const v0 = index.version;
@@ -502,6 +543,30 @@ describe('the workspace index', () => {
     assert.ok(index.version > version);
     assert.deepEqual(index.tasks(), []);
     assert.equal(index.facts('src/jobs.ts'), undefined);
+  });
+
+  test('an edit behind a barrel reaches the task that imports through it', () => {
+    const index = new TypeScriptIndex(OPTIONS);
+    index.update('src/errors/index.ts', "export * from './network';");
+    index.update('src/errors/network.ts', 'export class NetworkError extends Error {}');
+    index.update('src/jobs.ts', "import { NetworkError } from './errors';\nexport const a = task(() => 1, { retry_for: [NetworkError] });");
+    assert.deepEqual(index.tasks()[0].exceptionRefs.map((r) => r.qualifiedName), ['src.errors.network.NetworkError']);
+
+    // The class is renamed: the barrel no longer has it, so the name is qualified by the barrel's module.
+    index.update('src/errors/network.ts', 'export class ConnectionError extends Error {}');
+    assert.deepEqual(index.tasks()[0].exceptionRefs.map((r) => r.qualifiedName), ['src.errors.index.NetworkError']);
+
+    index.update('src/errors/network.ts', 'export class NetworkError extends Error {}');
+    assert.deepEqual(index.tasks()[0].exceptionRefs.map((r) => r.qualifiedName), ['src.errors.network.NetworkError']);
+  });
+
+  test('lines move with an edit above a class', () => {
+    const index = new TypeScriptIndex(OPTIONS);
+    index.update('src/errors.ts', 'export class E extends Error {}');
+    assert.equal(index.exceptionClasses()[0].line, 1);
+    index.update('src/errors.ts', '// The errors of the app.\n\nexport class E extends Error {}');
+    assert.equal(index.exceptionClasses()[0].line, 3);
+    assert.deepEqual(index.classByQualifiedName('src.errors.E')?.nameRange, { start: 40, end: 41 });
   });
 
   test('tasks sharing an id are all listed', () => {

@@ -8,7 +8,8 @@
 // cross-file resolution is done lazily and cached until something it depends
 // on changes.
 import * as path from 'path';
-import * as ts from 'typescript';
+// `import =` rather than `import * as`: the interop wrapper turns every `ts.isX` into a getter call, measurably slower here.
+import ts = require('typescript');
 import {
   BUILTIN_ERROR_NAMES,
   ConcurrencyControlType,
@@ -107,84 +108,164 @@ interface FileRecord {
   readonly starSources: readonly ModuleSource[];
   /** Top-level non-class declarations named like a built-in error: they shadow it. */
   readonly shadowedBuiltins: ReadonlySet<string>;
-  /**
-   * Everything other files' name resolution may depend on. When an edit leaves it
-   * unchanged, cached resolutions of other files stay valid.
-   */
-  readonly resolutionKey: string;
 }
 
 const BUILTIN_ERRORS: ReadonlySet<string> = new Set(BUILTIN_ERROR_NAMES);
 const TASKLENS_PACKAGE = 'tasklens';
 const RETRY_ERROR_NAME = RETRY_ERROR.slice(RETRY_ERROR.lastIndexOf('.') + 1);
+const NO_BINDINGS: ReadonlyMap<string, ImportBinding> = new Map();
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 function emptyRecord(file: string, module: string | undefined, depth: AnalysisDepth): FileRecord {
-  return recordWith({ file, module, depth, tasks: [], classes: [], bindings: new Map(), exportLinks: [], starSources: [], shadowedBuiltins: new Set() });
+  return { file, module, depth, tasks: [], classes: [], bindings: NO_BINDINGS, exportLinks: [], starSources: [], shadowedBuiltins: NO_NAMES };
 }
 
-function recordWith(parts: Omit<FileRecord, 'resolutionKey'>): FileRecord {
-  const resolutionKey = JSON.stringify([
-    parts.module,
-    parts.classes.map((c) => [c.name, c.extendsRef, c.extendsText]),
-    [...parts.bindings],
-    parts.exportLinks,
-    parts.starSources,
-    [...parts.shadowedBuiltins],
-  ]);
-  return { ...parts, resolutionKey };
+const resolutionKeys = new WeakMap<FileRecord, string>();
+
+/**
+ * Everything other files' name resolution may read from `record`. When an edit
+ * leaves it unchanged, other files' cached resolutions stay valid. Computed
+ * only when a file is edited, not on the first read.
+ */
+function resolutionKeyOf(record: FileRecord): string {
+  let key = resolutionKeys.get(record);
+  if (key === undefined) {
+    key = JSON.stringify([
+      record.module,
+      record.classes.map((c) => [c.name, c.extendsRef, c.extendsText]),
+      [...record.bindings],
+      record.exportLinks,
+      record.starSources,
+      [...record.shadowedBuiltins],
+    ]);
+    resolutionKeys.set(record, key);
+  }
+  return key;
 }
 
 // ---------------------------------------------------------------------------
 // The pre-check: most files of an application mention neither `task(` nor a
-// class that extends something, and reading them is the bulk of the work.
+// class that extends something, and reading them is the bulk of the work. It
+// runs on every file, so it is written with indexOf rather than regular
+// expressions that would try a match at every offset.
 
-const CLASS_EXTENDS = /\bclass\b[^{;]*?\bextends\b/;
-const CLASS_WORD = /\bclass\b/;
-/** Barrels (`export * from`, `export { X } from`) carry re-exports that resolution follows. */
-const EXPORT_FROM = /\bexport\s*(?:\*|\{[^}]*\}\s*from\b)/;
-/** A local `export { X as Y }` may rename a class, which the line scan cannot see. */
-const EXPORT_LIST = /\bexport\s*\{/;
-/** A class declaration at the start of a line; comments and strings rarely look like this. */
-const CLASS_DECLARATION_LINE = /^([ \t]*)((?:(?:export|default|declare|abstract)[ \t]+)*)class\b(?:[ \t]+([A-Za-z_$][\w$]*))?/gm;
-const EXPORT_DEFAULT_IDENTIFIER = /^[ \t]*export[ \t]+default[ \t]+([A-Za-z_$][\w$]*)[ \t]*;?[ \t]*$/gm;
-
-const taskCallPatterns = new Map<string, RegExp | undefined>();
-
-/** `task(`, `app.task (`, `task<T>(` for any of the names; undefined when there are none. */
-function taskCallPattern(names: readonly string[]): RegExp | undefined {
-  const key = names.join('\n');
-  if (!taskCallPatterns.has(key)) {
-    const alternatives = names.filter((n) => n !== '').map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    taskCallPatterns.set(key, alternatives.length === 0 ? undefined : new RegExp(`(?<![\\w$])(?:${alternatives.join('|')})\\s*[(<]`));
-  }
-  return taskCallPatterns.get(key);
+function isIdentifierChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36 || code > 127;
 }
 
-/** How much of `text` must be read to get all its facts; conservative (never too little). */
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
+/** The next offset at or after `from` where `word` stands as a whole word; -1 when none. */
+function nextWord(text: string, word: string, from: number): number {
+  for (let i = text.indexOf(word, from); i !== -1; i = text.indexOf(word, i + word.length)) {
+    if ((i === 0 || !isIdentifierChar(text.charCodeAt(i - 1))) && !isIdentifierChar(text.charCodeAt(i + word.length))) return i;
+  }
+  return -1;
+}
+
+function skipSpaces(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/**
+ * Offsets of `task(`, `app.task (`, `task<T>(` for any of the names, in order;
+ * `limit` stops early when only their existence matters.
+ */
+function taskCallOffsets(text: string, names: readonly string[], limit = Infinity): number[] {
+  const offsets: number[] = [];
+  for (const name of names) {
+    if (name === '') continue;
+    for (let i = nextWord(text, name, 0); i !== -1 && offsets.length < limit; i = nextWord(text, name, i + name.length)) {
+      const next = text.charCodeAt(skipSpaces(text, i + name.length));
+      if (next === 40 /* ( */ || next === 60 /* < */) offsets.push(i);
+    }
+  }
+  return names.length > 1 ? offsets.sort((a, b) => a - b) : offsets;
+}
+
+function hasTaskCall(text: string, names: readonly string[]): boolean {
+  return taskCallOffsets(text, names, 1).length > 0;
+}
+
+/** `class X extends`, `class X<T> extends`: `extends` before the class body starts. `firstClass` is the first `class` word. */
+function hasClassExtends(text: string, firstClass: number): boolean {
+  for (let i = firstClass; i !== -1; i = nextWord(text, 'class', i + 5)) {
+    const extendsAt = nextWord(text, 'extends', i + 5);
+    if (extendsAt === -1) return false;
+    const brace = text.indexOf('{', i);
+    const semicolon = text.indexOf(';', i);
+    const bodyStart = Math.min(brace === -1 ? text.length : brace, semicolon === -1 ? text.length : semicolon);
+    if (extendsAt < bodyStart) return true;
+  }
+  return false;
+}
+
+/** Which `export` forms the file uses that the line scan cannot follow. */
+function exportForms(text: string): { reexports: boolean; exportList: boolean } {
+  let exportList = false;
+  for (let i = nextWord(text, 'export', 0); i !== -1; i = nextWord(text, 'export', i + 6)) {
+    const at = skipSpaces(text, i + 6);
+    const next = text.charCodeAt(at);
+    // `export * from` and `export { X } from` (barrels) carry re-exports that resolution follows.
+    if (next === 42 /* * */) return { reexports: true, exportList: true };
+    if (next === 123 /* { */) {
+      exportList = true;
+      const close = text.indexOf('}', at);
+      if (close !== -1 && text.startsWith('from', skipSpaces(text, close + 1))) return { reexports: true, exportList: true };
+    }
+  }
+  return { reexports: false, exportList };
+}
+
+/**
+ * How much of `text` must be read to get all its facts; conservative (never too
+ * little). Each check is a pass over the text, so there are as few as can be.
+ */
 export function analysisDepth(text: string, taskFunctionNames: readonly string[]): AnalysisDepth {
-  if (taskCallPattern(taskFunctionNames)?.test(text)) return 'parse';
-  if (CLASS_EXTENDS.test(text) || EXPORT_FROM.test(text)) return 'parse';
-  if (CLASS_WORD.test(text)) return EXPORT_LIST.test(text) ? 'parse' : 'classScan';
+  if (hasTaskCall(text, taskFunctionNames)) return 'parse';
+  const firstClass = nextWord(text, 'class', 0);
+  if (firstClass !== -1 && hasClassExtends(text, firstClass)) return 'parse';
+  const exports = exportForms(text);
+  if (exports.reexports) return 'parse';
+  // A local `export { X as Y }` may rename a class, which the line scan cannot see.
+  if (firstClass !== -1) return exports.exportList ? 'parse' : 'classScan';
   return 'skip';
 }
 
-/** Classes of a file without `class ... extends`: every class there has no base. */
+const CLASS_MODIFIERS_BEFORE = /^[ \t]*(?:(?:export|default|declare|abstract)[ \t]+)*$/;
+const CLASS_NAME_AFTER = /^[ \t]+([A-Za-z_$][\w$]*)/;
+const DEFAULT_EXPORT_OF_NAME = /^[ \t]+([A-Za-z_$][\w$]*)[ \t]*;?[ \t]*(?:\r?\n|$)/;
+
+/**
+ * Classes of a file without `class ... extends`, so none has a base: a class
+ * keyword that starts a line (after modifiers) declares one. Comments and
+ * strings rarely look like that.
+ */
 function scanClasses(file: string, module: string, text: string): FileRecord {
   const classes: ClassRecord[] = [];
   const exportLinks: ExportLink[] = [];
   const lines = new LineCounter(text);
-  for (const match of text.matchAll(CLASS_DECLARATION_LINE)) {
-    const [whole, indent, modifiers, name] = match;
-    const isDefault = /\bdefault\b/.test(modifiers);
+  for (let i = nextWord(text, 'class', 0); i !== -1; i = nextWord(text, 'class', i + 5)) {
+    const lineStart = text.lastIndexOf('\n', i) + 1;
+    const modifiers = text.slice(lineStart, i);
+    if (!CLASS_MODIFIERS_BEFORE.test(modifiers)) continue;
+    const isDefault = nextWord(modifiers, 'default', 0) !== -1;
+    const name = CLASS_NAME_AFTER.exec(text.slice(i + 5, i + 200))?.[1];
     if (name === undefined && !isDefault) continue;
-    const keywordStart = (match.index ?? 0) + indent.length + modifiers.length;
-    const start = name === undefined ? keywordStart : (match.index ?? 0) + whole.length - name.length;
-    const end = name === undefined ? keywordStart + 'class'.length : start + name.length;
+    const start = name === undefined ? i : text.indexOf(name, i + 5);
+    const end = name === undefined ? i + 5 : start + name.length;
     classes.push({ name: name ?? 'default', nameRange: { start, end }, line: lines.lineAt(start), extendsRef: undefined, extendsText: undefined });
     if (isDefault && name !== undefined) exportLinks.push({ exportedName: 'default', localName: name });
   }
-  for (const match of text.matchAll(EXPORT_DEFAULT_IDENTIFIER)) exportLinks.push({ exportedName: 'default', localName: match[1] });
-  return recordWith({ file, module, depth: 'classScan', tasks: [], classes, bindings: new Map(), exportLinks, starSources: [], shadowedBuiltins: new Set() });
+  for (let i = text.indexOf('export default'); i !== -1; i = text.indexOf('export default', i + 14)) {
+    const name = DEFAULT_EXPORT_OF_NAME.exec(text.slice(i + 14, i + 200))?.[1];
+    if (name !== undefined && name !== 'class') exportLinks.push({ exportedName: 'default', localName: name });
+  }
+  return { file, module, depth: 'classScan', tasks: [], classes, bindings: NO_BINDINGS, exportLinks, starSources: [], shadowedBuiltins: NO_NAMES };
 }
 
 /** 1-based lines of increasing offsets, without splitting the text. */
@@ -216,11 +297,10 @@ export function scriptKindFor(file: string): ts.ScriptKind {
 
 /** Reads one file's facts (imports not yet followed into other files). */
 function analyzeFileRecord(file: string, text: string, options: TypeScriptAnalysisOptions): FileRecord {
-  const module = moduleForFile(file, options.moduleRoot);
-  // A file outside the module root has no module, so neither its tasks nor its classes can be named.
-  if (module === undefined) return emptyRecord(file, undefined, 'skip');
   const depth = analysisDepth(text, options.taskFunctionNames);
-  if (depth === 'skip') return emptyRecord(file, module, 'skip');
+  const module = depth === 'skip' ? undefined : moduleForFile(file, options.moduleRoot);
+  // A file outside the module root has no module, so neither its tasks nor its classes can be named.
+  if (depth === 'skip' || module === undefined) return emptyRecord(file, module, 'skip');
   try {
     if (depth === 'classScan') return scanClasses(file, module, text);
     return new ParsedFileReader(file, module, text, options.taskFunctionNames).read();
@@ -274,7 +354,13 @@ class ParsedFileReader {
   private readonly starSources: ModuleSource[] = [];
   private readonly shadowedBuiltins = new Set<string>();
   private readonly localFunctions = new Map<string, LocalFunction>();
+  /** Variables of the file holding something other than a function (an options object, say). */
+  private readonly localValues = new Set<string>();
+  /** Whether nested scopes have been searched for functions too (done only when needed). */
+  private nestedFunctionsCollected = false;
   private readonly calls: ts.CallExpression[] = [];
+  /** Where `task(` may be written: only the subtrees holding one are walked. */
+  private readonly callOffsets: readonly number[];
 
   constructor(
     private readonly file: string,
@@ -284,18 +370,22 @@ class ParsedFileReader {
   ) {
     this.sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, /* setParentNodes */ true, scriptKindFor(file));
     this.taskNames = new Set(taskFunctionNames);
+    this.callOffsets = taskCallOffsets(text, taskFunctionNames);
   }
 
   read(): FileRecord {
-    for (const statement of this.sf.statements) this.readTopLevel(statement);
-    // Calls and functions are collected before any call is read: a task may name a function declared below it.
-    this.collect(this.sf);
+    // Declarations first: a task may name a function declared below it.
+    for (const statement of this.sf.statements) {
+      this.readTopLevel(statement);
+      this.collectFunctions(statement, false);
+    }
+    this.collectCalls(this.sf);
     const tasks: TaskRecord[] = [];
     for (const call of this.calls) {
       const task = this.readTaskCall(call);
       if (task !== undefined) tasks.push(task);
     }
-    return recordWith({
+    return {
       file: this.file,
       module: this.module,
       depth: 'parse',
@@ -305,7 +395,7 @@ class ParsedFileReader {
       exportLinks: this.exportLinks,
       starSources: this.starSources,
       shadowedBuiltins: this.shadowedBuiltins,
-    });
+    };
   }
 
   // -- top-level declarations ------------------------------------------------
@@ -408,22 +498,52 @@ class ParsedFileReader {
     if (!ts.isStringLiteralLike(specifier)) return undefined;
     const text = specifier.text;
     if (!text.startsWith('./') && !text.startsWith('../') && text !== '.' && text !== '..') return { kind: 'package', specifier: text };
-    const joined = path.posix.normalize(path.posix.join(path.posix.dirname(this.file), text));
-    // Above the workspace folder: nothing the index can know about.
-    if (joined === '..' || joined.startsWith('../')) return undefined;
-    return { kind: 'workspace', path: joined.replace(/\/$/, '') };
+    const joined = joinRelative(this.file, text);
+    return joined === undefined ? undefined : { kind: 'workspace', path: joined };
   }
 
   // -- calls and functions ---------------------------------------------------
 
-  private collect(node: ts.Node): void {
+  /** Task calls are found by walking only the subtrees that contain a `task(` offset. */
+  private collectCalls(node: ts.Node): void {
     if (ts.isCallExpression(node)) this.calls.push(node);
-    else if (ts.isFunctionDeclaration(node) && node.name !== undefined) this.addLocalFunction(node.name, node);
+    ts.forEachChild(node, (child) => {
+      if (this.holdsCallOffset(child)) this.collectCalls(child);
+    });
+  }
+
+  private holdsCallOffset(node: ts.Node): boolean {
+    const offsets = this.callOffsets;
+    // The first offset at or after the node's start (binary search), then whether it is inside.
+    let lo = 0;
+    let hi = offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (offsets[mid] < node.pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < offsets.length && offsets[lo] < node.end;
+  }
+
+  /** Functions and other variables declared by `node`; inside nested scopes only when `deep`. */
+  private collectFunctions(node: ts.Node, deep: boolean): void {
+    if (ts.isFunctionDeclaration(node) && node.name !== undefined) this.addLocalFunction(node.name, node);
+    else if (ts.isVariableStatement(node)) for (const declaration of node.declarationList.declarations) this.collectFunctions(declaration, deep);
     else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer !== undefined) {
       const initializer = unwrap(node.initializer);
       if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) this.addLocalFunction(node.name, initializer);
+      else this.localValues.add(node.name.text);
     }
-    ts.forEachChild(node, (child) => this.collect(child));
+    if (deep) ts.forEachChild(node, (child) => this.collectFunctions(child, true));
+  }
+
+  /** A function declared in the file by that name; nested scopes are searched on first need. */
+  private localFunction(name: string): LocalFunction | undefined {
+    if (!this.localFunctions.has(name) && !this.nestedFunctionsCollected) {
+      this.nestedFunctionsCollected = true;
+      this.collectFunctions(this.sf, true);
+    }
+    return this.localFunctions.get(name);
   }
 
   /** The outermost declaration of a name wins (it is met first in document order). */
@@ -441,7 +561,12 @@ class ParsedFileReader {
   private isFunctionArgument(arg: ts.Expression | undefined): boolean {
     if (arg === undefined) return false;
     const node = unwrap(arg);
-    return ts.isArrowFunction(node) || ts.isFunctionExpression(node) || (ts.isIdentifier(node) && this.localFunctions.has(node.text));
+    return ts.isArrowFunction(node) || ts.isFunctionExpression(node) || (ts.isIdentifier(node) && node.text !== '' && this.localFunction(node.text) !== undefined);
+  }
+
+  private isLocalValue(arg: ts.Expression): boolean {
+    const node = unwrap(arg);
+    return ts.isIdentifier(node) && this.localValues.has(node.text) && this.localFunction(node.text) === undefined;
   }
 
   /**
@@ -464,6 +589,8 @@ class ParsedFileReader {
     if (ts.isCallExpression(call.parent) && call.parent.expression === call && this.isCurriedForm(call.parent)) return undefined;
     const [first, second] = call.arguments;
     if (first === undefined) return undefined;
+    // `task(retryOptions)`, an options variable alone, makes a decorator like `task({...})`.
+    if (second === undefined && this.isLocalValue(first)) return undefined;
     const optionsFirst = ts.isObjectLiteralExpression(unwrap(first)) || (!this.isFunctionArgument(first) && this.isFunctionArgument(second));
     if (!optionsFirst) return { callee: call.expression, fnArg: first, optionsArg: second };
     // `task(options)` alone makes a decorator, not a task.
@@ -498,7 +625,7 @@ class ParsedFileReader {
    */
   private taskNameNode(call: ts.CallExpression, fnNode: ts.Expression | undefined): ts.Identifier | undefined {
     if (fnNode !== undefined && ts.isFunctionExpression(fnNode) && fnNode.name !== undefined) return fnNode.name;
-    if (fnNode !== undefined && ts.isIdentifier(fnNode) && fnNode.text !== '') return this.localFunctions.get(fnNode.text)?.nameNode ?? fnNode;
+    if (fnNode !== undefined && ts.isIdentifier(fnNode) && fnNode.text !== '') return this.localFunction(fnNode.text)?.nameNode ?? fnNode;
     return assignedName(call);
   }
 
@@ -512,10 +639,10 @@ class ParsedFileReader {
     if (fnNode === undefined) return undefined;
     let fn: FunctionNode | undefined;
     if (ts.isArrowFunction(fnNode) || ts.isFunctionExpression(fnNode)) fn = fnNode;
-    else if (ts.isIdentifier(fnNode)) fn = this.localFunctions.get(fnNode.text)?.fn;
+    else if (ts.isIdentifier(fnNode) && fnNode.text !== '') fn = this.localFunction(fnNode.text)?.fn;
     if (fn === undefined) return undefined;
     // Destructured parameters have no name a caller could pass by, and `this` is not a parameter.
-    return fn.parameters.filter((p) => ts.isIdentifier(p.name) && p.name.text !== 'this').map((p) => (p.name as ts.Identifier).text);
+    return fn.parameters.flatMap((p) => (ts.isIdentifier(p.name) && p.name.text !== 'this' ? [p.name.text] : []));
   }
 
   // -- options ----------------------------------------------------------------
@@ -626,6 +753,23 @@ class ParsedFileReader {
   }
 }
 
+/**
+ * `specifier` (`./x`, `../y/z`) resolved against the directory of `file`, as a
+ * workspace path; undefined above the workspace folder. (path.posix.join and
+ * normalize do the same, several times slower, for every import of every file.)
+ */
+function joinRelative(file: string, specifier: string): string | undefined {
+  const segments = file.split('/');
+  segments.pop();
+  for (const segment of specifier.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment !== '..') segments.push(segment);
+    else if (segments.length === 0) return undefined;
+    else segments.pop();
+  }
+  return segments.length === 0 ? '.' : segments.join('/');
+}
+
 /** True when the identifier is the function argument of a call (not a declaration name). */
 function isIdentifierArgument(node: ts.Identifier): boolean {
   let current: ts.Node = node;
@@ -670,7 +814,11 @@ type ConcurrencyMember = keyof typeof ConcurrencyControlType;
 function concurrencyMember(node: ts.Expression): ConcurrencyMember | undefined {
   if (!ts.isPropertyAccessExpression(node) || !ts.isIdentifier(node.expression) || node.expression.text !== 'ConcurrencyControlType') return undefined;
   const member = node.name.text;
-  return Object.prototype.hasOwnProperty.call(ConcurrencyControlType, member) ? (member as ConcurrencyMember) : undefined;
+  return isConcurrencyMember(member) ? member : undefined;
+}
+
+function isConcurrencyMember(name: string): name is ConcurrencyMember {
+  return Object.prototype.hasOwnProperty.call(ConcurrencyControlType, name);
 }
 
 /** A number as written: `1.0` and `1e3` are floats (the user wrote a float), `0x10` and `3` ints. */
@@ -688,19 +836,91 @@ const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.jsx'
 /** `import './x.js'` in ESM TypeScript names `x.ts`. */
 const JS_TO_TS: Readonly<Record<string, readonly string[]>> = { '.js': ['.ts', '.tsx', '.d.ts'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 
+/** The files an import path may name, in the order they are tried. */
+function candidateFiles(importPath: string): string[] {
+  const extension = path.posix.extname(importPath);
+  const stem = importPath.slice(0, importPath.length - extension.length);
+  const indexBase = importPath === '.' ? 'index' : `${importPath}/index`;
+  return [importPath, ...(JS_TO_TS[extension] ?? []).map((e) => stem + e), ...SOURCE_EXTENSIONS.map((e) => importPath + e), ...SOURCE_EXTENSIONS.map((e) => indexBase + e)];
+}
+
+/** Every import path whose candidates include `file`: what adding or removing it can change. */
+function importPathsNaming(file: string): string[] {
+  const paths = [file];
+  for (const extension of SOURCE_EXTENSIONS) {
+    if (!file.endsWith(extension)) continue;
+    const stem = file.slice(0, file.length - extension.length);
+    paths.push(stem);
+    for (const [jsExtension, tsExtensions] of Object.entries(JS_TO_TS)) if (tsExtensions.includes(extension)) paths.push(stem + jsExtension);
+    if (path.posix.basename(stem) === 'index') paths.push(path.posix.dirname(stem));
+  }
+  return paths;
+}
+
 /**
- * Resolves names against a set of file records. Memoised: build a new one
- * whenever a record's `resolutionKey` or the set of files changes.
+ * What a cached resolution read: the file records it consulted and the import
+ * paths it looked up (found or not). A change to a file drops exactly the
+ * cached resolutions that read it. The strings are the records' and bindings'
+ * own, so recording a read allocates nothing.
+ */
+class Dependencies {
+  readonly files = new Set<string>();
+  readonly importPaths = new Set<string>();
+
+  addAll(other: Dependencies): void {
+    for (const file of other.files) this.files.add(file);
+    for (const importPath of other.importPaths) this.importPaths.add(importPath);
+  }
+
+  /** Whether this read `file` or looked up any of `importPaths`. */
+  touches(file: string, importPaths: readonly string[]): boolean {
+    return this.files.has(file) || importPaths.some((p) => this.importPaths.has(p));
+  }
+}
+
+/**
+ * Resolves names against the index's file records, memoising what it finds
+ * together with what each finding read, so that `forget` can drop only what a
+ * change invalidates.
  */
 class NameResolver {
-  private readonly fileMemo = new Map<string, FileRecord | null>();
-  private readonly exportMemo = new Map<string, string | null>();
+  /** Import path → the file it names (a name: records are replaced on every update). */
+  private readonly fileMemo = new Map<string, string | null>();
+  private readonly exportMemo = new Map<string, { readonly value: string | undefined; readonly deps: Dependencies }>();
   private readonly inProgress = new Set<string>();
+  /** A file's module depends only on its path and the module root, so this never goes stale. */
+  private readonly skippedModules = new Map<string, string | undefined>();
+  /** Where reads are recorded while `tracked` runs. */
+  private deps: Dependencies | undefined;
 
   constructor(
     private readonly records: ReadonlyMap<string, FileRecord>,
     private readonly moduleRoot: string,
   ) {}
+
+  /** Runs `read`, returning its result and everything it read (also added to an enclosing `tracked`). */
+  tracked<T>(read: () => T): { value: T; deps: Dependencies } {
+    const outer = this.deps;
+    const deps = new Dependencies();
+    this.deps = deps;
+    try {
+      return { value: read(), deps };
+    } finally {
+      this.deps = outer;
+      outer?.addAll(deps);
+    }
+  }
+
+  /** True until something is resolved: then no change can make anything stale. */
+  get isEmpty(): boolean {
+    return this.fileMemo.size === 0 && this.exportMemo.size === 0;
+  }
+
+  /** Drops memoised findings that read `file` or looked up any of `importPaths`, and those lookups. */
+  forget(file: string, importPaths: readonly string[]): void {
+    for (const importPath of importPaths) this.fileMemo.delete(importPath);
+    for (const [key, entry] of this.exportMemo) if (entry.deps.touches(file, importPaths)) this.exportMemo.delete(key);
+  }
 
   /** The qualified name of `X` or `ns.X` as written in `record`'s file. */
   resolveRef(record: FileRecord, ref: NameRef): string | undefined {
@@ -710,6 +930,7 @@ class NameResolver {
   }
 
   resolveIdentifier(record: FileRecord, name: string): string | undefined {
+    this.deps?.files.add(record.file);
     if (record.module === undefined) return undefined;
     if (record.classes.some((c) => c.name === name)) return `${record.module}.${name}`;
     const binding = record.bindings.get(name);
@@ -725,39 +946,47 @@ class NameResolver {
       return source.specifier === TASKLENS_PACKAGE && name === RETRY_ERROR_NAME ? RETRY_ERROR : undefined;
     }
     const target = this.lookupFile(source.path);
-    if (target === undefined) {
-      const module = this.naiveModule(source.path);
-      return module === undefined ? undefined : `${module}.${name}`;
-    }
-    if (target.module === undefined) return undefined;
-    return this.findExport(target, name) ?? `${target.module}.${name}`;
+    const module = target === undefined ? this.naiveModule(source.path) : this.moduleOf(target);
+    if (module === undefined) return undefined;
+    return (target === undefined ? undefined : this.findExport(target, name)) ?? `${module}.${name}`;
   }
 
   /** The module a workspace import path names, whether or not the file is known. */
   moduleOfSource(source: ModuleSource): string | undefined {
     if (source.kind === 'package') return undefined;
     const target = this.lookupFile(source.path);
-    return target === undefined ? this.naiveModule(source.path) : target.module;
+    return target === undefined ? this.naiveModule(source.path) : this.moduleOf(target);
+  }
+
+  /** Skipped files do not carry their module (computing it for every file costs); derive it here, once. */
+  private moduleOf(record: FileRecord): string | undefined {
+    if (record.module !== undefined) return record.module;
+    if (!this.skippedModules.has(record.file)) this.skippedModules.set(record.file, moduleForFile(record.file, this.moduleRoot));
+    return this.skippedModules.get(record.file);
   }
 
   /** Follows local classes, export lists, `export default X` and `export *`; undefined when not declared. */
   private findExport(record: FileRecord, name: string): string | undefined {
     const key = `${record.file}\0${name}`;
     const memo = this.exportMemo.get(key);
-    if (memo !== undefined) return memo ?? undefined;
+    if (memo !== undefined) {
+      this.deps?.addAll(memo.deps);
+      return memo.value;
+    }
     // Re-export cycles (`a` re-exports `b` re-exports `a`) end here instead of looping.
     if (this.inProgress.has(key)) return undefined;
     this.inProgress.add(key);
     try {
-      const found = this.findExportUncached(record, name);
-      this.exportMemo.set(key, found ?? null);
-      return found;
+      const found = this.tracked(() => this.findExportUncached(record, name));
+      this.exportMemo.set(key, found);
+      return found.value;
     } finally {
       this.inProgress.delete(key);
     }
   }
 
   private findExportUncached(record: FileRecord, name: string): string | undefined {
+    this.deps?.files.add(record.file);
     if (record.module === undefined) return undefined;
     if (record.classes.some((c) => c.name === name)) return `${record.module}.${name}`;
     for (const link of record.exportLinks) {
@@ -776,18 +1005,15 @@ class NameResolver {
   }
 
   private lookupFile(importPath: string): FileRecord | undefined {
-    const memo = this.fileMemo.get(importPath);
-    if (memo !== undefined) return memo ?? undefined;
-    const found = this.candidates(importPath).map((c) => this.records.get(c)).find((r) => r !== undefined);
-    this.fileMemo.set(importPath, found ?? null);
-    return found;
-  }
-
-  private candidates(importPath: string): string[] {
-    const extension = path.posix.extname(importPath);
-    const stem = importPath.slice(0, importPath.length - extension.length);
-    const direct = [importPath, ...(JS_TO_TS[extension] ?? []).map((e) => stem + e)];
-    return [...direct, ...SOURCE_EXTENSIONS.map((e) => importPath + e), ...SOURCE_EXTENSIONS.map((e) => `${importPath}/index${e}`)];
+    this.deps?.importPaths.add(importPath);
+    let file = this.fileMemo.get(importPath);
+    if (file === undefined) {
+      file = candidateFiles(importPath).find((candidate) => this.records.has(candidate)) ?? null;
+      this.fileMemo.set(importPath, file);
+    }
+    if (file === null) return undefined;
+    this.deps?.files.add(file);
+    return this.records.get(file);
   }
 
   /** An import of a file the index does not hold: assume `<path>.ts`. */
@@ -817,8 +1043,7 @@ function finaliseTask(record: FileRecord, task: TaskRecord, resolver: NameResolv
     if (entry.key !== 'retry_for' || entry.value.type !== 'list') return entry;
     const items = [...entry.value.items];
     task.pendingRefs.forEach((p, i) => {
-      const item = items[p.itemIndex];
-      items[p.itemIndex] = { type: 'string', value: qualified[i] ?? p.identifier, loc: item.loc };
+      items[p.itemIndex] = { type: 'string', value: qualified[i] ?? p.identifier, loc: items[p.itemIndex].loc };
     });
     return { ...entry, value: { ...entry.value, items } };
   });
@@ -831,6 +1056,7 @@ function finaliseClass(record: FileRecord, cls: ClassRecord, resolver: NameResol
 }
 
 function resolvedImports(record: FileRecord, resolver: NameResolver): ReadonlyMap<string, string> {
+  if (record.bindings.size === 0) return NO_IMPORTS;
   const imports = new Map<string, string>();
   for (const [local, binding] of record.bindings) {
     const qualified = binding.kind === 'namespace' ? resolver.moduleOfSource(binding.source) : resolver.resolveExport(binding.source, binding.importedName);
@@ -838,6 +1064,8 @@ function resolvedImports(record: FileRecord, resolver: NameResolver): ReadonlyMa
   }
   return imports;
 }
+
+const NO_IMPORTS: ReadonlyMap<string, string> = new Map();
 
 function emptyFacts(file: string): TypeScriptFileFacts {
   return { file, tasks: [], classes: [], imports: new Map() };
@@ -860,14 +1088,30 @@ export function analyzeTypeScriptFile(file: string, text: string, options: TypeS
 // The index.
 
 interface ClassTable {
-  readonly byName: ReadonlyMap<string, ClassFact>;
+  readonly byName: ReadonlyMap<string, DeclaredClass>;
   readonly exceptions: readonly ExceptionClass[];
+}
+
+/** A class as the class table needs it, made once per finalised file. */
+interface DeclaredClass {
+  readonly qualifiedName: string;
+  readonly fact: ClassFact;
+  readonly line: number;
+  /** Ready-made for a class without `extends` (most classes), which needs no chain. */
+  readonly withoutBase: ExceptionClass | undefined;
+}
+
+interface CachedFacts {
+  readonly facts: TypeScriptFileFacts;
+  readonly deps: Dependencies;
+  /** Made once: the class table is rebuilt from them on every change to a class. */
+  readonly declaredClasses: readonly DeclaredClass[];
 }
 
 /**
  * Every TypeScript file of the workspace, read into facts, with names resolved
- * across files. Updates are per file; queries are computed lazily and cached
- * until the next change that can affect them.
+ * across files. Updates are per file; queries are computed lazily and cached;
+ * a change drops only the cached resolutions that read the changed file.
  */
 export class TypeScriptIndex {
   private analysisOptions: TypeScriptAnalysisOptions;
@@ -875,15 +1119,15 @@ export class TypeScriptIndex {
   /** Kept so that new settings can re-read every file without asking for it again. */
   private readonly texts = new Map<string, string>();
   private changeCount = 0;
-  // Caches. `resolver` and `finalFacts` are dropped whenever cross-file resolution may change.
-  private resolver: NameResolver | undefined;
-  private readonly finalFacts = new Map<string, TypeScriptFileFacts>();
+  private resolver: NameResolver;
+  private readonly finalFacts = new Map<string, CachedFacts>();
   private allTasks: readonly TaskDefinition[] | undefined;
   private tasksByIdMap: ReadonlyMap<string, readonly TaskDefinition[]> | undefined;
   private classTable: ClassTable | undefined;
 
   constructor(options: TypeScriptAnalysisOptions) {
     this.analysisOptions = copyOptions(options);
+    this.resolver = new NameResolver(this.records, this.analysisOptions.moduleRoot);
   }
 
   /** Increments on every change to the index. */
@@ -898,25 +1142,33 @@ export class TypeScriptIndex {
   /** (Re-)reads one file; `file` is workspace-relative with `/`. The same text again is no change. */
   update(file: string, text: string): void {
     if (this.texts.get(file) === text) return;
+    const old = this.records.get(file);
+    const record = analyzeFileRecord(file, text, this.analysisOptions);
     this.texts.set(file, text);
-    this.store(analyzeFileRecord(file, text, this.analysisOptions));
+    this.records.set(file, record);
+    if (old === undefined) this.invalidate(file, 'added');
+    else this.invalidate(file, resolutionKeyOf(old) === resolutionKeyOf(record) ? 'body' : 'names', old);
     this.changeCount++;
   }
 
   remove(file: string): void {
-    if (!this.records.has(file)) return;
+    const old = this.records.get(file);
+    if (old === undefined) return;
     this.records.delete(file);
     this.texts.delete(file);
-    this.invalidateResolution();
+    this.invalidate(file, 'removed', old);
     this.changeCount++;
   }
 
   rename(oldFile: string, newFile: string, text: string): void {
+    const old = this.records.get(oldFile);
     this.records.delete(oldFile);
     this.texts.delete(oldFile);
+    if (old !== undefined) this.invalidate(oldFile, 'removed', old);
+    const replaced = this.records.get(newFile);
     this.texts.set(newFile, text);
     this.records.set(newFile, analyzeFileRecord(newFile, text, this.analysisOptions));
-    this.invalidateResolution();
+    this.invalidate(newFile, replaced === undefined ? 'added' : 'names', replaced);
     this.changeCount++;
   }
 
@@ -927,7 +1179,9 @@ export class TypeScriptIndex {
   setOptions(options: TypeScriptAnalysisOptions): void {
     this.analysisOptions = copyOptions(options);
     for (const [file, text] of this.texts) this.records.set(file, analyzeFileRecord(file, text, this.analysisOptions));
-    this.invalidateResolution();
+    this.resolver = new NameResolver(this.records, this.analysisOptions.moduleRoot);
+    this.finalFacts.clear();
+    this.dropQueryCaches(true, true);
     this.changeCount++;
   }
 
@@ -941,14 +1195,7 @@ export class TypeScriptIndex {
 
   /** The file's facts with names resolved across the workspace; undefined for an unknown file. */
   facts(file: string): TypeScriptFileFacts | undefined {
-    const record = this.records.get(file);
-    if (record === undefined) return undefined;
-    let facts = this.finalFacts.get(file);
-    if (facts === undefined) {
-      facts = finaliseFacts(record, this.currentResolver());
-      this.finalFacts.set(file, facts);
-    }
-    return facts;
+    return this.cachedFacts(file)?.facts;
   }
 
   /** Every recognised task call of the workspace, in file order. */
@@ -979,7 +1226,7 @@ export class TypeScriptIndex {
 
   /** The class declared as `<module>.<Name>` (the first one, if several files share a module). */
   classByQualifiedName(name: string): ClassFact | undefined {
-    return this.cachedClassTable().byName.get(name);
+    return this.cachedClassTable().byName.get(name)?.fact;
   }
 
   stats(): TypeScriptIndexStats {
@@ -995,40 +1242,55 @@ export class TypeScriptIndex {
   // -- caching ------------------------------------------------------------------
 
   /**
-   * Keeps other files' resolutions when the edit cannot affect them: the common
-   * case of typing inside a task file only re-finalises that file.
+   * Drops what a change to `file` can make stale: always its own facts; when the
+   * names it offers changed (`names`), the resolutions that read it; when it
+   * appeared or disappeared, also those that looked up an import path naming it.
+   * The common case, typing inside a task file, is a `body` change.
    */
-  private store(record: FileRecord): void {
-    const old = this.records.get(record.file);
-    this.records.set(record.file, record);
-    if (old === undefined || old.resolutionKey !== record.resolutionKey) {
-      this.invalidateResolution();
-      return;
+  private invalidate(file: string, change: 'body' | 'names' | 'added' | 'removed', old?: FileRecord): void {
+    const current = this.records.get(file);
+    let classesChanged = (old?.classes.length ?? 0) > 0 || (current?.classes.length ?? 0) > 0;
+    let tasksChanged = (old?.tasks.length ?? 0) > 0 || (current?.tasks.length ?? 0) > 0;
+    this.finalFacts.delete(file);
+    // While the workspace is first read nothing is resolved yet: skip the bookkeeping.
+    if (change !== 'body' && !(this.resolver.isEmpty && this.finalFacts.size === 0)) {
+      const importPaths = change === 'names' ? [] : importPathsNaming(file);
+      this.resolver.forget(file, importPaths);
+      for (const [other, cached] of this.finalFacts) {
+        if (!cached.deps.touches(file, importPaths)) continue;
+        this.finalFacts.delete(other);
+        if (cached.facts.classes.length > 0) classesChanged = true;
+        if (cached.facts.tasks.length > 0) tasksChanged = true;
+      }
     }
-    this.finalFacts.delete(record.file);
-    this.allTasks = undefined;
-    this.tasksByIdMap = undefined;
-    if (old.classes.length > 0 || record.classes.length > 0) this.classTable = undefined;
+    this.dropQueryCaches(tasksChanged, classesChanged);
   }
 
-  private invalidateResolution(): void {
-    this.resolver = undefined;
-    this.finalFacts.clear();
-    this.allTasks = undefined;
-    this.tasksByIdMap = undefined;
-    this.classTable = undefined;
+  private dropQueryCaches(tasksChanged: boolean, classesChanged: boolean): void {
+    if (tasksChanged) {
+      this.allTasks = undefined;
+      this.tasksByIdMap = undefined;
+    }
+    if (classesChanged) this.classTable = undefined;
   }
 
-  private currentResolver(): NameResolver {
-    this.resolver ??= new NameResolver(this.records, this.analysisOptions.moduleRoot);
-    return this.resolver;
+  private cachedFacts(file: string): CachedFacts | undefined {
+    const cached = this.finalFacts.get(file);
+    if (cached !== undefined) return cached;
+    const record = this.records.get(file);
+    if (record === undefined) return undefined;
+    const { value: facts, deps } = this.resolver.tracked(() => finaliseFacts(record, this.resolver));
+    const entry = { facts, deps, declaredClasses: facts.classes.map((fact, i) => declaredClass(fact, record.classes[i].line)) };
+    this.finalFacts.set(file, entry);
+    return entry;
   }
 
   private cachedTasks(): readonly TaskDefinition[] {
     if (this.allTasks === undefined) {
       const all: TaskDefinition[] = [];
       for (const record of this.records.values()) {
-        if (record.tasks.length > 0) all.push(...(this.facts(record.file)?.tasks ?? []));
+        if (record.tasks.length === 0) continue;
+        for (const task of this.facts(record.file)?.tasks ?? []) all.push(task);
       }
       this.allTasks = all;
     }
@@ -1041,44 +1303,80 @@ export class TypeScriptIndex {
   }
 
   private buildClassTable(): ClassTable {
-    const byName = new Map<string, ClassFact>();
-    const lines = new Map<ClassFact, number>();
+    const byName = new Map<string, DeclaredClass>();
     for (const record of this.records.values()) {
       if (record.module === undefined || record.classes.length === 0) continue;
-      const facts = this.facts(record.file);
-      facts?.classes.forEach((cls, i) => {
-        const name = `${cls.module}.${cls.name}`;
-        if (byName.has(name)) return;
-        byName.set(name, cls);
-        lines.set(cls, record.classes[i].line);
-      });
+      for (const declared of this.cachedFacts(record.file)?.declaredClasses ?? []) {
+        if (!byName.has(declared.qualifiedName)) byName.set(declared.qualifiedName, declared);
+      }
     }
-    const exceptions = [...byName.values()].map((cls) => exceptionClassOf(cls, lines.get(cls), byName));
+    const chains = new ExtendsChains(byName);
+    const exceptions: ExceptionClass[] = [];
+    for (const declared of byName.values()) {
+      if (declared.withoutBase !== undefined) {
+        exceptions.push(declared.withoutBase);
+        continue;
+      }
+      const { fact, line } = declared;
+      const { extendsError, bases } = chains.of(declared.qualifiedName, fact.extendsName);
+      exceptions.push({ module: fact.module, name: fact.name, extendsError, file: fact.file, line, bases });
+    }
     return { byName, exceptions };
+  }
+}
+
+function declaredClass(fact: ClassFact, line: number): DeclaredClass {
+  const withoutBase = fact.extendsName === undefined ? { module: fact.module, name: fact.name, extendsError: false, file: fact.file, line, bases: [] } : undefined;
+  return { qualifiedName: `${fact.module}.${fact.name}`, fact, line, withoutBase };
+}
+
+interface ExtendsChain {
+  readonly extendsError: boolean;
+  /** Nearest first. Shared between classes with the same base, hence readonly. */
+  readonly bases: readonly string[];
+}
+
+const NO_CHAIN: ExtendsChain = { extendsError: false, bases: [] };
+
+/**
+ * `extends` chains, followed across files down to a built-in error, an unknown
+ * class or a cycle. Memoised by base, since many classes share their bases.
+ */
+class ExtendsChains {
+  private readonly memo = new Map<string, ExtendsChain>();
+
+  constructor(private readonly declared: ReadonlyMap<string, DeclaredClass>) {}
+
+  of(qualifiedName: string, base: string | undefined): ExtendsChain {
+    return base === undefined ? NO_CHAIN : this.from(base, new Set([qualifiedName])).chain;
+  }
+
+  /** `visiting` holds the classes on the current path; a chain cut by a cycle depends on where it started, so it is not memoised. */
+  private from(base: string | undefined, visiting: Set<string>): { chain: ExtendsChain; cyclic: boolean } {
+    if (base === undefined) return { chain: NO_CHAIN, cyclic: false };
+    if (visiting.has(base)) return { chain: NO_CHAIN, cyclic: true };
+    const memo = this.memo.get(base);
+    if (memo !== undefined) return { chain: memo, cyclic: false };
+    const result = this.walk(base, visiting);
+    if (!result.cyclic) this.memo.set(base, result.chain);
+    return result;
+  }
+
+  private walk(base: string, visiting: Set<string>): { chain: ExtendsChain; cyclic: boolean } {
+    if (isBuiltinError(base) || base === RETRY_ERROR) {
+      return { chain: { extendsError: true, bases: base === 'builtins.Error' ? [base] : [base, 'builtins.Error'] }, cyclic: false };
+    }
+    const next = this.declared.get(base);
+    if (next === undefined) return { chain: { extendsError: false, bases: [base] }, cyclic: false };
+    visiting.add(base);
+    const rest = this.from(next.fact.extendsName, visiting);
+    visiting.delete(base);
+    return { chain: { extendsError: rest.chain.extendsError, bases: [base, ...rest.chain.bases] }, cyclic: rest.cyclic };
   }
 }
 
 function copyOptions(options: TypeScriptAnalysisOptions): TypeScriptAnalysisOptions {
   return { moduleRoot: options.moduleRoot, taskFunctionNames: [...options.taskFunctionNames] };
-}
-
-/** Walks the `extends` chain, nearest base first, until a built-in error, an unknown class or a cycle. */
-function exceptionClassOf(cls: ClassFact, line: number | undefined, byName: ReadonlyMap<string, ClassFact>): ExceptionClass {
-  const bases: string[] = [];
-  const seen = new Set<string>([`${cls.module}.${cls.name}`]);
-  let extendsError = false;
-  let current = cls.extendsName;
-  while (current !== undefined && !seen.has(current)) {
-    seen.add(current);
-    bases.push(current);
-    if (isBuiltinError(current) || current === RETRY_ERROR) {
-      extendsError = true;
-      if (current !== 'builtins.Error') bases.push('builtins.Error');
-      break;
-    }
-    current = byName.get(current)?.extendsName;
-  }
-  return { module: cls.module, name: cls.name, extendsError, file: cls.file, line, bases };
 }
 
 function isBuiltinError(qualifiedName: string): boolean {

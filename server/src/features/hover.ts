@@ -135,7 +135,7 @@ function fieldEntryHover(ws: Workspace, doc: ConfigDocument, entry: MapEntry, hi
   // An exception name inside retry_for.
   if (hit === 'value' && field === 'retry_for' && entry.value.type === 'list') {
     for (const item of entry.value.items) {
-      if (item.type === 'string' && within(offset, item.loc?.start, item.loc?.end)) {
+      if (item.type === 'string' && item.value !== '' && within(offset, item.loc?.start, item.loc?.end)) {
         return markdown(exceptionMarkdown(ws.exceptions().lookup(item.value), item.value), doc.lines, item.loc!.start!, item.loc!.end!);
       }
     }
@@ -202,9 +202,11 @@ export function typescriptHover(ws: Workspace, path: string, text: string, offse
   if (!facts) return null;
   const lines = new LineIndex(text);
   for (const definition of facts.tasks) {
-    if (!within(offset, definition.callRange.start, definition.callRange.end)) continue;
+    // The name may be outside the call: `export const sendEmail = task(...)`.
+    const onName = within(offset, definition.nameRange.start, definition.nameRange.end);
+    if (!onName && !within(offset, definition.callRange.start, definition.callRange.end)) continue;
     const known: KnownTask | undefined = definition.func !== undefined ? ws.knownTask({ module: definition.module, func: definition.func }) : undefined;
-    if (within(offset, definition.nameRange.start, definition.nameRange.end)) {
+    if (onName) {
       if (!known) return markdown('The task name of this `task()` call cannot be determined.', lines, definition.nameRange.start, definition.nameRange.end);
       return markdown(taskMarkdown(ws, known, definition), lines, definition.nameRange.start, definition.nameRange.end);
     }

@@ -99,10 +99,11 @@ function checkEnum(field: FieldSpec, node: ConfigNode, ctx: ValueContext, proble
   const lowered = node.value.trim().toLowerCase();
   const suggestion = CONCURRENCY_VALUES.find((v) => v === lowered || v === lowered + 's' || v + 's' === lowered || (lowered.length > 2 && v.startsWith(lowered)));
   const data = suggestion ? { replaceWith: quoted(suggestion, ctx), title: `Change to '${suggestion}'` } : { alternatives: CONCURRENCY_VALUES.map((v) => quoted(v, ctx)) };
+  const shown = node.value === '' ? 'An empty value' : `'${node.value}'`;
   return [problem({
     code: 'TL004',
     severity: 'error',
-    message: `'${node.value}' is not a valid ConcurrencyControlType value (expected ${CONCURRENCY_VALUES.join(', ')}; lowercase only)${suggestion ? `: did you mean '${suggestion}'?` : ''}`,
+    message: `${shown} is not a valid ConcurrencyControlType value (expected ${CONCURRENCY_VALUES.join(', ')}; lowercase only)${suggestion ? `: did you mean '${suggestion}'?` : ''}`,
     data,
   })];
 }
@@ -149,6 +150,9 @@ function checkExceptionList(field: FieldSpec, node: ConfigNode, ctx: ValueContex
 export function checkExceptionName(name: string, ctx: ValueContext, at: { start: number; end: number }): Problem[] {
   const check = checkExceptionReference(name, ctx.exceptions);
   if (check.ok) return [];
+  if (check.problem === 'unqualified' && name.trim() === '') {
+    return [{ code: 'TL005', severity: 'error', message: 'An empty entry is not an exception name: the runtime cannot import it. Write <module>.<ClassName> or remove the entry.', ...at }];
+  }
   if (check.problem === 'unqualified') {
     const matches = [...ctx.exceptions.all()].filter((c) => c.name === name).map(qualifiedName);
     const data = matches.length === 1 ? { replaceWith: matches[0], title: `Qualify as ${matches[0]}` } : { alternatives: matches };

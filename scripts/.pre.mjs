@@ -1,0 +1,17 @@
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs'; import * as path from 'node:path';
+const require = createRequire(import.meta.url);
+const idx = require('/work/main/build/server/src/analysis/typescriptIndex.js');
+const root = process.argv[2];
+const files = []; const w = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const f = path.join(d, e.name); if (e.isDirectory()) w(f); else files.push(path.join(d, e.name)); } }; w(root);
+const texts = files.map(f => fs.readFileSync(f, 'utf8'));
+const time = (label, fn) => { for (let r = 0; r < 3; r++) { const t = performance.now(); let n = 0; for (const x of texts) n += fn(x) ? 1 : 0; if (r === 2) console.log(label, (performance.now() - t).toFixed(0), n); } };
+time('analysisDepth', (x) => idx.analysisDepth(x, ['task']) !== 'skip');
+time('indexOf task', (x) => x.indexOf('task(') >= 0);
+time('indexOf export', (x) => x.indexOf('export {') >= 0);
+time('indexOf class', (x) => x.indexOf('class') >= 0);
+time('indexOf extends', (x) => x.indexOf('extends') >= 0);
+const re = /\b(?:task|class|export)\b/g;
+time('regex alt all matches', (x) => { re.lastIndex = 0; let m, n = 0; while ((m = re.exec(x))) n++; return n > 0; });
+const re2 = /task|class|export/g;
+time('regex alt nob', (x) => { re2.lastIndex = 0; let m, n = 0; while ((m = re2.exec(x))) n++; return n > 0; });

@@ -1,0 +1,320 @@
+// The command line (SPEC §9) run as a process on fixture workspaces:
+// `explain`, `check` and `resolve`, their JSON shapes, exit codes and errors.
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as cp from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { FIELD_NAMES, FieldName, FieldResolution, SourceKind, TaskResolution } from '../../server/src/resolver';
+import { CLI, FIXTURES } from '../paths';
+import { loadVectors, mismatches } from '../unit/vectorCases';
+import { APP, FORMS } from './assertions';
+import { cleanEnv } from './lspClient';
+
+const BROKEN = path.join(FIXTURES, 'broken');
+
+interface Run {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI as a process; the test's own PYNENC__ variables are never passed on. */
+function tasklens(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    cp.execFile(process.execPath, [CLI, ...args], { env: { ...cleanEnv(), ...extraEnv }, cwd: os.tmpdir(), maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+      const status = error === null ? 0 : typeof error.code === 'number' ? error.code : NaN;
+      if (Number.isNaN(status)) reject(error);
+      else resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+interface SourceJson {
+  kind: SourceKind;
+  file?: string;
+  line?: number;
+  level?: 'generic' | 'class' | 'task';
+  key?: string;
+}
+interface FieldJson {
+  value: unknown;
+  error?: string;
+  source: SourceJson;
+  shadowed: (SourceJson & { value: unknown })[];
+}
+interface ExplainJson {
+  task: string;
+  fields: Record<FieldName, FieldJson>;
+}
+
+async function explainJson(args: readonly string[], extraEnv?: Record<string, string>): Promise<ExplainJson> {
+  const run = await tasklens(['explain', ...args, '--format', 'json'], extraEnv);
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout) as ExplainJson;
+}
+
+/** Runs `work` over `items` two at a time (the CLI's start-up dominates; this machine has two cores). */
+async function inPairs<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += 2) results.push(...(await Promise.all(items.slice(i, i + 2).map(work))));
+  return results;
+}
+
+const KINDS: readonly string[] = ['default', 'task_options', 'config_values', 'pyproject', 'config_file', 'env_filepath', 'env_class_filepath', 'env'];
+
+/** The shape SPEC §9 gives a source: a known kind, a relative file, a 1-based line, a known level. */
+function assertSourceShape(source: SourceJson, where: string): void {
+  assert.ok(KINDS.includes(source.kind), `${where}: kind ${source.kind}`);
+  if (source.file !== undefined) assert.ok(!path.isAbsolute(source.file) && !source.file.includes('\\'), `${where}: relative file ${source.file}`);
+  if (source.line !== undefined) assert.ok(Number.isInteger(source.line) && source.line >= 1, `${where}: 1-based line ${source.line}`);
+  if (source.level !== undefined) assert.ok(['generic', 'class', 'task'].includes(source.level), `${where}: level ${source.level}`);
+  if (source.kind === 'env') assert.match(source.key ?? '', /^PYNENC__/, `${where}: env key`);
+}
+
+describe('tasklens explain --format json', () => {
+  let sendEmail: ExplainJson;
+  before(async () => {
+    sendEmail = await explainJson(['src.tasks.email.sendEmail', '--root', APP]);
+  });
+
+  test('one object: the task and its eleven fields, each with value, source and shadowed', () => {
+    const out = sendEmail;
+    assert.equal(out.task, 'src.tasks.email.sendEmail');
+    assert.deepEqual(Object.keys(out.fields), [...FIELD_NAMES]);
+    for (const [name, field] of Object.entries(out.fields)) {
+      assert.ok('value' in field && 'source' in field && Array.isArray(field.shadowed), name);
+      assertSourceShape(field.source, name);
+      field.shadowed.forEach((s, i) => {
+        assertSourceShape(s, `${name}.shadowed[${i}]`);
+        assert.ok('value' in s, `${name}.shadowed[${i}] has its value`);
+      });
+    }
+  });
+
+  test('the chain of max_retries: the env var wins, the rest shadowed strongest first', () => {
+    const out = sendEmail;
+    assert.deepEqual(out.fields.max_retries, {
+      value: 7,
+      source: { kind: 'env', key: 'PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__MAX_RETRIES', file: '.env', line: 2 },
+      shadowed: [
+        { kind: 'config_file', file: 'config.yaml', line: 9, level: 'task', value: 5 },
+        { kind: 'config_file', file: 'config.yaml', line: 5, level: 'class', value: 1 },
+        { kind: 'task_options', file: 'src/tasks/email.ts', line: 9, value: 2 },
+      ],
+    });
+  });
+
+  test('values as JSON: enums as their value, retry_for as qualified names, defaults unconverted', () => {
+    const out = sendEmail;
+    assert.equal(out.fields.running_concurrency.value, 'keys');
+    assert.deepEqual(out.fields.retry_for.value, ['src.errors.network.NetworkError']);
+    assert.deepEqual(out.fields.retry_for.shadowed[0].value, ['src.errors.network.NetworkError', 'builtins.TypeError']);
+    assert.deepEqual(out.fields.registration_concurrency, { value: 'disabled', source: { kind: 'default' }, shadowed: [] });
+    assert.deepEqual(out.fields.parallel_batch_size.shadowed, [{ kind: 'pyproject', file: 'pyproject.toml', line: 5, level: 'generic', value: 20 }]);
+  });
+
+  test('the process env and --env are env sources; an invalid value is an error naming the value', async () => {
+    const out = await explainJson(['src.tasks.email.sendEmail', '--root', APP, '--env', 'PYNENC__CONFIGTASK__RUNNING_CONCURRENCY=TASK'], { PYNENC__CONFIGTASK__CALL_RESULT_CACHE: 'true' });
+    assert.equal(out.fields.call_result_cache.value, true);
+    assert.deepEqual(out.fields.call_result_cache.source, { kind: 'env', key: 'PYNENC__CONFIGTASK__CALL_RESULT_CACHE' });
+    assert.equal(out.fields.running_concurrency.value, null);
+    assert.match(out.fields.running_concurrency.error ?? '', /'TASK' is not a valid ConcurrencyControlType/);
+    assert.equal(out.fields.running_concurrency.source.kind, 'env');
+  });
+
+  test('--env-file replaces the default env files', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-cli-'));
+    try {
+      const envFile = path.join(dir, 'worker.env');
+      fs.writeFileSync(envFile, 'PYNENC__MAX_RETRIES=11\n');
+      const out = await explainJson(['src.tasks.billing.refund', '--root', APP, '--env-file', envFile]);
+      assert.equal(out.fields.max_retries.value, 11);
+      assert.equal(out.fields.force_new_workflow.value, false, 'the default .env is not read');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the text format is an aligned table', async () => {
+    const run = await tasklens(['explain', 'src.tasks.email.sendEmail', '--root', APP]);
+    assert.equal(run.status, 0);
+    const lines = run.stdout.split('\n');
+    assert.equal(lines[0], 'Task src.tasks.email.sendEmail');
+    const header = lines.find((l) => l.startsWith('field '));
+    const row = lines.find((l) => l.startsWith('max_retries '));
+    assert.ok(header && row, run.stdout);
+    assert.equal(row.indexOf(' 7 ') + 1, header.indexOf('value'), 'the value column is aligned');
+    assert.equal(row.indexOf('PYNENC__'), header.indexOf('source'), 'the source column is aligned');
+    assert.ok(row.endsWith('PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__MAX_RETRIES (.env:2)'), row);
+  });
+});
+
+describe('exit codes and errors', () => {
+  test('an unknown task: exit 2 and one line with a did-you-mean', async () => {
+    const run = await tasklens(['explain', 'src.tasks.email.sendEmal', '--root', APP]);
+    assert.equal(run.status, 2);
+    assert.equal(run.stdout, '');
+    assert.equal(run.stderr, "tasklens: unknown task 'src.tasks.email.sendEmal' — did you mean 'src.tasks.email.sendEmail'? (4 known: defined by task() calls or named in config)\n");
+  });
+
+  test('bad arguments: exit 2, the reason on the first line, then the usage', async () => {
+    const cases: [string[], string][] = [
+      [['explain', 'a.b', '--format', 'xml'], "tasklens: --format must be text or json, got 'xml'"],
+      [['explain', '--root', APP], 'tasklens: explain takes one task id'],
+      [['explain', 'a.b', '--verbose'], 'tasklens: unknown option --verbose'],
+      [['frobnicate'], "tasklens: unknown command 'frobnicate'"],
+    ];
+    const runs = await inPairs(cases, ([args]) => tasklens(args));
+    runs.forEach((run, i) => {
+      const [args, first] = cases[i];
+      assert.equal(run.status, 2, args.join(' '));
+      const lines = run.stderr.split('\n');
+      assert.equal(lines[0], first);
+      assert.equal(lines[1], 'Usage:');
+    });
+  });
+
+  test('--help prints the usage and exits 0', async () => {
+    const run = await tasklens(['--help']);
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, /^Usage:\n {2}tasklens explain <taskId>/);
+  });
+
+  test('a missing config file: every field is an error naming it, on one line; check fails', async () => {
+    const out = await explainJson(['src.tasks.billing.refund', '--root', APP, '--config', 'missing.yaml']);
+    for (const field of Object.values(out.fields)) {
+      assert.equal(field.error, 'Configuration file not found: missing.yaml');
+      assert.deepEqual(field.source, { kind: 'config_file', file: 'missing.yaml' });
+    }
+    const check = await tasklens(['check', '--root', APP, '--config', 'missing.yaml', '--format', 'json']);
+    assert.equal(check.status, 1);
+    const rows = JSON.parse(check.stdout) as { file: string; code: string; message: string }[];
+    assert.ok(rows.some((r) => r.file === 'missing.yaml' && r.message === 'Configuration file not found: missing.yaml'), check.stdout);
+  });
+
+  test('an unsupported extension: one line naming the file', async () => {
+    const out = await explainJson(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.ini']);
+    assert.equal(out.fields.max_retries.error, 'Unsupported file extension in settings.ini');
+  });
+
+  test('a malformed YAML file: one line with the reason and the line', async () => {
+    const out = await explainJson(['src.tasks.jobs.nightly', '--root', BROKEN]);
+    assert.equal(out.fields.max_retries.error, 'Invalid YAML file config.yaml: duplicate entry with key "max_retries" (line 3)');
+    assert.deepEqual(out.fields.max_retries.source, { kind: 'config_file', file: 'config.yaml', line: 3 });
+  });
+
+  test('a malformed TOML file: one line with the reason and the line', async () => {
+    const out = await explainJson(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.toml']);
+    assert.match(out.fields.max_retries.error ?? '', /^Invalid TOML file settings\.toml: [^\n]+ \(line 2\)$/);
+  });
+
+  test('a malformed JSON file: one line with the reason and the line', { todo: 'resolver/loaders.ts parseJsonConfig: Node 20 JSON.parse messages carry no "position N", so the line is lost, and the message quotes the text with its newlines' }, async () => {
+    const out = await explainJson(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.json']);
+    assert.match(out.fields.max_retries.error ?? '', /^Invalid JSON file settings\.json: [^\n]+ \(line 4\)$/);
+  });
+});
+
+describe('tasklens check --format json', () => {
+  interface Row {
+    file: string;
+    line: number;
+    column: number;
+    endLine: number;
+    endColumn: number;
+    severity: string;
+    code: string;
+    message: string;
+  }
+
+  async function check(args: readonly string[]): Promise<{ status: number; rows: Row[] }> {
+    const run = await tasklens(['check', ...args, '--format', 'json']);
+    return { status: run.status, rows: JSON.parse(run.stdout) as Row[] };
+  }
+
+  test('rows with 1-based positions for config, env and TypeScript files; exit 1 on an error', async () => {
+    const { status, rows } = await check(['--root', BROKEN]);
+    assert.equal(status, 1);
+    assert.deepEqual(rows.find((r) => r.code === 'TL016'), {
+      file: 'config.yaml', line: 3, column: 3, endLine: 3, endColumn: 14, severity: 'error', code: 'TL016',
+      message: 'Duplicate entry with key "max_retries": the runtime refuses to load this file, so every task fails to configure',
+    });
+  });
+
+  test('exit 0 when nothing is an error; hints and warnings are still listed, in every kind of file', async () => {
+    const app = await check(['--root', APP]);
+    assert.equal(app.status, 0);
+    assert.ok(app.rows.length > 0 && app.rows.every((r) => r.severity !== 'error'));
+    assert.deepEqual(app.rows.find((r) => r.file === 'src/tasks/email.ts' && r.line === 9), {
+      file: 'src/tasks/email.ts', line: 9, column: 18, endLine: 9, endColumn: 19, severity: 'hint', code: 'TL014',
+      message: 'max_retries here never takes effect: overridden by PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__MAX_RETRIES (.env:2)',
+    });
+    for (const r of app.rows) {
+      assert.ok(['error', 'warning', 'info', 'hint'].includes(r.severity));
+      assert.ok(r.line >= 1 && r.column >= 1 && r.endLine >= r.line, JSON.stringify(r));
+      assert.ok(!r.file.includes('\\') && !path.isAbsolute(r.file));
+    }
+    const forms = await check(['--root', FORMS]);
+    assert.deepEqual(forms, { status: 0, rows: [] });
+  });
+
+  test('an env file with an error is checked too', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-cli-'));
+    try {
+      fs.cpSync(APP, dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, '.env'), '# retry_for cannot come from env\nPYNENC__CONFIGTASK__RETRY_FOR=builtins.Error\n');
+      const { status, rows } = await check(['--root', dir]);
+      assert.equal(status, 1);
+      assert.deepEqual(rows.filter((r) => r.file === '.env').map((r) => `${r.line}:${r.column}-${r.endLine}:${r.endColumn} ${r.severity} ${r.code}`), ['2:1-2:30 error TL017']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('tasklens resolve', () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-resolve-'));
+  });
+  after(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The CLI's JSON read back into the resolution shape the vector check compares. */
+  function asResolution(out: ExplainJson, taskId: TaskResolution['taskId']): TaskResolution {
+    const fields = {} as Record<FieldName, FieldResolution>;
+    for (const name of FIELD_NAMES) {
+      const f = out.fields[name];
+      fields[name] = { field: name, value: f.error !== undefined ? undefined : (f.value as FieldResolution['value']), error: f.error, source: f.source, shadowed: [] };
+    }
+    return { taskId, fields };
+  }
+
+  test('a sample of the shared vectors gives the expected values and sources', async () => {
+    const all = loadVectors();
+    // Every 19th case: a spread over formats, sources, conversions and load failures.
+    const sample = all.filter((_, i) => i % 19 === 0);
+    assert.ok(sample.length >= 10);
+    const failures = (await inPairs(sample, async (testCase) => {
+      const file = path.join(dir, `${testCase.id}.json`);
+      fs.writeFileSync(file, JSON.stringify(testCase));
+      const run = await tasklens(['resolve', file, '--format', 'json']);
+      if (run.status !== 0) return [`${testCase.id}: exit ${run.status} ${run.stderr}`];
+      return mismatches(testCase, asResolution(JSON.parse(run.stdout) as ExplainJson, testCase.taskId)).map((m) => `${testCase.id}: ${m}`);
+    })).flat();
+    assert.deepEqual(failures, []);
+  });
+
+  test('an unreadable or invalid scenario: exit 2 and one line saying why', async () => {
+    const missing = await tasklens(['resolve', path.join(dir, 'nope.json')]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr.split('\n')[0], /^tasklens: cannot read scenario .*nope\.json: ENOENT/);
+    const invalid = path.join(dir, 'invalid.json');
+    fs.writeFileSync(invalid, JSON.stringify({ files: {} }));
+    const run = await tasklens(['resolve', invalid]);
+    assert.equal(run.status, 2);
+    assert.equal(run.stderr.split('\n')[0], `tasklens: ${invalid}: a scenario needs "taskId": {"module": "...", "func": "..."}`);
+  });
+});
