@@ -210,7 +210,7 @@ describe('exit codes and errors', () => {
     assert.match(out.fields.max_retries.error ?? '', /^Invalid TOML file settings\.toml: [^\n]+ \(line 2\)$/);
   });
 
-  test('a malformed JSON file: one line with the reason and the line', { todo: 'resolver/loaders.ts parseJsonConfig: Node 20 JSON.parse messages carry no "position N", so the line is lost, and the message quotes the text with its newlines' }, async () => {
+  test('a malformed JSON file: one line with the reason and the line', async () => {
     const out = await explainJson(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.json']);
     assert.match(out.fields.max_retries.error ?? '', /^Invalid JSON file settings\.json: [^\n]+ \(line 4\)$/);
   });

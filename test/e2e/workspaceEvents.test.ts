@@ -73,7 +73,7 @@ describe('incremental parse after an edit that joins two keys', () => {
     await client.stop();
   });
 
-  test('deleting the text between two top-level keys makes one new key', { todo: 'analysis/yamlChunks.ts: after `parallel_batch_size: 50\\n\\ntask:` loses `: 50\\n\\n`, the reused piece keeps the key `task`, so the editor resolves `task: {max_retries: 4}` for every task while the file says `parallel_batch_sizetask:`' }, async () => {
+  test('deleting the text between two top-level keys makes one new key', async () => {
     const doc = await client.openPlain('config.yaml', 'parallel_batch_size: 50\n\ntask:\n  max_retries: 4\n');
     assert.deepEqual(await client.waitForDiagnostics(doc), []);
     await client.didChange(doc, [{ range: { start: { line: 0, character: 19 }, end: { line: 2, character: 0 } }, text: '' }]);

@@ -836,12 +836,23 @@ const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.jsx'
 /** `import './x.js'` in ESM TypeScript names `x.ts`. */
 const JS_TO_TS: Readonly<Record<string, readonly string[]>> = { '.js': ['.ts', '.tsx', '.d.ts'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
 
-/** The files an import path may name, in the order they are tried. */
-function candidateFiles(importPath: string): string[] {
-  const extension = path.posix.extname(importPath);
-  const stem = importPath.slice(0, importPath.length - extension.length);
+/**
+ * The first file an import path names among those `exists` knows, trying (like
+ * TypeScript) the path itself, `.js` → `.ts`, each extension, then `index`.
+ * Tried one by one: nearly every import is found at the first extension.
+ */
+function findImportedFile(importPath: string, exists: (file: string) => boolean): string | undefined {
+  if (exists(importPath)) return importPath;
+  const dot = importPath.lastIndexOf('.');
+  const extension = dot > importPath.lastIndexOf('/') ? importPath.slice(dot) : '';
+  for (const tsExtension of JS_TO_TS[extension] ?? []) {
+    const candidate = importPath.slice(0, dot) + tsExtension;
+    if (exists(candidate)) return candidate;
+  }
+  for (const sourceExtension of SOURCE_EXTENSIONS) if (exists(importPath + sourceExtension)) return importPath + sourceExtension;
   const indexBase = importPath === '.' ? 'index' : `${importPath}/index`;
-  return [importPath, ...(JS_TO_TS[extension] ?? []).map((e) => stem + e), ...SOURCE_EXTENSIONS.map((e) => importPath + e), ...SOURCE_EXTENSIONS.map((e) => indexBase + e)];
+  for (const sourceExtension of SOURCE_EXTENSIONS) if (exists(indexBase + sourceExtension)) return indexBase + sourceExtension;
+  return undefined;
 }
 
 /** Every import path whose candidates include `file`: what adding or removing it can change. */
@@ -1008,7 +1019,7 @@ class NameResolver {
     this.deps?.importPaths.add(importPath);
     let file = this.fileMemo.get(importPath);
     if (file === undefined) {
-      file = candidateFiles(importPath).find((candidate) => this.records.has(candidate)) ?? null;
+      file = findImportedFile(importPath, (candidate) => this.records.has(candidate)) ?? null;
       this.fileMemo.set(importPath, file);
     }
     if (file === null) return undefined;

@@ -21,6 +21,10 @@ class Chunk {
   entries: readonly MapEntry[] = [];
   /** Errors with offsets relative to the chunk. */
   errors: readonly LoadError[] = [];
+  /** Where the chunk's content ends (before trailing blank lines and comments), relative to the chunk. */
+  contentEnd = 0;
+  /** Where the chunk's content is not a mapping (a stray line), relative to the chunk. */
+  notMapping: { start: number; end: number } | undefined;
 
   constructor(readonly text: string) {}
 
@@ -84,7 +88,12 @@ export function parseYamlIncrementally(path: string, text: string, lines: LineIn
     const parsed = parseYamlDocument(path, text);
     return { root: parsed.root, errors: parsed.errors, cache: { text, lines, pieces: undefined } };
   }
-  const { root, errors, groups } = combine(path, pieces, lines, previous?.groups);
+  const combined = combine(path, pieces, lines, previous?.groups);
+  if (combined === undefined) {
+    const parsed = parseYamlDocument(path, text);
+    return { root: parsed.root, errors: parsed.errors, cache: { text, lines, pieces: undefined } };
+  }
+  const { root, errors, groups } = combined;
   return { root, errors, cache: { text, lines, pieces, groups } };
 }
 
@@ -121,11 +130,12 @@ function cutTopLevel(lines: LineIndex, fromLine: number, toLine: number, end: nu
     const { indent, first } = lineShape(lines, l);
     if (indent === 0 && isContentChar(first) && first !== ']' && first !== '}' && first !== ',') starts.push(l);
   }
+  // Only comments and blank lines may come before the first key: anything else
+  // (an indented mapping, a stray scalar) is a shape for the whole parse to judge.
+  const firstKey = starts.length > 0 ? starts[0] : toLine;
+  for (let l = fromLine; l < firstKey; l++) if (isContentChar(lineShape(lines, l).first)) return undefined;
   if (starts.length === 0) return fromLine === 0 ? [{ kind: 'top', start: lines.lineStart(fromLine), end }] : undefined;
-  if (starts[0] !== fromLine) {
-    if (fromLine !== 0) return undefined;
-    starts[0] = fromLine;
-  }
+  starts[0] = fromLine;
   const cuts: Cut[] = [];
   for (let i = 0; i < starts.length; i++) {
     const line = starts[i];
@@ -190,6 +200,10 @@ function parseChunk(text: string): Chunk {
   const builder = new YamlTreeBuilder(doc, (start, end) => new ChunkLoc(chunk, counter.linePos(start).line, start, end));
   const root = doc.contents === null ? EMPTY_MAP : builder.node(doc.contents);
   chunk.entries = root.type === 'map' ? root.entries : [];
+  chunk.contentEnd = YAML.isNode(doc.contents) && doc.contents.range ? doc.contents.range[1] : text.length;
+  if (root.type !== 'map' && doc.contents !== null && YAML.isNode(doc.contents) && doc.contents.range) {
+    chunk.notMapping = { start: doc.contents.range[0], end: doc.contents.range[1] };
+  }
   return chunk;
 }
 
@@ -270,6 +284,8 @@ function editPieces(previous: YamlChunkCache, text: string, lines: LineIndex): P
   const spanStart = old[first].chunk.start;
   const spanEnd = old[last].chunk.end + delta;
   if (spanEnd < spanStart || oldEditEnd > old[last].chunk.end) return undefined;
+  // An edit that removed the line break ending the span joins it to the next piece.
+  if (spanEnd < text.length && text[spanEnd - 1] !== '\n') return undefined;
   if (NEEDS_WHOLE_PARSE.test(text.slice(spanStart, spanEnd))) return undefined;
   const fromLine = lines.positionAt(spanStart).line;
   const toLine = spanEnd >= text.length ? lines.lineCount : lines.positionAt(spanEnd).line;
@@ -348,8 +364,20 @@ function groupState(children: readonly Chunk[], previous: GroupState | undefined
   return { children, entries, positions, duplicates };
 }
 
-function combine(path: string, pieces: readonly Piece[], lines: LineIndex, previousGroups: ReadonlyMap<Chunk, GroupState> | undefined): { root: MapNode; errors: LoadError[]; groups: Map<Chunk, GroupState> } {
+/**
+ * The pieces as one tree. Undefined when the file's shape is one the pieces
+ * cannot tell (a `task:` whose whole body is a scalar): then it is parsed whole.
+ */
+function combine(path: string, pieces: readonly Piece[], lines: LineIndex, previousGroups: ReadonlyMap<Chunk, GroupState> | undefined): { root: MapNode; errors: LoadError[]; groups: Map<Chunk, GroupState> } | undefined {
   const errors: LoadError[] = [];
+  // A line that is no `key: value` among others makes the runtime's reader fail;
+  // a file that is nothing but one scalar is read as empty.
+  const strayLine = (chunk: Chunk) => {
+    if (!chunk.notMapping || pieces.length === 1) return;
+    const start = chunk.start + chunk.notMapping.start;
+    const reason = 'this line is not a `key: value` pair, so the file is not a mapping';
+    errors.push(withMessage(path, 'YAML', { kind: 'syntax', message: '', reason, start, end: chunk.start + chunk.notMapping.end, line: lines.positionAt(start).line + 1 }));
+  };
   const groups = new Map<Chunk, GroupState>();
   const topEntries: MapEntry[] = [];
   const seenTop = new Map<string, MapEntry>();
@@ -367,6 +395,8 @@ function combine(path: string, pieces: readonly Piece[], lines: LineIndex, previ
     const piece = pieces[i];
     if (piece.chunk.errors.length > 0) errors.push(...absoluteErrors(path, piece.chunk, lines));
     if (piece.kind === 'top' || piece.kind === 'child') {
+      if (i === 0 && piece.chunk.notMapping) return undefined;
+      strayLine(piece.chunk);
       for (const entry of piece.chunk.entries) addTop(entry);
       continue;
     }
@@ -377,16 +407,21 @@ function combine(path: string, pieces: readonly Piece[], lines: LineIndex, previ
       if (child.errors.length > 0) errors.push(...absoluteErrors(path, child, lines));
       children.push(child);
     }
+    // A body that starts with a scalar may be one multi-line scalar: the whole parse decides.
+    if (children.length > 0 && children[0].notMapping) return undefined;
+    children.forEach(strayLine);
     const state = groupState(children, previousGroups?.get(header));
     groups.set(header, state);
     state.duplicates.forEach(duplicateError);
-    const end = children.length > 0 ? children[children.length - 1].end : header.end;
+    const lastChild = children[children.length - 1];
+    const firstKey = children[0]?.entries[0]?.keyLoc;
+    const end = lastChild ? lastChild.start + lastChild.contentEnd : header.end;
     const entries = state.entries;
     const positions = state.positions;
     const value: MapNode = {
       type: 'map',
       entries,
-      loc: { line: header.firstLine + 1, start: header.end, end: Math.max(header.end, end) },
+      loc: { line: firstKey?.line ?? header.firstLine + 1, start: firstKey?.start ?? header.end, end: Math.max(header.end, end) },
       lookup: (key) => {
         const at = positions.get(key);
         return at === undefined ? undefined : entries[at];

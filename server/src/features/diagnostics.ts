@@ -109,7 +109,9 @@ function interplayProblems(ws: Workspace, field: FieldName, node: ConfigNode, ta
   if (field === 'key_arguments') {
     const items = stringItems(node);
     if (items.length === 0) return [];
-    if (tasks.every((t) => !isKeys(t, 'running_concurrency') && !isKeys(t, 'registration_concurrency') && value(t, 'running_concurrency').computed !== true && value(t, 'registration_concurrency').computed !== true)) {
+    // Only where both settings are known: a computed or failing one says nothing.
+    const known = (t: KnownTask | TaskId, f: FieldName) => value(t, f).computed !== true && value(t, f).error === undefined;
+    if (tasks.every((t) => !isKeys(t, 'running_concurrency') && !isKeys(t, 'registration_concurrency') && known(t, 'running_concurrency') && known(t, 'registration_concurrency'))) {
       const data = insertAt ? { insertAt: insertAt.offset, insertText: insertAt.text, title: 'Add running_concurrency: keys' } : undefined;
       return [{ code: 'TL010', severity: 'warning', message: 'key_arguments has no effect: neither running_concurrency nor registration_concurrency is keys for this task', ...at, data }];
     }
@@ -134,11 +136,12 @@ function interplayProblems(ws: Workspace, field: FieldName, node: ConfigNode, ta
 
 // -------------------------------------------------------------------- YAML
 
-function loadProblem(error: LoadError, doc: ConfigDocument): Problem {
+function loadProblem(error: LoadError, doc: ConfigDocument, active: boolean): Problem {
   const start = error.start ?? (error.line !== undefined ? doc.lines.lineStart(error.line - 1) : 0);
   const end = Math.max(error.end ?? start, start + 1);
   const code = error.kind === 'duplicateKey' ? 'TL016' : error.kind === 'multipleDocuments' ? 'TL022' : 'TL001';
-  return { code, severity: 'error', message: `${error.reason[0].toUpperCase()}${error.reason.slice(1)}: the runtime refuses to load this file, so every task fails to configure`, start, end: Math.min(end, doc.text.length) };
+  const consequence = active ? 'the runtime refuses to load this file, so every task fails to configure' : "the runtime's YAML reader refuses this file";
+  return { code, severity: 'error', message: `${error.reason[0].toUpperCase()}${error.reason.slice(1)}: ${consequence}`, start, end: Math.min(end, doc.text.length) };
 }
 
 interface YamlScope {
@@ -152,8 +155,8 @@ interface YamlScope {
 }
 
 export function configProblems(ws: Workspace, doc: ConfigDocument): Problem[] {
-  const problems = doc.errors.map((e) => loadProblem(e, doc));
   const mapping = ws.activeConfigFiles().get(doc.path);
+  const problems = doc.errors.map((e) => loadProblem(e, doc, mapping !== undefined));
   const scope: YamlScope = { ws, doc, mapping: mapping?.loaded.ok ? mapping : undefined, ctx: { exceptions: ws.exceptions(), syntax: 'yaml' }, definedTasks: ws.tasks() };
   for (const entry of doc.root.entries) {
     if (entry.key === 'task' && entry.value.type === 'map') {

@@ -51,8 +51,16 @@ function fail(message: string): Conversion {
   return { ok: false, message };
 }
 
+/** Whether any part of the value is only known at run time. */
+function containsComputed(node: ConfigNode): boolean {
+  if (node.type === 'computed') return true;
+  if (node.type === 'list') return node.items.some(containsComputed);
+  if (node.type === 'map') return node.entries.some((e) => containsComputed(e.value));
+  return false;
+}
+
 export function convertValue(field: FieldSpec, node: ConfigNode, exceptions: ExceptionRegistry): Conversion {
-  if (node.type === 'computed') return { ok: 'computed' };
+  if (containsComputed(node)) return { ok: 'computed' };
   switch (field.type) {
     case 'int':
       return toInt(node);

@@ -39,6 +39,12 @@ export function parseDotEnv(text: string): EnvEntry[] {
     if (key === '') return;
     const keyStart = bodyStart + rawKey.indexOf(key);
     const rest = body.slice(eq + 1);
+    // An unquoted value ends at ` #`, so `KEY= # note` is empty.
+    if (/^[ \t]+#/.test(rest)) {
+      const valueStart = bodyStart + eq + 1;
+      entries.push({ key, value: '', line: index + 1, keyStart, keyEnd: keyStart + key.length, valueStart, valueEnd: valueStart, quote: '' });
+      return;
+    }
     const leading = rest.length - rest.trimStart().length;
     const valueText = rest.slice(leading);
     const valueStart = bodyStart + eq + 1 + leading;

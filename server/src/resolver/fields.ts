@@ -216,6 +216,7 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
       bestScore = score;
     }
   }
-  const limit = Math.max(2, Math.floor(target.length / 3));
+  // A third of the name, and at least three edits for names long enough to be fields (`max_retry`).
+  const limit = target.length >= 6 ? Math.max(3, Math.floor(target.length / 3)) : 2;
   return best !== undefined && bestScore <= limit ? best : undefined;
 }

@@ -231,11 +231,7 @@ export function parseJsonConfig(path: string, text: string): LoadedConfig {
   try {
     plain = JSON.parse(text);
   } catch (e) {
-    const reason = (e as Error).message;
-    const pos = /position (\d+)/.exec(reason);
-    const start = pos ? Number(pos[1]) : undefined;
-    const line = start !== undefined ? text.slice(0, start).split('\n').length : undefined;
-    return { ok: false, error: withMessage(path, 'JSON', { kind: 'syntax', message: '', reason, start, line }) };
+    return { ok: false, error: withMessage(path, 'JSON', jsonSyntaxError(text, (e as Error).message)) };
   }
   // Locations come from reading the same text as YAML (JSON is YAML 1.2); where
   // that fails (tabs used for indentation, say) the values stand without lines.
@@ -246,6 +242,33 @@ export function parseJsonConfig(path: string, text: string): LoadedConfig {
   else node = nodeFromPlain(plain);
   node = jsonNulls(node);
   return { ok: true, root: node.type === 'map' ? sortEntries(node) : EMPTY_MAP };
+}
+
+/**
+ * A JSON syntax error as one line with its place. Node's messages differ between
+ * versions (some quote the whole text, some give no position), so the place comes
+ * from the message when it has one, else from reading the text as YAML.
+ */
+function jsonSyntaxError(text: string, message: string): LoadError {
+  const firstLine = message.split('\n')[0];
+  const reason = (firstLine.length > 120 ? firstLine.slice(0, 117) + '...' : firstLine).replace(/, "[^"]*$/, '');
+  let start: number | undefined;
+  const position = /position (\d+)/.exec(message);
+  const lineColumn = /line (\d+) column (\d+)/.exec(message);
+  if (position) start = Number(position[1]);
+  else if (lineColumn) start = lineStartOffset(text, Number(lineColumn[1])) + Number(lineColumn[2]) - 1;
+  else {
+    const doc = YAML.parseDocument(text, { ...YAML_PARSE_OPTIONS, uniqueKeys: false });
+    start = doc.errors[0]?.pos[0];
+  }
+  const line = start !== undefined ? text.slice(0, start).split('\n').length : undefined;
+  return { kind: 'syntax', message: '', reason, start, line };
+}
+
+function lineStartOffset(text: string, line: number): number {
+  let offset = 0;
+  for (let l = 1; l < line && offset >= 0; l++) offset = text.indexOf('\n', offset) + 1;
+  return Math.max(0, offset);
 }
 
 /** pynenc's reader turns JSON nulls into `''`, at any depth. */
