@@ -2,6 +2,7 @@
 // feature functions. It owns documents, settings, watched files and scheduling;
 // every answer comes from `features/`.
 import * as path from 'path';
+import * as v8 from 'v8';
 import {
   CodeAction, CodeActionKind, CompletionItem, Connection, createConnection, DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification, DocumentSymbol, FileChangeType, Hover, InitializeParams, InitializeResult, InlayHint,
@@ -60,6 +61,10 @@ interface Folder {
   readonly workspace: Workspace;
   indexing: boolean;
 }
+
+// Keep the young generation from doubling while a large file is first read: the
+// garbage of parsing thousands of sections would otherwise set the peak memory.
+v8.setFlagsFromString('--semi-space-growth-factor=1');
 
 const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -220,6 +225,8 @@ function scheduleValidation(...uris: string[]): void {
 
 function validatePending(): void {
   validationTimer = undefined;
+  // Once per burst of edits, not per keystroke: the explain view refreshes from it.
+  void connection.sendNotification(ConfigurationChangedNotification);
   const uris = [...pendingValidation];
   pendingValidation.clear();
   for (const uri of uris) {
@@ -236,7 +243,6 @@ function validatePending(): void {
 function changed(uri: string | undefined): void {
   const others = documents.all().map((d) => d.uri).filter((u) => u !== uri);
   scheduleValidation(...(uri ? [uri] : []), ...others);
-  void connection.sendNotification(ConfigurationChangedNotification);
 }
 
 documents.onDidOpen((event) => {

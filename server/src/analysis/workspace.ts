@@ -11,7 +11,16 @@ import {
 import { ConfigDocument } from './configDocument';
 import { DEFAULT_SETTINGS, TasklensSettings } from './settings';
 import { TaskDefinition } from './typescriptFacts';
-import { TypeScriptIndex } from './typescriptIndex';
+import type { TypeScriptIndex } from './typescriptIndex';
+
+/**
+ * The TypeScript index is loaded on first use: TypeScript's parser costs ~50 MB,
+ * which a workspace with no TypeScript file should not pay.
+ */
+function loadTypeScriptIndex(): typeof TypeScriptIndex {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./typescriptIndex') as typeof import('./typescriptIndex')).TypeScriptIndex;
+}
 
 export interface WorkspaceHost {
   /** Text of a file relative to the folder (`/` separators); `undefined` when it does not exist. */
@@ -56,7 +65,7 @@ export class Workspace {
   private settingsValue: TasklensSettings;
   private readonly overlays = new Map<string, string>();
   private readonly configDocs = new Map<string, ConfigDocument>();
-  private readonly typescript: TypeScriptIndex;
+  private tsIndex: TypeScriptIndex | undefined;
   private version = 0;
   private settingsVersion = 0;
   private readonly fileVersions = new Map<string, number>();
@@ -64,15 +73,16 @@ export class Workspace {
 
   constructor(private readonly host: WorkspaceHost, private readonly options: WorkspaceOptions = {}) {
     this.settingsValue = options.settings ?? DEFAULT_SETTINGS;
-    this.typescript = new TypeScriptIndex({ moduleRoot: this.settingsValue.moduleRoot, taskFunctionNames: this.settingsValue.taskFunctionNames });
   }
 
   get settings(): TasklensSettings {
     return this.settingsValue;
   }
 
+  /** The TypeScript index, created (and TypeScript loaded) on first use. */
   get typeScriptIndex(): TypeScriptIndex {
-    return this.typescript;
+    this.tsIndex ??= new (loadTypeScriptIndex())({ moduleRoot: this.settingsValue.moduleRoot, taskFunctionNames: this.settingsValue.taskFunctionNames });
+    return this.tsIndex;
   }
 
   /** Changes settings; everything is re-resolved, TypeScript re-read when its options changed. */
@@ -80,7 +90,7 @@ export class Workspace {
     const before = this.settingsValue;
     this.settingsValue = settings;
     if (before.moduleRoot !== settings.moduleRoot || before.taskFunctionNames.join('\0') !== settings.taskFunctionNames.join('\0')) {
-      this.typescript.setOptions({ moduleRoot: settings.moduleRoot, taskFunctionNames: settings.taskFunctionNames });
+      this.tsIndex?.setOptions({ moduleRoot: settings.moduleRoot, taskFunctionNames: settings.taskFunctionNames });
     }
     if (before.exclude.join('\0') !== settings.exclude.join('\0')) this.scanTypeScript();
     this.changed();
@@ -97,14 +107,14 @@ export class Workspace {
    * files, the TypeScript index): what a result about `path` may be cached under.
    */
   contextKeyExcept(path: string): string {
-    let key = `${this.settingsVersion}:${this.typescript.version}`;
+    let key = `${this.settingsVersion}:${this.tsIndex?.version ?? 0}`;
     for (const [file, version] of this.fileVersions) if (file !== path) key += `|${file}:${version}`;
     return key;
   }
 
   /** A counter that moves on every change. */
   get stateVersion(): number {
-    return this.version + this.typescript.version;
+    return this.version + (this.tsIndex?.version ?? 0);
   }
 
   // ------------------------------------------------------------------ files
@@ -128,16 +138,16 @@ export class Workspace {
   fileChanged(path: string): void {
     if (TYPESCRIPT_FILE.test(path) && this.isIndexedTypeScript(path)) {
       const text = this.readText(path);
-      if (text === undefined) this.typescript.remove(path);
-      else this.typescript.update(path, text);
+      if (text === undefined) this.tsIndex?.remove(path);
+      else this.typeScriptIndex.update(path, text);
     }
     this.changed(path);
   }
 
   fileRenamed(oldPath: string, newPath: string): void {
     const text = this.readText(newPath);
-    if (TYPESCRIPT_FILE.test(oldPath)) this.typescript.remove(oldPath);
-    if (text !== undefined && TYPESCRIPT_FILE.test(newPath) && this.isIndexedTypeScript(newPath)) this.typescript.update(newPath, text);
+    if (TYPESCRIPT_FILE.test(oldPath)) this.tsIndex?.remove(oldPath);
+    if (text !== undefined && TYPESCRIPT_FILE.test(newPath) && this.isIndexedTypeScript(newPath)) this.typeScriptIndex.update(newPath, text);
     this.changed(oldPath);
     this.changed(newPath);
   }
@@ -150,10 +160,10 @@ export class Workspace {
   scanTypeScript(onProgress?: (done: number, total: number) => boolean | void): void {
     const files = this.host.listFiles().filter((f) => this.isIndexedTypeScript(f));
     const keep = new Set(files);
-    for (const known of this.typescript.files()) if (!keep.has(known)) this.typescript.remove(known);
+    for (const known of this.tsIndex?.files() ?? []) if (!keep.has(known)) this.tsIndex?.remove(known);
     files.forEach((file, i) => {
       const text = this.readText(file);
-      if (text !== undefined) this.typescript.update(file, text);
+      if (text !== undefined) this.typeScriptIndex.update(file, text);
       if (onProgress && i % 200 === 0 && onProgress(i, files.length) === false) throw new ScanCancelled();
     });
     this.changed();
@@ -256,7 +266,7 @@ export class Workspace {
 
   exceptions(): ExceptionRegistry {
     const cache = this.fresh();
-    cache.exceptions ??= exceptionRegistry(this.typescript.exceptionClasses());
+    cache.exceptions ??= exceptionRegistry(this.tsIndex?.exceptionClasses() ?? []);
     return cache.exceptions;
   }
 
@@ -265,7 +275,7 @@ export class Workspace {
     const cache = this.fresh();
     if (cache.tasks) return cache.tasks;
     const tasks = new Map<string, KnownTask>();
-    for (const definition of this.typescript.tasks()) {
+    for (const definition of this.tsIndex?.tasks() ?? []) {
       if (definition.func === undefined) continue;
       const taskId = { module: definition.module, func: definition.func };
       const id = taskIdToString(taskId);

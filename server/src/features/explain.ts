@@ -58,12 +58,16 @@ export function explainToText(resolution: TaskResolution): string {
 
 export function explainToMarkdown(resolution: TaskResolution): string {
   const out = [`### Task \`${taskIdToString(resolution.taskId)}\``, '', '| field | value | source |', '| --- | --- | --- |'];
+  // Errors are long sentences: they go under the table, the cell points to them.
+  const errors: string[] = [];
   for (const spec of FIELDS) {
     const field = resolution.fields[spec.name];
-    const value = field.error !== undefined ? `⚠ ${escapeCell(field.error)}` : `\`${escapeCell(valueText(field))}\``;
+    if (field.error !== undefined) errors.push(`${errors.length + 1}. ${field.error}`);
+    const value = field.error !== undefined ? `⚠ error ${errors.length}` : `\`${escapeCell(valueText(field))}\``;
     const shadowed = field.shadowed.length > 0 ? `<br>overrides ${field.shadowed.map((c) => escapeCell(candidateText(c))).join('; ')}` : '';
     out.push(`| \`${spec.name}\` | ${value} | ${escapeCell(sourceText(field.source))}${shadowed} |`);
   }
+  if (errors.length > 0) out.push('', '**Errors** (the task fails to configure):', '', ...errors);
   return out.join('\n') + '\n';
 }
 

@@ -47,6 +47,11 @@ export function chainMarkdown(field: FieldResolution, taskLabel: string, here?: 
   return out.join('\n');
 }
 
+/** A field hover: what it is in force with first (what people look for), then what the field does. */
+function fieldHover(field: FieldName, effective: string[]): string {
+  return [...effective, '---', fieldHeader(field)].join('\n\n');
+}
+
 function fieldHeader(field: FieldName): string {
   return fieldDocumentation(fieldSpec(field)!);
 }
@@ -140,7 +145,7 @@ function fieldEntryHover(ws: Workspace, doc: ConfigDocument, entry: MapEntry, hi
       }
     }
   }
-  const parts = [fieldHeader(field), '---'];
+  const parts: string[] = [];
   if (scope === undefined) parts.push('_This file is not one the runtime reads (see `tasklens.configFiles`)._');
   else if (scope === 'generic' || scope === 'class') parts.push(reachMarkdown(ws, field, doc.path, entry.value));
   else {
@@ -149,7 +154,7 @@ function fieldEntryHover(ws: Workspace, doc: ConfigDocument, entry: MapEntry, hi
   }
   const start = hit === 'key' ? entry.keyLoc!.start! : entry.value.loc!.start!;
   const end = hit === 'key' ? entry.keyLoc!.end! : entry.value.loc!.end!;
-  return markdown(parts.join('\n\n'), doc.lines, start, end);
+  return markdown(fieldHover(field, parts), doc.lines, start, end);
 }
 
 // --------------------------------------------------------------------- .env
@@ -166,7 +171,7 @@ export function envHover(ws: Workspace, path: string, offset: number): Hover | n
     return markdown(`**${entry.key}** — a config file read after \`config_filepath\`${key.key.includes('CONFIGTASK') ? ' and after `PYNENC__FILEPATH`' : ''}; its values beat the earlier files.`, lines, entry.keyStart, entry.valueEnd);
   }
   if (key.kind !== 'field') return null;
-  const parts = [fieldHeader(key.field), '---'];
+  const parts: string[] = [];
   if (key.taskPart !== undefined) {
     const task = [...ws.tasks().values()].find((t) => `${t.taskId.module.toUpperCase()}#${t.taskId.func.toUpperCase()}` === key.taskPart);
     if (task) parts.push(chainMarkdown(ws.resolve(task).fields[key.field], task.id));
@@ -176,7 +181,7 @@ export function envHover(ws: Workspace, path: string, offset: number): Hover | n
     parts.push(`Sets \`${key.field}\` for ${level}, over every config file.`);
     parts.push(envReach(ws, key.field, entry.key));
   }
-  return markdown(parts.join('\n\n'), lines, entry.keyStart, entry.valueEnd);
+  return markdown(fieldHover(key.field, parts), lines, entry.keyStart, entry.valueEnd);
 }
 
 function envReach(ws: Workspace, field: FieldName, key: string): string {
@@ -218,9 +223,8 @@ export function typescriptHover(ws: Workspace, path: string, text: string, offse
     }
     for (const entry of definition.options?.entries ?? []) {
       if (!isFieldName(entry.key) || !within(offset, entry.keyLoc?.start, entry.keyLoc?.end)) continue;
-      const parts = [fieldHeader(entry.key), '---'];
-      if (known) parts.push(chainMarkdown(ws.resolve(known).fields[entry.key], known.id, { node: entry.value }));
-      return markdown(parts.join('\n\n'), lines, entry.keyLoc!.start!, entry.keyLoc!.end!);
+      const parts = known ? [chainMarkdown(ws.resolve(known).fields[entry.key], known.id, { node: entry.value })] : [];
+      return markdown(fieldHover(entry.key, parts), lines, entry.keyLoc!.start!, entry.keyLoc!.end!);
     }
   }
   for (const cls of facts.classes) {
