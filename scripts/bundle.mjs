@@ -1,11 +1,22 @@
 // Bundles the client, the language server and the CLI with esbuild, so the
-// extension and the bins run without node_modules beside them.
+// extension and the bins run without node_modules beside them. TypeScript's
+// compiler is a bundle of its own (server/out/typescript.js), loaded only when a
+// workspace has TypeScript files: a YAML-only workspace does not pay for it.
 import { build } from 'esbuild';
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 
+/** `require('typescript')` in the server and CLI becomes `require('./typescript.js')` beside them. */
+const typescriptBeside = {
+  name: 'typescript-beside',
+  setup(b) {
+    b.onResolve({ filter: /^typescript$/ }, () => ({ path: './typescript.js', external: true }));
+  },
+};
+
 await Promise.all([
-  build({ ...common, minify: true, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, minify: true, sourcemap: false, entryPoints: ['node_modules/typescript/lib/typescript.js'], outfile: 'server/out/typescript.js' }),
+  build({ ...common, minify: true, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', banner: { js: '#!/usr/bin/env node' }, plugins: [typescriptBeside] }),
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [typescriptBeside] }),
   build({ ...common, minify: true, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
 ]);

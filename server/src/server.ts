@@ -2,11 +2,10 @@
 // feature functions. It owns documents, settings, watched files and scheduling;
 // every answer comes from `features/`.
 import * as path from 'path';
-import * as v8 from 'v8';
 import {
   CodeAction, CodeActionKind, CompletionItem, Connection, createConnection, DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification, DocumentSymbol, FileChangeType, Hover, InitializeParams, InitializeResult, InlayHint,
-  Location, ProposedFeatures, TextDocuments, TextDocumentSyncKind, WorkspaceFolder,
+  Location, ProposedFeatures, Range, TextDocuments, TextDocumentSyncKind, WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -62,12 +61,22 @@ interface Folder {
   indexing: boolean;
 }
 
-// Keep the young generation from doubling while a large file is first read: the
-// garbage of parsing thousands of sections would otherwise set the peak memory.
-v8.setFlagsFromString('--semi-space-growth-factor=1');
-
 const connection: Connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+/** The one edit of each document's latest change, in offsets, when it was a single range edit. */
+const lastEdits = new Map<string, { start: number; oldEnd: number; newEnd: number } | undefined>();
+const documents = new TextDocuments<TextDocument>({
+  create: TextDocument.create,
+  update: (document, changes, version) => {
+    const change = changes.length === 1 ? (changes[0] as { range?: Range; text: string }) : undefined;
+    if (change?.range) {
+      const start = document.offsetAt(change.range.start);
+      lastEdits.set(document.uri, { start, oldEnd: document.offsetAt(change.range.end), newEnd: start + change.text.length });
+    } else {
+      lastEdits.set(document.uri, undefined);
+    }
+    return TextDocument.update(document, changes, version);
+  },
+});
 const folders = new Map<string, Folder>();
 let supportsConfiguration = false;
 let supportsWatchedFiles = false;
@@ -255,11 +264,14 @@ documents.onDidOpen((event) => {
 documents.onDidChangeContent((event) => {
   const where = locate(event.document.uri);
   if (!where) return;
-  guarded('change', undefined, () => where.folder.workspace.setOverlay(where.path, event.document.getText()));
+  const edit = lastEdits.get(event.document.uri);
+  lastEdits.delete(event.document.uri);
+  guarded('change', undefined, () => where.folder.workspace.setOverlay(where.path, event.document.getText(), edit));
   changed(event.document.uri);
 });
 
 documents.onDidClose((event) => {
+  lastEdits.delete(event.document.uri);
   const where = locate(event.document.uri);
   if (where) guarded('close', undefined, () => where.folder.workspace.clearOverlay(where.path));
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });

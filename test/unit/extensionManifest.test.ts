@@ -143,9 +143,9 @@ test('the package holds only the bundles, the grammars and the metadata', () => 
   const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   const listed = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: REPO_ROOT, encoding: 'utf8' });
   const files = listed.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|client\/out\/extension\.js|server\/out\/(server|cli)\.js|syntaxes\/[\w.-]+\.json)$/;
+  const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|client\/out\/extension\.js|server\/out\/(server|cli|typescript)\.js|syntaxes\/[\w.-]+\.json)$/;
   assert.deepEqual(files.filter((file) => !allowed.test(file)), []);
-  for (const required of ['package.json', 'LICENSE', 'CHANGELOG.md', 'client/out/extension.js', 'server/out/server.js']) {
+  for (const required of ['package.json', 'LICENSE', 'CHANGELOG.md', 'client/out/extension.js', 'server/out/server.js', 'server/out/typescript.js']) {
     assert.ok(files.includes(required), required);
   }
   for (const grammar of manifest.contributes.grammars) assert.ok(files.includes(grammar.path.replace(/^\.\//, '')), grammar.path);

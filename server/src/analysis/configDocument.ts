@@ -4,7 +4,7 @@ import {
   ConfigFormat, configFormat, EMPTY_MAP, isPyprojectPath, LoadedConfig, LoadError, MapEntry, MapNode, mapGet,
   parseConfigText,
 } from '../resolver';
-import { LineIndex } from './lineIndex';
+import { LineIndex, TextEdit } from './lineIndex';
 import { parseYamlIncrementally, sectionAt, YamlChunkCache } from './yamlChunks';
 
 export class ConfigDocument {
@@ -19,11 +19,11 @@ export class ConfigDocument {
   /** Reused chunk parses, handed on to the next version of the document. */
   readonly chunkCache: YamlChunkCache | undefined;
 
-  private constructor(readonly path: string, readonly text: string, readonly version: number, previous?: ConfigDocument) {
+  private constructor(readonly path: string, readonly text: string, readonly version: number, previous?: ConfigDocument, edit?: TextEdit) {
     this.format = configFormat(path);
-    this.lines = new LineIndex(text);
+    this.lines = previous && edit ? previous.lines.edited(text, edit) : new LineIndex(text);
     if (this.format === 'yaml') {
-      const parsed = parseYamlIncrementally(path, text, this.lines, previous?.chunkCache);
+      const parsed = parseYamlIncrementally(path, text, this.lines, previous?.chunkCache, edit);
       this.root = parsed.root;
       this.errors = parsed.errors;
       this.chunkCache = parsed.cache;
@@ -41,8 +41,11 @@ export class ConfigDocument {
   }
 
   /** A new version of this document, reusing what did not change. */
-  withText(text: string, version: number): ConfigDocument {
-    return text === this.text ? this : new ConfigDocument(this.path, text, version, this);
+  withText(text: string, version: number, edit?: TextEdit): ConfigDocument {
+    if (text === this.text) return this;
+    // An edit that does not turn this text into `text` is ignored: the texts are compared instead.
+    const fits = edit !== undefined && edit.start <= edit.oldEnd && edit.oldEnd <= this.text.length && text.length - this.text.length === edit.newEnd - edit.oldEnd;
+    return new ConfigDocument(this.path, text, version, this, fits ? edit : undefined);
   }
 
   /**

@@ -5,11 +5,34 @@ export interface Position {
   readonly character: number;
 }
 
-export class LineIndex {
-  private readonly starts: number[] = [0];
+/** One edit of a text: [start, oldEnd) of the old text became [start, newEnd) of the new one. */
+export interface TextEdit {
+  readonly start: number;
+  readonly oldEnd: number;
+  readonly newEnd: number;
+}
 
-  constructor(readonly text: string) {
+export class LineIndex {
+  private readonly starts: number[];
+
+  constructor(readonly text: string, starts?: number[]) {
+    if (starts) {
+      this.starts = starts;
+      return;
+    }
+    this.starts = [0];
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  /** The index of `text`, which is this index's text after `edit`: only the edited lines are scanned. */
+  edited(text: string, edit: TextEdit): LineIndex {
+    const firstLine = this.positionAt(edit.start).line;
+    const lastLine = this.positionAt(edit.oldEnd).line;
+    const delta = edit.newEnd - edit.oldEnd;
+    const starts = this.starts.slice(0, firstLine + 1);
+    for (let i = text.indexOf('\n', edit.start); i >= 0 && i < edit.newEnd; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    for (let l = lastLine + 1; l < this.starts.length; l++) starts.push(this.starts[l] + delta);
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {

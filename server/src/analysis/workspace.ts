@@ -9,6 +9,7 @@ import {
   ResolutionInput, TaskId, taskIdToString, TaskResolution,
 } from '../resolver';
 import { ConfigDocument } from './configDocument';
+import { TextEdit } from './lineIndex';
 import { DEFAULT_SETTINGS, TasklensSettings } from './settings';
 import { TaskDefinition } from './typescriptFacts';
 import type { TypeScriptIndex } from './typescriptIndex';
@@ -65,6 +66,8 @@ export class Workspace {
   private settingsValue: TasklensSettings;
   private readonly overlays = new Map<string, string>();
   private readonly configDocs = new Map<string, ConfigDocument>();
+  /** The one edit since a config file was last read, or null when there were several. */
+  private readonly pendingEdits = new Map<string, TextEdit | null>();
   private tsIndex: TypeScriptIndex | undefined;
   private version = 0;
   private settingsVersion = 0;
@@ -124,9 +127,18 @@ export class Workspace {
   }
 
   /** An open editor's text, which wins over the disk. */
-  setOverlay(path: string, text: string): void {
+  /**
+   * An open editor's text, which wins over the disk. `edit`, when known, says what
+   * changed since the previous overlay, so a config file is re-read incrementally
+   * without comparing texts.
+   */
+  setOverlay(path: string, text: string, edit?: TextEdit): void {
+    const previous = this.overlays.get(path);
+    // An edit is only usable while the file was read at the previous text; otherwise the texts are compared.
+    const usable = edit !== undefined && previous !== undefined && !this.pendingEdits.has(path) && this.configDocs.get(path)?.text === previous;
     this.overlays.set(path, text);
     this.fileChanged(path);
+    if (usable) this.pendingEdits.set(path, edit);
   }
 
   clearOverlay(path: string): void {
@@ -136,6 +148,7 @@ export class Workspace {
 
   /** A file was created, changed or deleted (on disk or in an editor). */
   fileChanged(path: string): void {
+    this.pendingEdits.set(path, null);
     if (TYPESCRIPT_FILE.test(path) && this.isIndexedTypeScript(path)) {
       const text = this.readText(path);
       if (text === undefined) this.tsIndex?.remove(path);
@@ -177,7 +190,9 @@ export class Workspace {
       return undefined;
     }
     const previous = this.configDocs.get(path);
-    const doc = previous ? previous.withText(text, previous.version + 1) : ConfigDocument.parse(path, text);
+    const edit = this.pendingEdits.get(path) ?? undefined;
+    this.pendingEdits.delete(path);
+    const doc = previous ? previous.withText(text, previous.version + 1, edit) : ConfigDocument.parse(path, text);
     this.configDocs.set(path, doc);
     return doc;
   }

@@ -11,7 +11,7 @@ import {
   EMPTY_MAP, LoadError, Loc, MapEntry, MapNode, mapNode, parseYamlDocument, withMessage, YAML_PARSE_OPTIONS,
   yamlReason, YamlTreeBuilder,
 } from '../resolver';
-import { LineIndex } from './lineIndex';
+import { LineIndex, TextEdit } from './lineIndex';
 
 /** A parsed piece of text and its current place in the file. */
 class Chunk {
@@ -82,8 +82,9 @@ export interface IncrementalParse {
 const NEEDS_WHOLE_PARSE = /^(?:---|\.\.\.|%)|(?:^|[\s,[{:-])[&*][^\s,[\]{}]|^[-?[{!&*|>]/m;
 const TASK_HEADER = /^task:[ \t]*(#.*)?$/;
 
-export function parseYamlIncrementally(path: string, text: string, lines: LineIndex, previous?: YamlChunkCache): IncrementalParse {
-  const pieces = (previous?.pieces && editPieces(previous, text, lines)) ?? cutWhole(text, lines, previous?.pieces);
+/** `edit`, when the caller knows it, saves comparing the old and new texts to find it. */
+export function parseYamlIncrementally(path: string, text: string, lines: LineIndex, previous?: YamlChunkCache, edit?: TextEdit): IncrementalParse {
+  const pieces = (previous?.pieces && editPieces(previous, text, lines, edit)) ?? cutWhole(text, lines, previous?.pieces);
   if (pieces === undefined) {
     const parsed = parseYamlDocument(path, text);
     return { root: parsed.root, errors: parsed.errors, cache: { text, lines, pieces: undefined } };
@@ -270,10 +271,10 @@ function pieceIndexAt(pieces: readonly Piece[], offset: number): number {
  * file's shape (a new top-level key inside `task:`, the `task:` line itself, …):
  * then the whole file is cut again, still re-using every unchanged piece.
  */
-function editPieces(previous: YamlChunkCache, text: string, lines: LineIndex): Piece[] | undefined {
+function editPieces(previous: YamlChunkCache, text: string, lines: LineIndex, edit: TextEdit | undefined): Piece[] | undefined {
   const old = previous.pieces!;
   if (old.length === 0) return undefined;
-  const { prefix, suffix } = commonEnds(previous.text, text);
+  const { prefix, suffix } = edit ? { prefix: edit.start, suffix: previous.text.length - edit.oldEnd } : commonEnds(previous.text, text);
   const oldEditEnd = previous.text.length - suffix;
   const delta = text.length - previous.text.length;
   // The pieces holding the edit, widened to whole lines.
