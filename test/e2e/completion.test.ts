@@ -1,24 +1,16 @@
 // Completion at every level (SPEC §7), asked of the real server over stdio with
 // the cursor marked `|` in the document. Accepting any item must leave a clean
 // line: no `: :`, no duplicated key.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CompletionItem, Position } from 'vscode-languageserver-protocol/node';
 import { APP, assertCleanLine, item, labels } from './assertions';
-import { applyCompletion, LspTestClient, OpenDocument } from './lspClient';
+import { applyCompletion, LspTestClient, OpenDocument, useServer } from './lspClient';
 
 let client: LspTestClient;
 const opened: OpenDocument[] = [];
 
-before(async () => {
-  client = await LspTestClient.start(APP);
-});
-after(async () => {
-  await client.stop();
-});
-afterEach(async () => {
-  for (const doc of opened.splice(0)) await client.close(doc);
-});
+useServer(APP, opened, (started) => (client = started));
 
 interface Completion {
   readonly items: CompletionItem[];

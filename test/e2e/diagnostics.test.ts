@@ -1,24 +1,16 @@
 // Every diagnostic code of SPEC §7 (TL001–TL022), published by the real server
 // over stdio for documents opened in the `app` fixture workspace. Expected
 // ranges are marked `«…»` in the document text.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { APP, codes, describeDiagnostics, expectDiagnostic } from './assertions';
-import { LspTestClient, MarkedText, OpenDocument } from './lspClient';
+import { LspTestClient, MarkedText, OpenDocument, useServer } from './lspClient';
 
 let client: LspTestClient;
 const opened: OpenDocument[] = [];
 
-before(async () => {
-  client = await LspTestClient.start(APP);
-});
-after(async () => {
-  await client.stop();
-});
-afterEach(async () => {
-  for (const doc of opened.splice(0)) await client.close(doc);
-});
+useServer(APP, opened, (started) => (client = started));
 
 /** Opens `path` with `marked` text and returns its first diagnostics and marked ranges. */
 async function diagnose(path: string, marked: string): Promise<{ diagnostics: Diagnostic[]; doc: OpenDocument & MarkedText }> {

@@ -2,25 +2,17 @@
 // with the whole chain of sources, the reach of a generic or class-level
 // value, a task's eleven values, an exception's bases, `.env` keys, and the
 // TypeScript side. The cursor is marked `|`.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { APP, fieldRows, hoverText } from './assertions';
-import { LspTestClient, OpenDocument, textIn } from './lspClient';
+import { LspTestClient, OpenDocument, textIn, useServer } from './lspClient';
 
 let client: LspTestClient;
 const opened: OpenDocument[] = [];
 
-before(async () => {
-  client = await LspTestClient.start(APP);
-});
-after(async () => {
-  await client.stop();
-});
-afterEach(async () => {
-  for (const doc of opened.splice(0)) await client.close(doc);
-});
+useServer(APP, opened, (started) => (client = started));
 
 /** Opens `file` with `marked` text and hovers at its `|`; returns the markdown and the text the hover covers. */
 async function hoverAt(file: string, marked: string): Promise<{ markdown: string; covers: string }> {

@@ -2,6 +2,7 @@
 // process (`node server/out/server.js --stdio`) and speaks LSP to it over
 // stdio, as an editor would. Settings are answered through
 // `workspace/configuration`; diagnostics are collected as they are published.
+import { after, afterEach, before } from 'node:test';
 import * as cp from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -424,4 +425,22 @@ function delay(ms: number): Promise<void> {
 /** The test process's env without `PYNENC__` variables, which would change every result. */
 export function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PYNENC__')));
+}
+
+/**
+ * One server for a test file: started before its tests on `root`, stopped after
+ * them, and every document a test opened (listed in `opened`) closed after it.
+ */
+export function useServer(root: string, opened: OpenDocument[], started: (client: LspTestClient) => void): void {
+  let client: LspTestClient | undefined;
+  before(async () => {
+    client = await LspTestClient.start(root);
+    started(client);
+  });
+  after(async () => {
+    await client?.stop();
+  });
+  afterEach(async () => {
+    for (const doc of opened.splice(0)) await client?.close(doc);
+  });
 }

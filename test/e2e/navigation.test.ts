@@ -2,26 +2,18 @@
 // a per-task YAML key, a per-task env var or an exception name; references from
 // a task to every config entry and env var that targets it; document symbols;
 // inlay hints on overridden task() options; and the custom requests.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DocumentSymbol, InlayHint, Location, SymbolKind } from 'vscode-languageserver-protocol/node';
 import { APP, fieldRows, rangeText } from './assertions';
-import { LspTestClient, OpenDocument, positionAt } from './lspClient';
+import { LspTestClient, OpenDocument, positionAt, useServer } from './lspClient';
 
 let client: LspTestClient;
 const opened: OpenDocument[] = [];
 
-before(async () => {
-  client = await LspTestClient.start(APP);
-});
-after(async () => {
-  await client.stop();
-});
-afterEach(async () => {
-  for (const doc of opened.splice(0)) await client.close(doc);
-});
+useServer(APP, opened, (started) => (client = started));
 
 function disk(file: string): string {
   return fs.readFileSync(path.join(APP, file), 'utf8');

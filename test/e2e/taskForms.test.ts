@@ -1,25 +1,17 @@
 // Every task() form of SPEC §3 (test/fixtures/forms), seen through the real
 // server: each is a task with the right id, config sections naming them are
 // not reported, and computed values and spreads raise nothing false.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describeDiagnostics, FORMS, hoverText } from './assertions';
-import { LspTestClient, OpenDocument, positionAt } from './lspClient';
+import { LspTestClient, OpenDocument, positionAt, useServer } from './lspClient';
 
 let client: LspTestClient;
 const opened: OpenDocument[] = [];
 
-before(async () => {
-  client = await LspTestClient.start(FORMS);
-});
-after(async () => {
-  await client.stop();
-});
-afterEach(async () => {
-  for (const doc of opened.splice(0)) await client.close(doc);
-});
+useServer(FORMS, opened, (started) => (client = started));
 
 async function openDisk(file: string): Promise<OpenDocument> {
   const doc = await client.openPlain(file, fs.readFileSync(path.join(FORMS, file), 'utf8'));
