@@ -362,6 +362,9 @@ export class Workspace {
   }
 }
 
+/** A task no per-task config names: what generic and class-level values give. */
+export const TYPICAL_TASK: TaskId = { module: '\u0000', func: '\u0000' };
+
 export class ScanCancelled extends Error {
   constructor() {
     super('indexing cancelled');

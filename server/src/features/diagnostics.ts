@@ -4,11 +4,12 @@
 import { Diagnostic } from 'vscode-languageserver-types';
 import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
-import { KnownTask, normalisePath, Workspace } from '../analysis/workspace';
+import { KnownTask, TYPICAL_TASK, Workspace } from '../analysis/workspace';
+import { isCandidateAt } from './locations';
 import {
   Candidate, ConcurrencyControlType, ConfigNode, describeSource, didYouMean, ENV_CLASS_PREFIX, FIELD_NAMES,
   FieldName, fieldCandidates, fieldSpec, isFieldName, isTruthy, KNOWN_PYNENC_SECTIONS, LoadError, MapEntry, MapNode,
-  MappingSource, parseTaskId, SourceRef, TaskId, taskIdToString,
+  MappingSource, parseTaskId, TaskId, taskIdToString,
 } from '../resolver';
 import { checkExceptionName, checkFieldValue, ValueContext } from './valueChecks';
 import { Problem, toDiagnostic } from './problems';
@@ -43,17 +44,10 @@ export function fileDiagnostics(ws: Workspace, path: string): Diagnostic[] {
 
 // ------------------------------------------------------------ shared checks
 
-/** A task no per-task config names, to ask what generic and class values do. */
-const ANY_TASK: TaskId = { module: '\u0000', func: '\u0000' };
-
-function sameSource(source: SourceRef, file: string | undefined, node: ConfigNode): boolean {
-  return source.start !== undefined && source.start === node.loc?.start && (file === undefined || (source.file !== undefined && normalisePath(source.file) === file));
-}
-
 /** The candidate that beats the value written at `node`, for one task; undefined when it wins. */
 function winnerOver(ws: Workspace, task: KnownTask | TaskId, field: FieldName, file: string | undefined, node: ConfigNode): Candidate | undefined {
   const candidates = fieldCandidates(ws.resolutionInput(task), field);
-  const index = candidates.findIndex((c) => sameSource(c.source, file, node));
+  const index = candidates.findIndex((c) => isCandidateAt(c.source, file, node));
   if (index < 0 || index === candidates.length - 1) return undefined;
   return candidates[candidates.length - 1];
 }
@@ -300,8 +294,8 @@ function perTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): P
 /** The tasks a generic or class-level value is checked for: the TypeScript tasks it reaches, else a typical task. */
 function reachedTasks(scope: YamlScope, field: FieldName, node: ConfigNode): (KnownTask | TaskId)[] {
   if (scope.mapping === undefined) return [];
-  const reached = [...scope.definedTasks.values()].filter((t) => winnerOver(scope.ws, t, field, scope.doc.path, node) === undefined && fieldCandidates(scope.ws.resolutionInput(t), field).some((c) => sameSource(c.source, scope.doc.path, node)));
-  return reached.length > 0 ? reached : [ANY_TASK];
+  const reached = [...scope.definedTasks.values()].filter((t) => winnerOver(scope.ws, t, field, scope.doc.path, node) === undefined && fieldCandidates(scope.ws.resolutionInput(t), field).some((c) => isCandidateAt(c.source, scope.doc.path, node)));
+  return reached.length > 0 ? reached : [TYPICAL_TASK];
 }
 
 function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' | 'class' | 'task', task: KnownTask | undefined, section?: MapNode): Problem[] {
@@ -312,7 +306,7 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
   if (scope.mapping === undefined) return problems;
   const tasks: (KnownTask | TaskId)[] = level === 'task' ? (task ? [task] : []) : reachedTasks(scope, field, node);
   // TL014: the value never takes effect.
-  const probe = level === 'task' ? task : ANY_TASK;
+  const probe = level === 'task' ? task : TYPICAL_TASK;
   if (probe) {
     const winner = winnerOver(scope.ws, probe, field, scope.doc.path, node);
     if (winner) problems.push(shadowProblem(field, node, winner, level === 'task' ? `for ${task!.id}` : 'for any task'));
@@ -415,7 +409,7 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
 
 /** The candidate that beats env var `key` for every task (a more specific variable), if any. */
 function envShadowedBy(ws: Workspace, field: FieldName, key: string): Candidate | undefined {
-  const candidates = fieldCandidates(ws.resolutionInput(ANY_TASK), field);
+  const candidates = fieldCandidates(ws.resolutionInput(TYPICAL_TASK), field);
   const index = candidates.findIndex((c) => c.source.kind === 'env' && c.source.key === key);
   return index >= 0 && index < candidates.length - 1 ? candidates[candidates.length - 1] : undefined;
 }

@@ -5,7 +5,8 @@ import { Hover, MarkupKind } from 'vscode-languageserver-types';
 import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
 import { TaskDefinition } from '../analysis/typescriptFacts';
-import { KnownTask, normalisePath, Workspace } from '../analysis/workspace';
+import { KnownTask, TYPICAL_TASK, Workspace } from '../analysis/workspace';
+import { isCandidateAt, within } from './locations';
 import {
   Candidate, ConfigNode, ExceptionClass, FieldName, fieldCandidates, FieldResolution, fieldSpec, isFieldName, MapEntry,
   nodeToText, parseTaskId, qualifiedName, SourceRef, TaskId,
@@ -15,15 +16,11 @@ import { parseEnvKey } from './envKeys';
 import { escapeCell, explainToMarkdown, sourceText, valueText } from './explain';
 import { offsetRange } from './problems';
 
-const ANY_TASK: TaskId = { module: '\u0000', func: '\u0000' };
 
 function markdown(value: string, lines: LineIndex, start: number, end: number): Hover {
   return { contents: { kind: MarkupKind.Markdown, value }, range: offsetRange(lines, start, end) };
 }
 
-function isSame(source: SourceRef, file: string | undefined, node: ConfigNode | undefined): boolean {
-  return node?.loc?.start !== undefined && source.start === node.loc.start && (file === undefined || (source.file !== undefined && normalisePath(source.file) === file));
-}
 
 /** The chain for one field of one task: winner first, marked, then every shadowed source. */
 export function chainMarkdown(field: FieldResolution, taskLabel: string, here?: { file?: string; node?: ConfigNode }): string {
@@ -33,7 +30,7 @@ export function chainMarkdown(field: FieldResolution, taskLabel: string, here?: 
   if (field.error !== undefined) out.push('', `> ${field.error}`);
   out.push('', '| | source | value |', '| --- | --- | --- |');
   const row = (mark: string, source: SourceRef, node: ConfigNode | undefined, value?: string) => {
-    const isHere = here && isSame(source, here.file, here.node) ? ' ← here' : '';
+    const isHere = here && isCandidateAt(source, here.file, here.node) ? ' ← here' : '';
     out.push(`| ${mark} | ${escapeCell(sourceText(source))}${isHere} | ${escapeCell(value ?? (node ? `\`${nodeToText(node)}\`` : ''))} |`);
   };
   if (field.winner) row('✔', field.source, field.winner.node);
@@ -63,14 +60,14 @@ function reachMarkdown(ws: Workspace, field: FieldName, file: string | undefined
   const overridden: string[] = [];
   for (const task of tasks) {
     const candidates = fieldCandidates(ws.resolutionInput(task), field);
-    const index = candidates.findIndex((c) => isSame(c.source, file, node));
+    const index = candidates.findIndex((c) => isCandidateAt(c.source, file, node));
     if (index < 0) continue;
     if (index === candidates.length - 1) reached.push(task.id);
     else overridden.push(`\`${task.id}\` by ${sourceText(candidates[candidates.length - 1].source)}`);
   }
   const out = [`**Reaches ${reached.length} of ${tasks.length} task${tasks.length === 1 ? '' : 's'}**${reached.length > 0 ? ': ' + reached.slice(0, 12).map((t) => `\`${t}\``).join(', ') + (reached.length > 12 ? ', …' : '') : ''}`];
   if (overridden.length > 0) out.push('', `Overridden for ${overridden.slice(0, 12).join('; ')}${overridden.length > 12 ? '; …' : ''}`);
-  const typical = ws.resolve(ANY_TASK).fields[field];
+  const typical = ws.resolve(TYPICAL_TASK).fields[field];
   out.push('', chainMarkdown(typical, 'a task with no settings of its own', { file, node }));
   return out.join('\n');
 }
@@ -89,9 +86,6 @@ function taskMarkdown(ws: Workspace, task: KnownTask | TaskId, definition?: Task
   return explainToMarkdown(resolution) + defined;
 }
 
-function within(offset: number, start: number | undefined, end: number | undefined): boolean {
-  return start !== undefined && end !== undefined && offset >= start && offset <= end;
-}
 
 // -------------------------------------------------------------------- YAML
 

@@ -10,14 +10,12 @@ import { normalisePath, Workspace } from '../analysis/workspace';
 import { ConfigNode, FieldName, isFieldName, MapEntry, parseTaskId, taskIdToString } from '../resolver';
 import { parseEnvKey } from './envKeys';
 import { sourceText, valueText } from './explain';
+import { within } from './locations';
 import { offsetRange } from './problems';
 
 /** Turns a workspace-relative path into a URI; the server knows the folder. */
 export type UriOf = (path: string) => string;
 
-function within(offset: number, start: number | undefined, end: number | undefined): boolean {
-  return start !== undefined && end !== undefined && offset >= start && offset <= end;
-}
 
 function locationOf(ws: Workspace, uriOf: UriOf, path: string, start: number, end: number): Location | undefined {
   const text = ws.readText(path);
