@@ -23,6 +23,7 @@ import {
   RETRY_ERROR,
   taskIdToString,
 } from '../resolver';
+import { TaskSource } from './taskSource';
 import { ClassFact, ExceptionRefFact, OffsetRange, TaskDefinition, TypeScriptFileFacts } from './typescriptFacts';
 
 export interface TypeScriptAnalysisOptions {
@@ -1124,7 +1125,8 @@ interface CachedFacts {
  * across files. Updates are per file; queries are computed lazily and cached;
  * a change drops only the cached resolutions that read the changed file.
  */
-export class TypeScriptIndex {
+export class TypeScriptIndex implements TaskSource {
+  readonly language = 'typescript' as const;
   private analysisOptions: TypeScriptAnalysisOptions;
   private readonly records = new Map<string, FileRecord>();
   /** Kept so that new settings can re-read every file without asking for it again. */
