@@ -17,6 +17,11 @@ const typescriptBeside = {
 await Promise.all([
   build({ ...common, minify: true, sourcemap: false, entryPoints: ['node_modules/typescript/lib/typescript.js'], outfile: 'server/out/typescript.js' }),
   build({ ...common, minify: true, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', banner: { js: '#!/usr/bin/env node' }, plugins: [typescriptBeside] }),
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [typescriptBeside] }),
+  // A shell line first, so that Node never parses Tasklens's options (Node 20 takes `--env-file` from anywhere).
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/bin/sh\n":" //# ; exec /usr/bin/env node "$0" -- "$@"' }, plugins: [typescriptBeside] }),
   build({ ...common, minify: true, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
 ]);
+
+// The bins run as programs (`tasklens`, `tasklens-language-server`), not only through `node`.
+const { chmodSync } = await import('fs');
+for (const bin of ['server/out/cli.js', 'server/out/server.js']) chmodSync(bin, 0o755);

@@ -24,9 +24,6 @@ const DOCUMENT_SELECTOR: DocumentSelector = [
   { scheme: 'file', language: 'typescriptreact' },
 ];
 
-/** Files the server indexes without them being open: config files, env files, TypeScript. */
-const WATCHED_FILES = ['**/*.{yaml,yml,json,toml}', '**/.env*', '**/*.{ts,tsx,mts,cts}'];
-
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -70,11 +67,10 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
-  const watchers = WATCHED_FILES.map((glob) => vscode.workspace.createFileSystemWatcher(glob));
-  context.subscriptions.push(...watchers);
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    synchronize: { configurationSection: CLIENT_ID, fileEvents: watchers },
+    // The server registers its own file watchers (workspace/didChangeWatchedFiles), so none here: each event arrives once.
+    synchronize: { configurationSection: CLIENT_ID },
     outputChannel: output,
     errorHandler: restarts,
   };

@@ -1,19 +1,23 @@
 // `tasklens check | explain | resolve` (SPEC §9): thin glue over the workspace
-// index and the features, for CI and bug reports.
+// index and the features facade, for CI and bug reports. Arguments are checked
+// before any work; nothing but one line reaches the user when something fails.
 import * as fs from 'fs';
 import * as path from 'path';
 import { DiskHost } from './analysis/diskHost';
-import { LineIndex } from './analysis/lineIndex';
 import { Workspace } from './analysis/workspace';
-import { fileProblems } from './features/diagnostics';
-import { explainToJson, explainToText } from './features/explain';
-import { Problem, Severity } from './features/problems';
-import { configFormat, didYouMean, resolveScenario, Scenario, scenarioProblem, TaskResolution } from './resolver';
+import * as features from './features';
+import { resolveScenario, Scenario, scenarioProblem, TaskResolution } from './resolver';
+
+const VERSION = '0.1.0';
 
 const USAGE = `Usage:
   tasklens explain <taskId> [--root DIR] [--config FILE] [--env-file FILE]... [--env KEY=VALUE]... [--format text|json]
-  tasklens check [--root DIR] [--config FILE] [--env-file FILE]... [--env KEY=VALUE]... [--format text|json]
-  tasklens resolve <scenario.json> [--format text|json]`;
+  tasklens check [--root DIR] [--config FILE] [--env-file FILE]... [--env KEY=VALUE]... [--format text|json|sarif|github]
+  tasklens resolve <scenario.json> [--format text|json]
+Options:
+  --debug   print the stack of an internal error`;
+
+type Format = 'text' | 'json' | 'sarif' | 'github';
 
 class UsageError extends Error {}
 
@@ -24,11 +28,19 @@ interface Args {
   config?: string;
   envFiles: string[];
   env: Record<string, string>;
-  format: 'text' | 'json';
+  format: Format;
+  debug: boolean;
 }
 
+const FORMATS: Record<string, readonly Format[]> = {
+  check: ['text', 'json', 'sarif', 'github'],
+  explain: ['text', 'json'],
+  resolve: ['text', 'json'],
+};
+
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: argv[0] ?? '', positional: [], root: process.cwd(), envFiles: [], env: {}, format: 'text' };
+  const args: Args = { command: argv[0] ?? '', positional: [], root: process.cwd(), envFiles: [], env: {}, format: 'text', debug: false };
+  let format: string | undefined;
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -48,25 +60,59 @@ function parseArgs(argv: readonly string[]): Args {
         args.env[pair.slice(0, eq)] = pair.slice(eq + 1);
         break;
       }
-      case '--format': {
-        const format = value();
-        if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
-        args.format = format;
-        break;
-      }
+      case '--format': format = value(); break;
+      case '--debug': args.debug = true; break;
       case '-h': case '--help': throw new UsageError('');
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
         args.positional.push(arg);
     }
   }
+  if (format !== undefined) {
+    const allowed = FORMATS[args.command] ?? ['text', 'json'];
+    if (!allowed.includes(format as Format)) throw new UsageError(`--format must be ${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}, got '${format}'`);
+    args.format = format as Format;
+  }
   return args;
 }
 
+/** Why `file` cannot be used as a file to read, in a few words; undefined when it can. */
+function fileProblem(file: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : 'cannot be read';
+  }
+  if (stat.isDirectory()) return 'is a directory, not a file';
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch {
+    return 'cannot be read (permission denied)';
+  }
+  return undefined;
+}
+
 function openWorkspace(args: Args): Workspace {
-  if (!fs.existsSync(args.root) || !fs.statSync(args.root).isDirectory()) throw new UsageError(`--root ${args.root} is not a directory`);
+  let rootStat: fs.Stats | undefined;
+  try {
+    rootStat = fs.statSync(args.root);
+  } catch {
+    throw new UsageError(`--root ${args.root}: not found`);
+  }
+  if (!rootStat.isDirectory()) throw new UsageError(`--root ${args.root}: not a directory`);
+  const inRoot = (p: string) => path.resolve(args.root, p);
   const relative = (p: string) => (path.isAbsolute(p) ? path.relative(args.root, p) || p : p).replace(/\\/g, '/');
+  if (args.config !== undefined) {
+    const problem = fileProblem(inRoot(args.config));
+    if (problem) throw new UsageError(`--config ${args.config}: ${problem}`);
+  }
+  for (const file of args.envFiles) {
+    const problem = fileProblem(inRoot(file));
+    if (problem) throw new UsageError(`--env-file ${file}: ${problem}`);
+  }
   const ws = new Workspace(new DiskHost(args.root), {
+    root: args.root,
     processEnv: process.env,
     alwaysUseProcessEnv: true,
     extraEnv: args.env,
@@ -77,75 +123,44 @@ function openWorkspace(args: Args): Workspace {
   return ws;
 }
 
-function printResolution(resolution: TaskResolution, format: 'text' | 'json'): void {
-  if (format === 'json') process.stdout.write(JSON.stringify(explainToJson(resolution), null, 2) + '\n');
-  else process.stdout.write(explainToText(resolution));
+function printResolution(resolution: TaskResolution, format: Format): void {
+  if (format === 'json') process.stdout.write(JSON.stringify(features.explainToJson(resolution), null, 2) + '\n');
+  else process.stdout.write(features.explainToText(resolution));
 }
 
 function explain(args: Args): number {
   const id = args.positional[0];
   if (id === undefined || args.positional.length > 1) throw new UsageError('explain takes one task id');
   const ws = openWorkspace(args);
-  const task = ws.findTask(id);
-  if (task === undefined) {
-    const known = [...new Set([...ws.tasks().keys(), ...ws.configuredTaskIds()])];
-    const suggestion = didYouMean(id, known);
-    process.stderr.write(`tasklens: unknown task '${id}'${suggestion ? ` — did you mean '${suggestion}'?` : ''} (${known.length} known: defined by task() calls or named in config)\n`);
+  const answer = features.explainTask(ws, id);
+  if (!answer.ok) {
+    process.stderr.write(`tasklens: ${answer.message}\n`);
     return 2;
   }
-  printResolution(ws.resolve(task), args.format);
+  printResolution(answer.resolution, args.format);
   return 0;
-}
-
-interface CheckRow {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: Severity;
-  code: string;
-  message: string;
-}
-
-function rowsFor(file: string, lines: LineIndex, problems: readonly Problem[]): CheckRow[] {
-  return problems.map((p) => {
-    const start = lines.positionAt(p.start);
-    const end = lines.positionAt(Math.max(p.start, p.end));
-    return { file, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1, severity: p.severity, code: p.code, message: p.message };
-  });
 }
 
 function check(args: Args): number {
   if (args.positional.length > 0) throw new UsageError('check takes no positional arguments');
   const ws = openWorkspace(args);
-  const files = new Set<string>();
-  for (const file of new DiskHost(args.root).listFiles()) files.add(file);
-  for (const file of ws.envFilePaths()) files.add(file);
-  for (const file of ws.activeConfigFiles().keys()) files.add(file);
-  const rows: CheckRow[] = [];
-  for (const file of [...files].sort()) {
-    const found = fileProblems(ws, file);
-    if (found) {
-      rows.push(...rowsFor(file, found.lines, found.problems));
-      continue;
+  const rows = features.problemRows(features.problems(ws));
+  switch (args.format) {
+    case 'json':
+      process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      break;
+    case 'sarif':
+      process.stdout.write(JSON.stringify(features.problemsToSarif(rows, VERSION), null, 2) + '\n');
+      break;
+    case 'github':
+      process.stdout.write(features.problemsToGithub(rows));
+      break;
+    default: {
+      for (const r of rows) process.stdout.write(`${r.file ?? '(no file)'}${r.file !== null ? `:${r.line}:${r.column}` : ''}: ${r.severity} ${r.code} ${r.message}\n`);
+      const count = (s: features.Severity) => rows.filter((r) => r.severity === s).length;
+      const files = new Set(rows.filter((r) => r.file !== null).map((r) => r.file)).size;
+      process.stdout.write(`${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s) in ${files} file(s); ${ws.tasks().size} task(s) found\n`);
     }
-    // JSON and TOML config files, and missing ones: only whether they load.
-    const mapping = ws.activeConfigFiles().get(file);
-    if (mapping && !mapping.loaded.ok && (configFormat(file) !== 'yaml' || ws.readText(file) === undefined)) {
-      const text = ws.readText(file) ?? '';
-      const lines = new LineIndex(text);
-      const line = Math.max(0, (mapping.loaded.error.line ?? 1) - 1);
-      const start = lines.lineStart(line);
-      rows.push(...rowsFor(file, lines, [{ code: 'TL001', severity: 'error', message: mapping.loaded.error.message, start, end: start + lines.lineText(line).length }]));
-    }
-  }
-  if (args.format === 'json') {
-    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-  } else {
-    for (const r of rows) process.stdout.write(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code} ${r.message}\n`);
-    const count = (s: Severity) => rows.filter((r) => r.severity === s).length;
-    process.stdout.write(`${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s) in ${new Set(rows.map((r) => r.file)).size} file(s); ${ws.tasks().size} task(s) found\n`);
   }
   return rows.some((r) => r.severity === 'error') ? 1 : 0;
 }
@@ -153,37 +168,58 @@ function check(args: Args): number {
 function resolve(args: Args): number {
   const file = args.positional[0];
   if (file === undefined || args.positional.length > 1) throw new UsageError('resolve takes one scenario file');
+  const problem = fileProblem(file);
+  if (problem) throw new UsageError(`scenario ${file}: ${problem}`);
   let scenario: unknown;
   try {
     scenario = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new UsageError(`cannot read scenario ${file}: ${(e as Error).message}`);
+    throw new UsageError(`scenario ${file} is not JSON: ${(e as Error).message.split('\n')[0].slice(0, 200)}`);
   }
-  const problem = scenarioProblem(scenario);
-  if (problem) throw new UsageError(`${file}: ${problem}`);
+  const shape = scenarioProblem(scenario);
+  if (shape) throw new UsageError(`scenario ${file}: ${shape}`);
   printResolution(resolveScenario(scenario as Scenario), args.format);
   return 0;
 }
 
 export function main(argv: readonly string[]): number {
+  let debug = argv.includes('--debug');
   try {
     const args = parseArgs(argv);
+    debug = args.debug;
     switch (args.command) {
       case 'explain': return explain(args);
       case 'check': return check(args);
       case 'resolve': return resolve(args);
       case '': case '-h': case '--help': throw new UsageError('');
+      case '--version': process.stdout.write(`${VERSION}\n`); return 0;
       default: throw new UsageError(`unknown command '${args.command}'`);
     }
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    if (e.message === '') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
+    if (e instanceof UsageError) {
+      if (e.message === '') {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      }
+      process.stderr.write(`tasklens: ${e.message}\n${USAGE}\n`);
+      return 2;
     }
-    process.stderr.write(`tasklens: ${e.message}\n${USAGE}\n`);
-    return 2;
+    // Never a stack trace for the user: one line, and how to get the rest.
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`tasklens: internal error: ${message.split('\n')[0].slice(0, 300)}\n`);
+    if (debug) process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+    else process.stderr.write('Please report it with the command you ran; --debug prints the details.\n');
+    return 1;
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+/**
+ * The bundle starts as a shell script that runs Node with `--` before the
+ * arguments, so Node never reads Tasklens's options as its own (Node 20 takes
+ * `--env-file` from anywhere on its command line). The `--` is dropped here.
+ */
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--') argv.shift();
+  process.exitCode = main(argv);
+}

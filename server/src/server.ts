@@ -1,6 +1,7 @@
 // The Tasklens language server: LSP glue over the workspace index and the
-// feature functions. It owns documents, settings, watched files and scheduling;
-// every answer comes from `features/`.
+// features facade. It owns documents, settings, watched files and scheduling;
+// every answer comes from `features/index.ts`. `startServer` takes any
+// connection (stdio, IPC, or an in-memory pair in tests).
 import * as path from 'path';
 import {
   CodeAction, CodeActionKind, CompletionItem, Connection, createConnection, DidChangeConfigurationNotification,
@@ -10,22 +11,13 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { DiskHost } from './analysis/diskHost';
-import { LineIndex } from './analysis/lineIndex';
 import { DEFAULT_SETTINGS, readSettings } from './analysis/settings';
 import { normalisePath, Workspace, WorkspaceHost } from './analysis/workspace';
-import { quickFixes } from './features/codeActions';
-import { envCompletion, typescriptCompletion, yamlCompletion } from './features/completion';
-import { fileDiagnostics } from './features/diagnostics';
-import { explainToMarkdown } from './features/explain';
-import { envHover, typescriptHover, yamlHover } from './features/hover';
-import {
-  configSymbols, envDefinition, optionInlayHints, taskAtCursor, taskReferences, typescriptDefinition, yamlDefinition,
-} from './features/navigation';
+import * as features from './features';
 import {
   ConfigurationChangedNotification, ExplainTaskParams, ExplainTaskRequest, ExplainTaskResult, ListTasksRequest, ListTasksResult,
   StatusNotification, StatusParams,
 } from './protocol';
-import { parseTaskId } from './resolver';
 
 /** Disk access with texts kept until a watched-file event says they changed. */
 class CachedDiskHost implements WorkspaceHost {
@@ -40,6 +32,10 @@ class CachedDiskHost implements WorkspaceHost {
   readText(relativePath: string): string | undefined {
     if (!this.texts.has(relativePath)) this.texts.set(relativePath, this.disk.readText(relativePath));
     return this.texts.get(relativePath);
+  }
+
+  readProblem(relativePath: string): { readonly reason: string; readonly offset?: number } | undefined {
+    return (this.disk as WorkspaceHost).readProblem?.(relativePath);
   }
 
   listFiles(): readonly string[] {
@@ -61,340 +57,289 @@ interface Folder {
   indexing: boolean;
 }
 
-const connection: Connection = createConnection(ProposedFeatures.all);
-/** The one edit of each document's latest change, in offsets, when it was a single range edit. */
-const lastEdits = new Map<string, { start: number; oldEnd: number; newEnd: number } | undefined>();
-const documents = new TextDocuments<TextDocument>({
-  create: TextDocument.create,
-  update: (document, changes, version) => {
-    const change = changes.length === 1 ? (changes[0] as { range?: Range; text: string }) : undefined;
-    if (change?.range) {
-      const start = document.offsetAt(change.range.start);
-      lastEdits.set(document.uri, { start, oldEnd: document.offsetAt(change.range.end), newEnd: start + change.text.length });
-    } else {
-      lastEdits.set(document.uri, undefined);
-    }
-    return TextDocument.update(document, changes, version);
-  },
-});
-const folders = new Map<string, Folder>();
-let supportsConfiguration = false;
-let supportsWatchedFiles = false;
-let supportsProgress = false;
-let supportsWorkspaceFolders = false;
-let validationTimer: NodeJS.Timeout | undefined;
-const pendingValidation = new Set<string>();
 /** Debounce between a change and its diagnostics (SPEC asks for at most 100 ms). */
 const VALIDATION_DELAY_MS = 30;
 
-function log(message: string): void {
-  connection.console.log(`[tasklens] ${message}`);
-}
-
-/** Runs a handler so that nothing a user types can crash the server. */
-function guarded<T>(name: string, fallback: T, work: () => T): T {
-  try {
-    return work();
-  } catch (e) {
-    connection.console.error(`[tasklens] ${name} failed: ${(e as Error).stack ?? String(e)}`);
-    return fallback;
-  }
-}
-
-function addFolder(folder: WorkspaceFolder): void {
-  const root = URI.parse(folder.uri).fsPath;
-  const host = new CachedDiskHost(root);
-  folders.set(folder.uri, { uri: folder.uri, root, host, workspace: new Workspace(host, { settings: DEFAULT_SETTINGS, processEnv: process.env }), indexing: false });
-}
-
-/** The folder a document belongs to and its path inside it. */
-function locate(uri: string): { folder: Folder; path: string } | undefined {
-  let fsPath: string;
-  try {
-    fsPath = URI.parse(uri).fsPath;
-  } catch {
-    return undefined;
-  }
-  let best: Folder | undefined;
-  for (const folder of folders.values()) {
-    const rel = path.relative(folder.root, fsPath);
-    if (!rel.startsWith('..') && !path.isAbsolute(rel) && (!best || folder.root.length > best.root.length)) best = folder;
-  }
-  return best ? { folder: best, path: normalisePath(path.relative(best.root, fsPath)) } : undefined;
-}
-
-function uriOf(folder: Folder): (p: string) => string {
-  return (p) => URI.file(path.resolve(folder.root, p)).toString();
-}
-
-connection.onInitialize((params: InitializeParams): InitializeResult => {
-  const caps = params.capabilities;
-  supportsConfiguration = caps.workspace?.configuration === true;
-  supportsWatchedFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-  supportsProgress = caps.window?.workDoneProgress === true;
-  supportsWorkspaceFolders = caps.workspace?.workspaceFolders === true;
-  const given = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
-  for (const folder of given) addFolder(folder);
-  return {
-    capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
-      completionProvider: { triggerCharacters: [':', ' ', '[', ',', '-', '_', '#', "'", '"', '='], resolveProvider: false },
-      hoverProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-      definitionProvider: true,
-      referencesProvider: true,
-      documentSymbolProvider: true,
-      inlayHintProvider: true,
-      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-    },
-    serverInfo: { name: 'tasklens-language-server', version: '0.1.0' },
-  };
-});
-
-connection.onInitialized(async () => {
-  if (supportsConfiguration) await connection.client.register(DidChangeConfigurationNotification.type, { section: 'tasklens' });
-  if (supportsWatchedFiles) {
-    await connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/*.{yaml,yml,json,toml,ts,tsx,mts,cts}' }, { globPattern: '**/.env*' }],
-    });
-  }
-  if (supportsWorkspaceFolders) {
-    connection.workspace.onDidChangeWorkspaceFolders((event) => {
-      for (const removed of event.removed) folders.delete(removed.uri);
-      for (const added of event.added) {
-        addFolder(added);
-        void startFolder(folders.get(added.uri)!);
+/** Registers every handler on `connection` and starts listening. */
+export function startServer(connection: Connection): void {
+  /** The one edit of each document's latest change, in offsets, when it was a single range edit. */
+  const lastEdits = new Map<string, { start: number; oldEnd: number; newEnd: number } | undefined>();
+  const documents = new TextDocuments<TextDocument>({
+    create: TextDocument.create,
+    update: (document, changes, version) => {
+      const change = changes.length === 1 ? (changes[0] as { range?: Range; text: string }) : undefined;
+      if (change?.range) {
+        const start = document.offsetAt(change.range.start);
+        lastEdits.set(document.uri, { start, oldEnd: document.offsetAt(change.range.end), newEnd: start + change.text.length });
+      } else {
+        lastEdits.set(document.uri, undefined);
       }
-    });
+      return TextDocument.update(document, changes, version);
+    },
+  });
+  const folders = new Map<string, Folder>();
+  let supportsConfiguration = false;
+  let supportsWatchedFiles = false;
+  let supportsProgress = false;
+  let supportsWorkspaceFolders = false;
+  let validationTimer: NodeJS.Timeout | undefined;
+  const pendingValidation = new Set<string>();
+
+  function log(message: string): void {
+    connection.console.log(`[tasklens] ${message}`);
   }
-  for (const folder of folders.values()) await startFolder(folder);
-});
 
-async function loadSettings(folder: Folder): Promise<void> {
-  if (!supportsConfiguration) return;
-  const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: folder.uri, section: 'tasklens' });
-  folder.workspace.setSettings(readSettings(raw));
-}
-
-async function startFolder(folder: Folder): Promise<void> {
-  await guardedAsync('settings', () => loadSettings(folder));
-  await indexFolder(folder);
-}
-
-async function guardedAsync(name: string, work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (e) {
-    connection.console.error(`[tasklens] ${name} failed: ${(e as Error).stack ?? String(e)}`);
-  }
-}
-
-/** Reads every TypeScript file in batches, answering requests in between, with cancellable progress. */
-async function indexFolder(folder: Folder): Promise<void> {
-  const ws = folder.workspace;
-  const files = folder.host.listFiles().filter((f) => ws.isIndexedTypeScript(f));
-  folder.indexing = true;
-  const progress = supportsProgress ? await connection.window.createWorkDoneProgress() : undefined;
-  progress?.begin('Tasklens: indexing tasks', 0, `${files.length} TypeScript files`, true);
-  const started = Date.now();
-  let cancelled = false;
-  for (let i = 0; i < files.length; i++) {
-    if (progress?.token.isCancellationRequested) {
-      cancelled = true;
-      break;
-    }
-    const text = ws.readText(files[i]);
-    if (text !== undefined) ws.typeScriptIndex.update(files[i], text);
-    if (i % 100 === 99) {
-      const percentage = Math.round(((i + 1) / files.length) * 100);
-      progress?.report(percentage, `${i + 1} of ${files.length} files`);
-      sendStatus(folder, percentage);
-      await new Promise((resolve) => setImmediate(resolve));
+  /** Runs a handler so that nothing a user types can crash the server. */
+  function guarded<T>(name: string, fallback: T, work: () => T): T {
+    try {
+      return work();
+    } catch (e) {
+      connection.console.error(`[tasklens] ${name} failed: ${(e as Error).stack ?? String(e)}`);
+      return fallback;
     }
   }
-  folder.indexing = false;
-  progress?.done();
-  log(`${cancelled ? 'indexing cancelled after' : 'indexed'} ${files.length} TypeScript files in ${Date.now() - started} ms: ${ws.tasks().size} tasks`);
-  sendStatus(folder);
-  scheduleValidation(...documents.all().map((d) => d.uri));
-}
 
-function sendStatus(folder: Folder, percentage?: number): void {
-  const params: StatusParams = { tasks: guarded('status', 0, () => folder.workspace.tasks().size), indexing: folder.indexing, percentage };
-  void connection.sendNotification(StatusNotification, params);
-}
-
-// ------------------------------------------------------------- documents
-
-function scheduleValidation(...uris: string[]): void {
-  for (const uri of uris) pendingValidation.add(uri);
-  if (validationTimer) clearTimeout(validationTimer);
-  validationTimer = setTimeout(validatePending, VALIDATION_DELAY_MS);
-}
-
-function validatePending(): void {
-  validationTimer = undefined;
-  // Once per burst of edits, not per keystroke: the explain view refreshes from it.
-  void connection.sendNotification(ConfigurationChangedNotification);
-  const uris = [...pendingValidation];
-  pendingValidation.clear();
-  for (const uri of uris) {
-    const where = locate(uri);
-    const doc = documents.get(uri);
-    if (!where || !doc) continue;
-    const diagnostics = guarded('diagnostics', [], () => fileDiagnostics(where.folder.workspace, where.path));
-    // The version lets a client drop diagnostics computed for text it has since changed.
-    void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+  function addFolder(folder: WorkspaceFolder): void {
+    const root = URI.parse(folder.uri).fsPath;
+    const host = new CachedDiskHost(root);
+    folders.set(folder.uri, { uri: folder.uri, root, host, workspace: new Workspace(host, { settings: DEFAULT_SETTINGS, processEnv: process.env, root }), indexing: false });
   }
-}
 
-/** Any change can move effective values in other files: re-check every open document, the changed one first. */
-function changed(uri: string | undefined): void {
-  const others = documents.all().map((d) => d.uri).filter((u) => u !== uri);
-  scheduleValidation(...(uri ? [uri] : []), ...others);
-}
-
-documents.onDidOpen((event) => {
-  const where = locate(event.document.uri);
-  if (!where) return;
-  guarded('open', undefined, () => where.folder.workspace.setOverlay(where.path, event.document.getText()));
-  changed(event.document.uri);
-});
-
-documents.onDidChangeContent((event) => {
-  const where = locate(event.document.uri);
-  if (!where) return;
-  const edit = lastEdits.get(event.document.uri);
-  lastEdits.delete(event.document.uri);
-  guarded('change', undefined, () => where.folder.workspace.setOverlay(where.path, event.document.getText(), edit));
-  changed(event.document.uri);
-});
-
-documents.onDidClose((event) => {
-  lastEdits.delete(event.document.uri);
-  const where = locate(event.document.uri);
-  if (where) guarded('close', undefined, () => where.folder.workspace.clearOverlay(where.path));
-  void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
-  changed(undefined);
-});
-
-connection.onDidChangeWatchedFiles((params) => {
-  const touched = new Set<Folder>();
-  for (const change of params.changes) {
-    const where = locate(change.uri);
-    if (!where) continue;
-    const structural = change.type !== FileChangeType.Changed;
-    where.folder.host.forget(where.path, structural);
-    guarded('watched file', undefined, () => where.folder.workspace.fileChanged(where.path));
-    touched.add(where.folder);
-  }
-  for (const folder of touched) sendStatus(folder);
-  if (touched.size > 0) changed(undefined);
-});
-
-connection.onDidChangeConfiguration(async () => {
-  for (const folder of folders.values()) await guardedAsync('settings', () => loadSettings(folder));
-  changed(undefined);
-});
-
-// -------------------------------------------------------------- features
-
-function request<T>(uri: string, fallback: T, work: (folder: Folder, path: string, doc: TextDocument) => T): T {
-  const where = locate(uri);
-  const doc = documents.get(uri);
-  if (!where || !doc) return fallback;
-  return guarded('request', fallback, () => work(where.folder, where.path, doc));
-}
-
-connection.onCompletion((params): CompletionItem[] => request(params.textDocument.uri, [], (folder, p, doc) => {
-  const ws = folder.workspace;
-  const offset = doc.offsetAt(params.position);
-  if (ws.isConfigYaml(p)) {
-    const config = ws.configDocument(p);
-    return config ? yamlCompletion(ws, config, offset) : [];
-  }
-  if (ws.isEnvFile(p)) return envCompletion(ws, doc.getText(), offset);
-  if (ws.isIndexedTypeScript(p)) return typescriptCompletion(ws, p, doc.getText(), offset);
-  return [];
-}));
-
-connection.onHover((params): Hover | null => request(params.textDocument.uri, null, (folder, p, doc) => {
-  const ws = folder.workspace;
-  const offset = doc.offsetAt(params.position);
-  if (ws.isConfigYaml(p)) {
-    const config = ws.configDocument(p);
-    return config ? yamlHover(ws, config, offset) : null;
-  }
-  if (ws.isEnvFile(p)) return envHover(ws, p, offset);
-  if (ws.isIndexedTypeScript(p)) return typescriptHover(ws, p, doc.getText(), offset);
-  return null;
-}));
-
-connection.onCodeAction((params): CodeAction[] => request(params.textDocument.uri, [], (_folder, _p, doc) => quickFixes(params.textDocument.uri, new LineIndex(doc.getText()), params.context.diagnostics)));
-
-connection.onDefinition((params): Location[] => request(params.textDocument.uri, [], (folder, p, doc) => {
-  const ws = folder.workspace;
-  const offset = doc.offsetAt(params.position);
-  if (ws.isConfigYaml(p)) {
-    const config = ws.configDocument(p);
-    return config ? yamlDefinition(ws, uriOf(folder), config, offset) : [];
-  }
-  if (ws.isEnvFile(p)) return envDefinition(ws, uriOf(folder), p, offset);
-  return typescriptDefinition(ws, uriOf(folder), p, offset);
-}));
-
-connection.onReferences((params): Location[] => request(params.textDocument.uri, [], (folder, p, doc) => {
-  const ws = folder.workspace;
-  const id = taskAtCursor(ws, p, doc.offsetAt(params.position));
-  if (!id) return [];
-  const files = new Set([...folder.host.listFiles(), ...ws.envFilePaths(), ...documents.all().map((d) => locate(d.uri)?.path).filter((x): x is string => x !== undefined)]);
-  const refs = taskReferences(ws, uriOf(folder), id, [...files]);
-  if (params.context.includeDeclaration) {
-    for (const d of ws.typeScriptIndex.tasksById(id)) {
-      const text = ws.readText(d.file);
-      if (text !== undefined) refs.unshift({ uri: uriOf(folder)(d.file), range: { start: new LineIndex(text).positionAt(d.nameRange.start), end: new LineIndex(text).positionAt(d.nameRange.end) } });
+  /** The folder a document belongs to and its path inside it. */
+  function locate(uri: string): { folder: Folder; path: string } | undefined {
+    let fsPath: string;
+    try {
+      fsPath = URI.parse(uri).fsPath;
+    } catch {
+      return undefined;
     }
+    let best: Folder | undefined;
+    for (const folder of folders.values()) {
+      const rel = path.relative(folder.root, fsPath);
+      if (!rel.startsWith('..') && !path.isAbsolute(rel) && (!best || folder.root.length > best.root.length)) best = folder;
+    }
+    return best ? { folder: best, path: normalisePath(path.relative(best.root, fsPath)) } : undefined;
   }
-  return refs;
-}));
 
-connection.onDocumentSymbol((params): DocumentSymbol[] => request(params.textDocument.uri, [], (folder, p) => {
-  const ws = folder.workspace;
-  if (!ws.isConfigYaml(p)) return [];
-  const config = ws.configDocument(p);
-  return config ? configSymbols(config) : [];
-}));
+  function uriOf(folder: Folder): (p: string) => string {
+    return (p) => URI.file(path.resolve(folder.root, p)).toString();
+  }
 
-connection.languages.inlayHint.on((params): InlayHint[] => request(params.textDocument.uri, [], (folder, p, doc) => {
-  if (!folder.workspace.isIndexedTypeScript(p)) return [];
-  return optionInlayHints(folder.workspace, p, doc.getText(), doc.offsetAt(params.range.start), doc.offsetAt(params.range.end));
-}));
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    supportsConfiguration = caps.workspace?.configuration === true;
+    supportsWatchedFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    supportsProgress = caps.window?.workDoneProgress === true;
+    supportsWorkspaceFolders = caps.workspace?.workspaceFolders === true;
+    const given = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    for (const folder of given) addFolder(folder);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: [':', ' ', '[', ',', '-', '_', '#', "'", '"', '='], resolveProvider: false },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: true,
+        inlayHintProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'tasklens-language-server', version: '0.1.0' },
+    };
+  });
 
-connection.onRequest(ListTasksRequest, (): ListTasksResult => guarded('listTasks', [], () => {
-  const result: ListTasksResult = [];
-  for (const folder of folders.values()) {
-    const ids = new Set([...folder.workspace.tasks().keys(), ...folder.workspace.configuredTaskIds()]);
-    for (const id of [...ids].sort()) {
-      const definition = folder.workspace.tasks().get(id)?.definition;
-      const text = definition ? folder.workspace.readText(definition.file) : undefined;
-      result.push({
-        id,
-        folderUri: folder.uri,
-        uri: definition ? uriOf(folder)(definition.file) : undefined,
-        line: definition && text !== undefined ? new LineIndex(text).positionAt(definition.nameRange.start).line : undefined,
+  connection.onInitialized(async () => {
+    if (supportsConfiguration) await connection.client.register(DidChangeConfigurationNotification.type, { section: 'tasklens' });
+    if (supportsWatchedFiles) {
+      await connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{yaml,yml,json,toml,ts,tsx,mts,cts}' }, { globPattern: '**/.env*' }],
       });
     }
+    if (supportsWorkspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        for (const removed of event.removed) folders.delete(removed.uri);
+        for (const added of event.added) {
+          addFolder(added);
+          void startFolder(folders.get(added.uri)!);
+        }
+      });
+    }
+    for (const folder of folders.values()) await startFolder(folder);
+  });
+
+  async function loadSettings(folder: Folder): Promise<void> {
+    if (!supportsConfiguration) return;
+    const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: folder.uri, section: 'tasklens' });
+    folder.workspace.setSettings(readSettings(raw));
   }
-  return result;
-}));
 
-connection.onRequest(ExplainTaskRequest, (params: ExplainTaskParams): ExplainTaskResult | null => guarded('explainTask', null, () => {
-  const folder = (params.folderUri ? folders.get(params.folderUri) : undefined) ?? [...folders.values()].find((f) => f.workspace.findTask(params.id)) ?? [...folders.values()][0];
-  const taskId = parseTaskId(params.id);
-  if (!folder || !taskId) return null;
-  const task = folder.workspace.findTask(params.id) ?? taskId;
-  return { id: params.id, markdown: explainToMarkdown(folder.workspace.resolve(task)) };
-}));
+  async function startFolder(folder: Folder): Promise<void> {
+    await guardedAsync('settings', () => loadSettings(folder));
+    await indexFolder(folder);
+  }
 
-documents.listen(connection);
-connection.listen();
+  async function guardedAsync(name: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (e) {
+      connection.console.error(`[tasklens] ${name} failed: ${(e as Error).stack ?? String(e)}`);
+    }
+  }
+
+  /** Reads every TypeScript file in batches, answering requests in between, with cancellable progress. */
+  async function indexFolder(folder: Folder): Promise<void> {
+    const ws = folder.workspace;
+    const files = ws.taskFiles();
+    folder.indexing = true;
+    const progress = supportsProgress ? await connection.window.createWorkDoneProgress() : undefined;
+    progress?.begin('Tasklens: indexing tasks', 0, `${files.length} files`, true);
+    const started = Date.now();
+    let cancelled = false;
+    for (let i = 0; i < files.length; i++) {
+      if (progress?.token.isCancellationRequested) {
+        cancelled = true;
+        break;
+      }
+      ws.indexTaskFile(files[i]);
+      if (i % 100 === 99) {
+        const percentage = Math.round(((i + 1) / files.length) * 100);
+        progress?.report(percentage, `${i + 1} of ${files.length} files`);
+        sendStatus(folder, percentage);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    folder.indexing = false;
+    progress?.done();
+    log(`${cancelled ? 'indexing cancelled after' : 'indexed'} ${files.length} task files in ${Date.now() - started} ms: ${ws.tasks().size} tasks`);
+    sendStatus(folder);
+    scheduleValidation(...documents.all().map((d) => d.uri));
+  }
+
+  function sendStatus(folder: Folder, percentage?: number): void {
+    const params: StatusParams = { tasks: guarded('status', 0, () => folder.workspace.tasks().size), indexing: folder.indexing, percentage };
+    void connection.sendNotification(StatusNotification, params);
+  }
+
+  // ------------------------------------------------------------- documents
+
+  function scheduleValidation(...uris: string[]): void {
+    for (const uri of uris) pendingValidation.add(uri);
+    if (validationTimer) clearTimeout(validationTimer);
+    validationTimer = setTimeout(validatePending, VALIDATION_DELAY_MS);
+  }
+
+  function validatePending(): void {
+    validationTimer = undefined;
+    // Once per burst of edits, not per keystroke: the explain view refreshes from it.
+    void connection.sendNotification(ConfigurationChangedNotification);
+    const uris = [...pendingValidation];
+    pendingValidation.clear();
+    for (const uri of uris) {
+      const where = locate(uri);
+      const doc = documents.get(uri);
+      if (!where || !doc) continue;
+      const diagnostics = guarded('diagnostics', [], () => features.diagnose(where.folder.workspace, where.path));
+      // The version lets a client drop diagnostics computed for text it has since changed.
+      void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    }
+  }
+
+  /** Any change can move effective values in other files: re-check every open document, the changed one first. */
+  function changed(uri: string | undefined): void {
+    const others = documents.all().map((d) => d.uri).filter((u) => u !== uri);
+    scheduleValidation(...(uri ? [uri] : []), ...others);
+  }
+
+  documents.onDidOpen((event) => {
+    const where = locate(event.document.uri);
+    if (!where) return;
+    guarded('open', undefined, () => where.folder.workspace.setOverlay(where.path, event.document.getText()));
+    changed(event.document.uri);
+  });
+
+  documents.onDidChangeContent((event) => {
+    const where = locate(event.document.uri);
+    if (!where) return;
+    const edit = lastEdits.get(event.document.uri);
+    lastEdits.delete(event.document.uri);
+    guarded('change', undefined, () => where.folder.workspace.setOverlay(where.path, event.document.getText(), edit));
+    changed(event.document.uri);
+  });
+
+  documents.onDidClose((event) => {
+    lastEdits.delete(event.document.uri);
+    const where = locate(event.document.uri);
+    if (where) guarded('close', undefined, () => where.folder.workspace.clearOverlay(where.path));
+    void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    changed(undefined);
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    const touched = new Set<Folder>();
+    for (const change of params.changes) {
+      const where = locate(change.uri);
+      if (!where) continue;
+      const structural = change.type !== FileChangeType.Changed;
+      where.folder.host.forget(where.path, structural);
+      guarded('watched file', undefined, () => where.folder.workspace.fileChanged(where.path));
+      touched.add(where.folder);
+    }
+    for (const folder of touched) sendStatus(folder);
+    if (touched.size > 0) changed(undefined);
+  });
+
+  connection.onDidChangeConfiguration(async () => {
+    for (const folder of folders.values()) await guardedAsync('settings', () => loadSettings(folder));
+    changed(undefined);
+  });
+
+  // -------------------------------------------------------------- features
+
+  function request<T>(uri: string, fallback: T, work: (folder: Folder, path: string, doc: TextDocument) => T): T {
+    const where = locate(uri);
+    const doc = documents.get(uri);
+    if (!where || !doc) return fallback;
+    return guarded('request', fallback, () => work(where.folder, where.path, doc));
+  }
+
+  connection.onCompletion((params): CompletionItem[] => request(params.textDocument.uri, [], (folder, p, doc) => features.complete(folder.workspace, p, doc.offsetAt(params.position))));
+
+  connection.onHover((params): Hover | null => request(params.textDocument.uri, null, (folder, p, doc) => features.hover(folder.workspace, p, doc.offsetAt(params.position))));
+
+  connection.onCodeAction((params): CodeAction[] => request(params.textDocument.uri, [], (folder, p) => features.codeActions(folder.workspace, p, params.textDocument.uri, params.context.diagnostics)));
+
+  connection.onDefinition((params): Location[] => request(params.textDocument.uri, [], (folder, p, doc) => features.definition(folder.workspace, p, doc.offsetAt(params.position), uriOf(folder))));
+
+  connection.onReferences((params): Location[] => request(params.textDocument.uri, [], (folder, p, doc) => features.references(folder.workspace, p, doc.offsetAt(params.position), uriOf(folder), params.context.includeDeclaration)));
+
+  connection.onDocumentSymbol((params): DocumentSymbol[] => request(params.textDocument.uri, [], (folder, p) => features.symbols(folder.workspace, p)));
+
+  connection.languages.inlayHint.on((params): InlayHint[] => request(params.textDocument.uri, [], (folder, p, doc) => features.inlayHints(folder.workspace, p, doc.offsetAt(params.range.start), doc.offsetAt(params.range.end))));
+
+  connection.onRequest(ListTasksRequest, (): ListTasksResult => guarded('listTasks', [], () => {
+    const result: ListTasksResult = [];
+    for (const folder of folders.values()) {
+      for (const task of features.listTasks(folder.workspace)) {
+        result.push({ id: task.id, folderUri: folder.uri, uri: task.file !== undefined ? uriOf(folder)(task.file) : undefined, line: task.line });
+      }
+    }
+    return result;
+  }));
+
+  connection.onRequest(ExplainTaskRequest, (params: ExplainTaskParams): ExplainTaskResult | null => guarded('explainTask', null, () => {
+    const candidates = params.folderUri ? [folders.get(params.folderUri)] : [...folders.values()];
+    for (const folder of candidates) {
+      if (!folder) continue;
+      const answer = features.explainTask(folder.workspace, params.id);
+      if (answer.ok) return { id: params.id, markdown: features.explainToMarkdown(answer.resolution) };
+    }
+    return null;
+  }));
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** Node's entry point: `node server.js --stdio` (or `--node-ipc`, `--socket=N`). */
+if (require.main === module) startServer(createConnection(ProposedFeatures.all));

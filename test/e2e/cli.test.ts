@@ -23,7 +23,8 @@ interface Run {
 /** Runs the CLI as a process; the test's own PYNENC__ variables are never passed on. */
 function tasklens(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    cp.execFile(process.execPath, [CLI, ...args], { env: { ...cleanEnv(), ...extraEnv }, cwd: os.tmpdir(), maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+    // The bin as an installed `tasklens` runs it: a program of its own, not `node cli.js`.
+    cp.execFile(CLI, args, { env: { ...cleanEnv(), ...extraEnv }, cwd: os.tmpdir(), maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
       const status = error === null ? 0 : typeof error.code === 'number' ? error.code : NaN;
       if (Number.isNaN(status)) reject(error);
       else resolve({ status, stdout, stderr });
@@ -118,7 +119,7 @@ describe('tasklens explain --format json', () => {
   test('the process env and --env are env sources; an invalid value is an error naming the value', async () => {
     const out = await explainJson(['src.tasks.email.sendEmail', '--root', APP, '--env', 'PYNENC__CONFIGTASK__RUNNING_CONCURRENCY=TASK'], { PYNENC__CONFIGTASK__CALL_RESULT_CACHE: 'true' });
     assert.equal(out.fields.call_result_cache.value, true);
-    assert.deepEqual(out.fields.call_result_cache.source, { kind: 'env', key: 'PYNENC__CONFIGTASK__CALL_RESULT_CACHE' });
+    assert.deepEqual(out.fields.call_result_cache.source, { kind: 'env', key: 'PYNENC__CONFIGTASK__CALL_RESULT_CACHE', via: 'process' });
     assert.equal(out.fields.running_concurrency.value, null);
     assert.match(out.fields.running_concurrency.error ?? '', /'TASK' is not a valid ConcurrencyControlType/);
     assert.equal(out.fields.running_concurrency.source.kind, 'env');
@@ -156,7 +157,7 @@ describe('exit codes and errors', () => {
     const run = await tasklens(['explain', 'src.tasks.email.sendEmal', '--root', APP]);
     assert.equal(run.status, 2);
     assert.equal(run.stdout, '');
-    assert.equal(run.stderr, "tasklens: unknown task 'src.tasks.email.sendEmal' — did you mean 'src.tasks.email.sendEmail'? (4 known: defined by task() calls or named in config)\n");
+    assert.equal(run.stderr, "tasklens: unknown task 'src.tasks.email.sendEmal' — did you mean 'src.tasks.email.sendEmail'? (4 known, defined by task code)\n");
   });
 
   test('bad arguments: exit 2, the reason on the first line, then the usage', async () => {
@@ -182,16 +183,31 @@ describe('exit codes and errors', () => {
     assert.match(run.stdout, /^Usage:\n {2}tasklens explain <taskId>/);
   });
 
-  test('a missing config file: every field is an error naming it, on one line; check fails', async () => {
-    const out = await explainJson(['src.tasks.billing.refund', '--root', APP, '--config', 'missing.yaml']);
+  test('a missing or directory --config, --env-file or --root: exit 2 and one line naming it', async () => {
+    for (const [args, line] of [
+      [['explain', 'src.tasks.billing.refund', '--root', APP, '--config', 'missing.yaml'], 'tasklens: --config missing.yaml: not found'],
+      [['check', '--root', APP, '--config', 'src'], 'tasklens: --config src: is a directory, not a file'],
+      [['check', '--root', APP, '--env-file', 'missing.env'], 'tasklens: --env-file missing.env: not found'],
+      [['check', '--root', path.join(APP, 'nowhere')], `tasklens: --root ${path.join(APP, 'nowhere')}: not found`],
+      [['check', '--root', path.join(APP, 'config.yaml')], `tasklens: --root ${path.join(APP, 'config.yaml')}: not a directory`],
+    ] as [string[], string][]) {
+      const run = await tasklens(args);
+      assert.equal(run.status, 2, args.join(' '));
+      assert.equal(run.stderr.split('\n')[0], line);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+
+  test('a FILEPATH env var naming a missing file: every field is an error naming it; check fails at the variable', async () => {
+    const out = await explainJson(['src.tasks.billing.refund', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml']);
     for (const field of Object.values(out.fields)) {
       assert.equal(field.error, 'Configuration file not found: missing.yaml');
-      assert.deepEqual(field.source, { kind: 'config_file', file: 'missing.yaml' });
+      assert.deepEqual(field.source, { kind: 'env_filepath', file: 'missing.yaml' });
     }
-    const check = await tasklens(['check', '--root', APP, '--config', 'missing.yaml', '--format', 'json']);
+    const check = await tasklens(['check', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml', '--format', 'json']);
     assert.equal(check.status, 1);
-    const rows = JSON.parse(check.stdout) as { file: string; code: string; message: string }[];
-    assert.ok(rows.some((r) => r.file === 'missing.yaml' && r.message === 'Configuration file not found: missing.yaml'), check.stdout);
+    const rows = JSON.parse(check.stdout) as { file: string | null; code: string; message: string }[];
+    assert.ok(rows.some((r) => r.file === null && r.code === 'TL001' && r.message === 'PYNENC__FILEPATH (--env): Configuration file not found: missing.yaml'), check.stdout);
   });
 
   test('an unsupported extension: one line naming the file', async () => {
@@ -310,11 +326,11 @@ describe('tasklens resolve', () => {
   test('an unreadable or invalid scenario: exit 2 and one line saying why', async () => {
     const missing = await tasklens(['resolve', path.join(dir, 'nope.json')]);
     assert.equal(missing.status, 2);
-    assert.match(missing.stderr.split('\n')[0], /^tasklens: cannot read scenario .*nope\.json: ENOENT/);
+    assert.match(missing.stderr.split('\n')[0], /^tasklens: scenario .*nope\.json: not found$/);
     const invalid = path.join(dir, 'invalid.json');
     fs.writeFileSync(invalid, JSON.stringify({ files: {} }));
     const run = await tasklens(['resolve', invalid]);
     assert.equal(run.status, 2);
-    assert.equal(run.stderr.split('\n')[0], `tasklens: ${invalid}: a scenario needs "taskId": {"module": "...", "func": "..."}`);
+    assert.equal(run.stderr.split('\n')[0], `tasklens: scenario ${invalid}: "taskId" is missing`);
   });
 });

@@ -108,7 +108,7 @@ describe('config YAML', () => {
       '**Effective for `src.tasks.email.sendEmail`: ⚠ error**',
       '> Invalid YAML file config.yaml: duplicate entry with key "max_retries" (line 4)',
       '| ✖ | config.yaml:4 | file fails to load |',
-      '_If the failing file loaded, the rest would give_ `7` _from PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__MAX_RETRIES (.env:2)._',
+      '_The runtime refuses the file; the parts that do parse would give_ `7` _from PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__MAX_RETRIES (.env:2)._',
     ]);
   });
 });

@@ -159,7 +159,7 @@ describe('inlay hints', () => {
 describe('the first index', () => {
   test('reports work-done progress from begin to end, and says how many tasks it found', () => {
     assert.deepEqual(client.progress.filter((p) => p.kind !== 'report'), [{ kind: 'begin', title: 'Tasklens: indexing tasks' }, { kind: 'end', title: undefined }]);
-    assert.ok(client.logs.some((l) => /indexed \d+ TypeScript files in \d+ ms: 4 tasks/.test(l)), client.logs.join('\n'));
+    assert.ok(client.logs.some((l) => /indexed \d+ task files in \d+ ms: 4 tasks/.test(l)), client.logs.join('\n'));
   });
 });
 

@@ -150,7 +150,7 @@ test('a file that fails to load makes every field an error naming it, even where
     assert.deepEqual(sourceToJson(f.source), { kind: 'config_file', file: 'missing.yaml' });
   }
   // What the rest would give, for the editor's hover.
-  assert.equal(result.fields.max_retries.withoutFailedFiles?.value, 3);
+  assert.equal(result.fields.max_retries.fromParsedParts?.value, 3);
 });
 
 test('the config file format comes from the extension, case-insensitively; no extension or a double one is unsupported', () => {

@@ -3,15 +3,16 @@
 // Both the language server and the CLI drive it; the outside world (the disk,
 // open editors, the process env) comes in through `WorkspaceHost`.
 import {
-  EnvEntry, EnvLayer, Environment, ExceptionRegistry, exceptionRegistry, FieldName, LoadedConfig, MappingSource, MapNode,
-  collectMappings, configFormat, ENV_CLASS_FILEPATH, ENV_FILEPATH, FIELD_NAMES, FieldResolution, fieldSpec, mergeEnvironment,
-  parseDotEnv, parseTaskId, resolveField,
-  ResolutionInput, TaskId, taskIdToString, TaskResolution,
+  CLASS_SECTION_KEY, collectMappings, configFormat, EnvEntry, envTaskPart, EnvLayer, Environment, ExceptionClass, ExceptionRegistry,
+  exceptionRegistry, FIELD_NAMES, FieldName, FieldResolution, fieldSpec, isPyprojectPath, LoadedConfig, LoadError, mapGet,
+  MappingSource, MapNode, mergeEnvironment, notFoundError, parseDotEnv, parseTaskId, ResolutionInput, resolveField, TaskId,
+  taskIdToString, TaskResolution,
 } from '../resolver';
 import { ConfigDocument } from './configDocument';
 import { TextEdit } from './lineIndex';
 import { DEFAULT_SETTINGS, TasklensSettings } from './settings';
-import { TaskDefinition } from './typescriptFacts';
+import { TaskFileFacts, TaskSource } from './taskSource';
+import { ClassFact, TaskDefinition } from './typescriptFacts';
 import type { TypeScriptIndex } from './typescriptIndex';
 
 /**
@@ -24,10 +25,12 @@ function loadTypeScriptIndex(): typeof TypeScriptIndex {
 }
 
 export interface WorkspaceHost {
-  /** Text of a file relative to the folder (`/` separators); `undefined` when it does not exist. */
+  /** Text of a file relative to the folder (`/` separators); `undefined` when it does not exist or cannot be read. */
   readText(path: string): string | undefined;
-  /** Every file of the folder that may matter (TypeScript, YAML), relative, `/` separators. */
+  /** Every file of the folder that may matter (task code, config, env), relative, `/` separators. */
   listFiles(): readonly string[];
+  /** Why an existing path cannot be read as text (a directory, no permission, not UTF-8); undefined otherwise. */
+  readProblem?(path: string): { readonly reason: string; readonly offset?: number } | undefined;
 }
 
 export interface EnvDocument {
@@ -39,6 +42,8 @@ export interface EnvDocument {
 /** What a workspace is being looked at for: the editor or the command line. */
 export interface WorkspaceOptions {
   readonly settings?: TasklensSettings;
+  /** The folder's absolute path, so absolute paths inside it (`PYNENC__FILEPATH=/srv/app/x.yaml`) read as relative. */
+  readonly root?: string;
   /** The process env, used when `useProcessEnv` (always for the CLI). */
   readonly processEnv?: Readonly<Record<string, string | undefined>>;
   /** Env vars stronger than everything (`--env` on the CLI). */
@@ -51,16 +56,26 @@ export interface WorkspaceOptions {
   readonly alwaysUseProcessEnv?: boolean;
 }
 
-export const TYPESCRIPT_FILE = /\.(ts|tsx|mts|cts)$/;
-const IGNORED_DIRECTORY = /(^|\/)(node_modules|\.git|out|dist|build|coverage)\//;
+/** The kinds of file Tasklens reads, each with its own features. */
+export type FileKind = 'config' | 'env' | 'typescript';
 
-/** A task known to the workspace: defined in TypeScript, or only named in config. */
+export const TYPESCRIPT_FILE = /\.(ts|tsx|mts|cts)$/;
+/** Folders never read: dependencies, version control, build output. */
+export const IGNORED_DIRECTORIES: readonly string[] = ['node_modules', '.git', 'out', 'dist', 'build', 'coverage', '.vscode-test'];
+const IGNORED_DIRECTORY = new RegExp(`(^|/)(${IGNORED_DIRECTORIES.map((d) => d.replace(/\./g, '\\.')).join('|')})/`);
+const ENV_FILE_NAME = /(^|\/)\.env(\.[^/]*)?$/;
+export const PYPROJECT = 'pyproject.toml';
+
+/** A task known to the workspace: defined in task code, or only named in config. */
 export interface KnownTask {
   readonly id: string;
   readonly taskId: TaskId;
-  /** Its `task()` call, when it is defined in TypeScript. */
+  /** Its definition, when task code defines it. */
   readonly definition?: TaskDefinition;
 }
+
+/** What one input kind's cache was computed from. */
+type Versions = { settings: number; env: number; config: number; code: number };
 
 export class Workspace {
   private settingsValue: TasklensSettings;
@@ -69,10 +84,13 @@ export class Workspace {
   /** The one edit since a config file was last read, or null when there were several. */
   private readonly pendingEdits = new Map<string, TextEdit | null>();
   private tsIndex: TypeScriptIndex | undefined;
-  private version = 0;
-  private settingsVersion = 0;
+  /** Counters per input kind: a change to one drops only what depends on it. */
+  private readonly versions: Versions = { settings: 0, env: 0, config: 0, code: 0 };
   private readonly fileVersions = new Map<string, number>();
-  private cache: { version: number; env?: Environment; mappings?: MappingSource[]; exceptions?: ExceptionRegistry; tasks?: Map<string, KnownTask>; resolutions: Map<string, FieldResolution> } = { version: -1, resolutions: new Map() };
+  private envCache: { at: string; env: Environment } | undefined;
+  private mappingCache: { at: string; mappings: MappingSource[] } | undefined;
+  private codeCache: { at: number; tasks: Map<string, KnownTask>; exceptions: ExceptionRegistry; byEnvPart?: Map<string, KnownTask> } | undefined;
+  private resolutionCache: { at: string; resolutions: Map<string, FieldResolution> } = { at: '', resolutions: new Map() };
 
   constructor(private readonly host: WorkspaceHost, private readonly options: WorkspaceOptions = {}) {
     this.settingsValue = options.settings ?? DEFAULT_SETTINGS;
@@ -83,9 +101,14 @@ export class Workspace {
   }
 
   /** The TypeScript index, created (and TypeScript loaded) on first use. */
-  get typeScriptIndex(): TypeScriptIndex {
+  private get typeScriptIndex(): TypeScriptIndex {
     this.tsIndex ??= new (loadTypeScriptIndex())({ moduleRoot: this.settingsValue.moduleRoot, taskFunctionNames: this.settingsValue.taskFunctionNames });
     return this.tsIndex;
+  }
+
+  /** The task sources that have been loaded (none before the first task file is read). */
+  private taskSources(): TaskSource[] {
+    return this.tsIndex ? [this.tsIndex] : [];
   }
 
   /** Changes settings; everything is re-resolved, TypeScript re-read when its options changed. */
@@ -96,28 +119,26 @@ export class Workspace {
       this.tsIndex?.setOptions({ moduleRoot: settings.moduleRoot, taskFunctionNames: settings.taskFunctionNames });
     }
     if (before.exclude.join('\0') !== settings.exclude.join('\0')) this.scanTypeScript();
-    this.changed();
-  }
-
-  private changed(path?: string): void {
-    this.version++;
-    if (path !== undefined) this.fileVersions.set(path, (this.fileVersions.get(path) ?? 0) + 1);
-    else this.settingsVersion++;
+    this.versions.settings++;
   }
 
   /**
    * A key that changes whenever anything but file `path` changes (settings, other
-   * files, the TypeScript index): what a result about `path` may be cached under.
+   * files, task code): what a result about `path` may be cached under.
    */
   contextKeyExcept(path: string): string {
-    let key = `${this.settingsVersion}:${this.tsIndex?.version ?? 0}`;
+    let key = `${this.versions.settings}:${this.codeVersion()}`;
     for (const [file, version] of this.fileVersions) if (file !== path) key += `|${file}:${version}`;
     return key;
   }
 
   /** A counter that moves on every change. */
   get stateVersion(): number {
-    return this.version + (this.tsIndex?.version ?? 0);
+    return this.versions.settings + this.versions.env + this.versions.config + this.codeVersion();
+  }
+
+  private codeVersion(): number {
+    return this.versions.code + (this.tsIndex?.version ?? 0);
   }
 
   // ------------------------------------------------------------------ files
@@ -126,7 +147,6 @@ export class Workspace {
     return this.overlays.get(path) ?? this.host.readText(path);
   }
 
-  /** An open editor's text, which wins over the disk. */
   /**
    * An open editor's text, which wins over the disk. `edit`, when known, says what
    * changed since the previous overlay, so a config file is re-read incrementally
@@ -149,20 +169,21 @@ export class Workspace {
   /** A file was created, changed or deleted (on disk or in an editor). */
   fileChanged(path: string): void {
     this.pendingEdits.set(path, null);
-    if (TYPESCRIPT_FILE.test(path) && this.isIndexedTypeScript(path)) {
+    this.fileVersions.set(path, (this.fileVersions.get(path) ?? 0) + 1);
+    if (this.isIndexedTypeScript(path)) {
       const text = this.readText(path);
       if (text === undefined) this.tsIndex?.remove(path);
       else this.typeScriptIndex.update(path, text);
+      return;
     }
-    this.changed(path);
+    if (this.isEnvFile(path)) this.versions.env++;
+    // Any other file may be a config file (named by a FILEPATH variable, say).
+    this.versions.config++;
   }
 
   fileRenamed(oldPath: string, newPath: string): void {
-    const text = this.readText(newPath);
-    if (TYPESCRIPT_FILE.test(oldPath)) this.tsIndex?.remove(oldPath);
-    if (text !== undefined && TYPESCRIPT_FILE.test(newPath) && this.isIndexedTypeScript(newPath)) this.typeScriptIndex.update(newPath, text);
-    this.changed(oldPath);
-    this.changed(newPath);
+    this.fileChanged(oldPath);
+    this.fileChanged(newPath);
   }
 
   isIndexedTypeScript(path: string): boolean {
@@ -171,15 +192,38 @@ export class Workspace {
 
   /** Reads every TypeScript file of the folder into the index. */
   scanTypeScript(onProgress?: (done: number, total: number) => boolean | void): void {
-    const files = this.host.listFiles().filter((f) => this.isIndexedTypeScript(f));
+    const files = this.taskFiles();
     const keep = new Set(files);
     for (const known of this.tsIndex?.files() ?? []) if (!keep.has(known)) this.tsIndex?.remove(known);
     files.forEach((file, i) => {
-      const text = this.readText(file);
-      if (text !== undefined) this.typeScriptIndex.update(file, text);
+      this.indexTaskFile(file);
       if (onProgress && i % 200 === 0 && onProgress(i, files.length) === false) throw new ScanCancelled();
     });
-    this.changed();
+    this.versions.code++;
+  }
+
+  /** The files of the folder that task code may be in. */
+  taskFiles(): string[] {
+    return this.host.listFiles().filter((f) => this.isIndexedTypeScript(f));
+  }
+
+  /** Reads one task file into its source (for indexing in batches). */
+  indexTaskFile(file: string): void {
+    const text = this.readText(file);
+    if (text !== undefined && this.isIndexedTypeScript(file)) this.typeScriptIndex.update(file, text);
+  }
+
+  /** Every file of the folder the host lists. */
+  listFiles(): readonly string[] {
+    return this.host.listFiles();
+  }
+
+  /** What Tasklens reads `path` as, if anything (SPEC §7 "Which files"). */
+  fileKind(path: string): FileKind | undefined {
+    if (this.isIndexedTypeScript(path)) return 'typescript';
+    if (this.isEnvFile(path)) return 'env';
+    if (this.isConfigFile(path)) return 'config';
+    return undefined;
   }
 
   /** The parsed config document at `path` (cached by text). */
@@ -204,12 +248,6 @@ export class Workspace {
 
   // ----------------------------------------------------------- resolution
 
-  private fresh(): typeof this.cache {
-    const version = this.stateVersion;
-    if (this.cache.version !== version) this.cache = { version, resolutions: new Map() };
-    return this.cache;
-  }
-
   /** The config file in force: `--config`, else the first of `configFiles` that exists. */
   configFilepath(): string | undefined {
     if (this.options.configFile !== undefined) return this.options.configFile;
@@ -222,8 +260,8 @@ export class Workspace {
 
   /** The env the runtime would see (SPEC §4 "Env sources"), strongest source first. */
   environment(): Environment {
-    const cache = this.fresh();
-    if (cache.env) return cache.env;
+    const at = `${this.versions.settings}:${this.versions.env}`;
+    if (this.envCache?.at === at) return this.envCache.env;
     const layers: EnvLayer[] = [];
     if (this.options.extraEnv) layers.push({ vars: Object.entries(this.options.extraEnv), origin: { via: 'cli' } });
     layers.push({ vars: Object.entries(this.settingsValue.env), origin: { via: 'setting' } });
@@ -235,92 +273,168 @@ export class Workspace {
       const doc = this.envDocument(file);
       if (doc) layers.push({ vars: doc.entries, origin: { via: 'file', file } });
     }
-    cache.env = mergeEnvironment(layers);
-    return cache.env;
+    this.envCache = { at, env: mergeEnvironment(layers) };
+    return this.envCache.env;
+  }
+
+  /** A path as the workspace names files: relative to the folder when it lies inside it. */
+  relativePath(path: string): string {
+    const normal = normalisePath(path);
+    const root = this.options.root !== undefined ? normalisePath(this.options.root).replace(/\/+$/, '') : undefined;
+    if (root !== undefined && root !== '' && normal.startsWith(root + '/')) return normal.slice(root.length + 1);
+    return normal;
   }
 
   /** The mapping sources in force, lowest first. */
   mappings(): MappingSource[] {
-    const cache = this.fresh();
-    if (cache.mappings) return cache.mappings;
+    const at = `${this.versions.settings}:${this.versions.env}:${this.versions.config}`;
+    if (this.mappingCache?.at === at) return this.mappingCache.mappings;
+    const missing = (path: string): LoadedConfig => {
+      const problem = this.host.readProblem?.(path);
+      return { ok: false, error: problem ? unreadableError(path, problem) : notFoundError(path) };
+    };
+    const partials = new Map<string, MapNode>();
     const parse = (path: string): LoadedConfig => {
       const doc = this.configDocument(path);
-      return doc ? doc.loaded : { ok: false, error: { kind: 'notFound', message: `Configuration file not found: ${path}`, reason: 'file not found' } };
+      if (!doc) return missing(path);
+      if (!doc.loaded.ok && doc.format === 'yaml' && !isPyprojectPath(path)) partials.set(path, doc.root);
+      return doc.loaded;
     };
-    cache.mappings = collectMappings({
+    const mappings = collectMappings({
       configFilepath: this.configFilepath(),
       env: this.environment(),
-      files: { readText: (path) => this.readText(normalisePath(path)) },
-      parse: (path) => parse(normalisePath(path)),
+      files: { readText: (path) => this.readText(this.relativePath(path)) },
+      parse: (path) => parse(this.relativePath(path)),
+    }).map((m) => {
+      const file = m.file !== undefined ? this.relativePath(m.file) : undefined;
+      const partial = file !== undefined ? partials.get(file) : undefined;
+      return { ...m, file, ...(partial ? { partial } : {}), ...(m.file !== undefined && !m.loaded.ok && m.loaded.error.kind === 'notFound' ? { loaded: missing(file!) } : {}) };
     });
-    return cache.mappings;
+    this.mappingCache = { at, mappings };
+    return mappings;
   }
 
   /** Config files that take part in resolution, by path. */
   activeConfigFiles(): Map<string, MappingSource> {
     const files = new Map<string, MappingSource>();
-    for (const mapping of this.mappings()) if (mapping.file !== undefined) files.set(normalisePath(mapping.file), mapping);
+    for (const mapping of this.mappings()) if (mapping.file !== undefined) files.set(mapping.file, mapping);
     return files;
   }
 
-  /** The YAML files that get editor features (SPEC §7 "Which files"). */
+  /**
+   * The config files that get editor features (SPEC §7 "Which files"): the ones
+   * the runtime reads (any format), the configured names, and any YAML file with
+   * a top-level `task:` mapping.
+   */
+  isConfigFile(path: string): boolean {
+    const format = configFormat(path);
+    if (format === undefined) return false;
+    if (IGNORED_DIRECTORY.test(path)) return false;
+    if (path === PYPROJECT || this.settingsValue.configFiles.includes(path) || this.options.configFile === path) return true;
+    if (this.activeConfigFiles().has(path)) return true;
+    return format === 'yaml' && (this.configDocument(path)?.hasTaskSection ?? false);
+  }
+
+  /** Kept for callers that only handle YAML. */
   isConfigYaml(path: string): boolean {
-    if (configFormat(path) !== 'yaml') return false;
-    if (this.settingsValue.configFiles.includes(path) || this.options.configFile === path) return true;
-    const env = this.environment();
-    for (const key of [ENV_FILEPATH, ENV_CLASS_FILEPATH]) {
-      const named = env.get(key)?.value;
-      if (named !== undefined && normalisePath(named) === path) return true;
-    }
-    return this.configDocument(path)?.hasTaskSection ?? false;
+    return configFormat(path) === 'yaml' && this.isConfigFile(path);
   }
 
   isEnvFile(path: string): boolean {
-    return this.envFilePaths().includes(path) || /(^|\/)\.env(\.[^/]*)?$/.test(path);
+    return this.envFilePaths().includes(path) || ENV_FILE_NAME.test(path);
+  }
+
+  /** The defined task a per-task env var's `<MODULE>#<FUNC>` part names. */
+  taskByEnvPart(part: string): KnownTask | undefined {
+    const code = this.code();
+    if (code.byEnvPart === undefined) {
+      code.byEnvPart = new Map();
+      for (const task of code.tasks.values()) if (!code.byEnvPart.has(envTaskPart(task.taskId))) code.byEnvPart.set(envTaskPart(task.taskId), task);
+    }
+    return code.byEnvPart.get(part);
+  }
+
+  private code(): { byEnvPart?: Map<string, KnownTask>; tasks: Map<string, KnownTask>; exceptions: ExceptionRegistry } {
+    const at = this.codeVersion();
+    if (this.codeCache?.at === at) return this.codeCache;
+    const tasks = new Map<string, KnownTask>();
+    const classes: ExceptionClass[] = [];
+    for (const source of this.taskSources()) {
+      for (const definition of source.tasks()) {
+        if (definition.func === undefined) continue;
+        const taskId = { module: definition.module, func: definition.func };
+        const id = taskIdToString(taskId);
+        if (!tasks.has(id)) tasks.set(id, { id, taskId, definition });
+      }
+      classes.push(...source.exceptionClasses());
+    }
+    this.codeCache = { at, tasks, exceptions: exceptionRegistry(classes) };
+    return this.codeCache;
   }
 
   exceptions(): ExceptionRegistry {
-    const cache = this.fresh();
-    cache.exceptions ??= exceptionRegistry(this.tsIndex?.exceptionClasses() ?? []);
-    return cache.exceptions;
+    return this.code().exceptions;
   }
 
-  /** Every task: those defined in TypeScript, and those only named by a per-task config section. */
+  /** Every task that task code defines. */
   tasks(): Map<string, KnownTask> {
-    const cache = this.fresh();
-    if (cache.tasks) return cache.tasks;
-    const tasks = new Map<string, KnownTask>();
-    for (const definition of this.tsIndex?.tasks() ?? []) {
-      if (definition.func === undefined) continue;
-      const taskId = { module: definition.module, func: definition.func };
-      const id = taskIdToString(taskId);
-      if (!tasks.has(id)) tasks.set(id, { id, taskId, definition });
+    return this.code().tasks;
+  }
+
+  /** The facts of one task-code file (tasks, classes), when a task source read it. */
+  taskFacts(path: string): TaskFileFacts | undefined {
+    for (const source of this.taskSources()) {
+      const facts = source.facts(path);
+      if (facts) return facts;
     }
-    cache.tasks = tasks;
-    return tasks;
+    return undefined;
+  }
+
+  /** Every definition of task `id` (more than one is a duplicate). */
+  taskDefinitions(id: string): TaskDefinition[] {
+    return this.taskSources().flatMap((s) => s.tasksById(id));
+  }
+
+  /** The class declared as `<module>.<Name>` in task code. */
+  classDeclaration(qualified: string): ClassFact | undefined {
+    for (const source of this.taskSources()) {
+      const cls = source.classByQualifiedName(qualified);
+      if (cls) return cls;
+    }
+    return undefined;
   }
 
   /** Task ids named by per-task sections of the mappings in force. */
   configuredTaskIds(): string[] {
     const ids = new Set<string>();
     for (const mapping of this.mappings()) {
-      if (!mapping.loaded.ok) continue;
-      const section = mapping.loaded.root.entries.find((e) => e.key === 'task');
+      const root = mapping.loaded.ok ? mapping.loaded.root : mapping.partial;
+      const section = root ? mapGet(root, CLASS_SECTION_KEY) : undefined;
       if (section?.value.type !== 'map') continue;
       for (const entry of section.value.entries) if (entry.value.type === 'map' && parseTaskId(entry.key)) ids.add(entry.key);
     }
     return [...ids];
   }
 
-  /** A task id given by a user: defined in TypeScript or named in config. */
+  /** Task ids a user may ask about: those task code defines, else (with no task code) those config names. */
+  knownTaskIds(): string[] {
+    const defined = [...this.tasks().keys()];
+    return defined.length > 0 ? defined : this.configuredTaskIds();
+  }
+
+  /**
+   * A task id given by a user: defined in task code, or, in a workspace that
+   * defines no task, named in config (a section naming no defined task is TL008).
+   */
   findTask(id: string): KnownTask | undefined {
     const known = this.tasks().get(id);
     if (known) return known;
+    if (this.tasks().size > 0) return undefined;
     const taskId = parseTaskId(id);
     return taskId && this.configuredTaskIds().includes(id) ? { id, taskId } : undefined;
   }
 
-  /** A task by id, with its TypeScript definition when there is one. */
+  /** A task by id, with its definition when there is one. */
   knownTask(task: KnownTask | TaskId): KnownTask {
     if ('id' in task) return task;
     const id = taskIdToString(task);
@@ -351,12 +465,13 @@ export class Workspace {
   /** One field of one task, resolved once per workspace state. */
   resolveField(task: KnownTask | TaskId, field: FieldName): FieldResolution {
     const known = this.knownTask(task);
-    const cache = this.fresh();
+    const at = `${this.versions.settings}:${this.versions.env}:${this.versions.config}:${this.codeVersion()}`;
+    if (this.resolutionCache.at !== at) this.resolutionCache = { at, resolutions: new Map() };
     const key = `${known.id}\u0000${field}`;
-    let resolved = cache.resolutions.get(key);
+    let resolved = this.resolutionCache.resolutions.get(key);
     if (resolved === undefined) {
       resolved = resolveField(this.resolutionInput(known), fieldSpec(field)!);
-      cache.resolutions.set(key, resolved);
+      this.resolutionCache.resolutions.set(key, resolved);
     }
     return resolved;
   }
@@ -388,4 +503,9 @@ export function globMatches(glob: string, path: string): boolean {
     else pattern += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${pattern}$`).test(path) || new RegExp(`^${pattern}/`).test(path);
+}
+
+/** A config file that exists but cannot be read as text (until the loaders provide their own). */
+function unreadableError(path: string, problem: { readonly reason: string; readonly offset?: number }): LoadError {
+  return { kind: 'unreadable' as LoadError['kind'], message: `Configuration file ${path} cannot be read: ${problem.reason}`, reason: problem.reason, start: problem.offset };
 }

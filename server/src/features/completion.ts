@@ -8,7 +8,7 @@ import { LineIndex } from '../analysis/lineIndex';
 import { TaskDefinition } from '../analysis/typescriptFacts';
 import { KnownTask, Workspace } from '../analysis/workspace';
 import {
-  BUILTIN_ERROR_NAMES, CONCURRENCY_VALUES, ENV_CLASS_PREFIX, ENV_PREFIX, ExceptionClass, FIELDS, FieldSpec, fieldSpec,
+  BUILTIN_ERROR_NAMES, CONCURRENCY_VALUES, ENV_CLASS_PREFIX, ENV_PREFIX, envTaskPart, ExceptionClass, FIELDS, FieldSpec, fieldSpec,
   MapNode, mapGet, qualifiedName,
 } from '../resolver';
 import { offsetRange } from './problems';
@@ -186,7 +186,7 @@ export function envCompletion(ws: Workspace, text: string, offset: number): Comp
   // Per-task names once the user is past the class prefix, to keep the list short.
   if (typed.startsWith(ENV_CLASS_PREFIX) || typed.length === 0 || ENV_CLASS_PREFIX.startsWith(typed)) {
     for (const task of ws.tasks().values()) {
-      const prefix = `${ENV_CLASS_PREFIX}${task.taskId.module.toUpperCase()}#${task.taskId.func.toUpperCase()}__`;
+      const prefix = `${ENV_CLASS_PREFIX}${envTaskPart(task.taskId)}__`;
       for (const spec of FIELDS) add(`${prefix}${spec.name.toUpperCase()}`, spec, `only ${task.id}`, '0');
     }
   }
@@ -197,7 +197,7 @@ export function envCompletion(ws: Workspace, text: string, offset: number): Comp
 
 /** The `task()` call whose options object contains `offset`. */
 export function taskAt(ws: Workspace, path: string, offset: number): TaskDefinition | undefined {
-  const facts = ws.typeScriptIndex.facts(path);
+  const facts = ws.taskFacts(path);
   return facts?.tasks.find((t) => t.optionsRange !== undefined && offset > t.optionsRange.start && offset < t.optionsRange.end);
 }
 
@@ -254,7 +254,7 @@ function wordAround(text: string, offset: number): { start: number; end: number 
 /** Exception classes as identifiers, with an import edit for workspace classes not yet in scope. */
 function exceptionIdentifierItems(ws: Workspace, path: string, text: string, lines: LineIndex, offset: number): CompletionItem[] {
   const word = wordAround(text, offset);
-  const facts = ws.typeScriptIndex.facts(path);
+  const facts = ws.taskFacts(path);
   const inScope = new Set<string>([...(facts?.imports.keys() ?? []), ...(facts?.classes.map((c) => c.name) ?? [])]);
   const items: CompletionItem[] = BUILTIN_ERROR_NAMES.map((name) => ({
     label: name,

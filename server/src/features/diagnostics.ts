@@ -4,10 +4,10 @@
 import { Diagnostic } from 'vscode-languageserver-types';
 import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
-import { KnownTask, TYPICAL_TASK, Workspace } from '../analysis/workspace';
-import { isCandidateAt } from './locations';
+import { KnownTask, PYPROJECT, TYPICAL_TASK, Workspace } from '../analysis/workspace';
+import { isCandidateAt, settingsRoot } from './locations';
 import {
-  Candidate, ConcurrencyControlType, ConfigNode, describeSource, didYouMean, ENV_CLASS_PREFIX, FIELD_NAMES,
+  Candidate, ConcurrencyControlType, ConfigNode, describeSource, didYouMean, ENV_CLASS_PREFIX, envOriginText, envTaskPart, FIELD_NAMES,
   FieldName, fieldCandidates, fieldSpec, isFieldName, isTruthy, KNOWN_PYNENC_SECTIONS, LoadError, MapEntry, MapNode,
   MappingSource, parseTaskId, TaskId, taskIdToString,
 } from '../resolver';
@@ -22,24 +22,122 @@ export interface FileProblems {
 
 /** The problems of one workspace file, or `undefined` when Tasklens has nothing to say about it. */
 export function fileProblems(ws: Workspace, path: string): FileProblems | undefined {
-  if (ws.isConfigYaml(path)) {
-    const doc = ws.configDocument(path);
-    return doc ? { lines: doc.lines, problems: configProblems(ws, doc) } : undefined;
+  switch (ws.fileKind(path)) {
+    case 'config': {
+      const doc = ws.configDocument(path);
+      return doc ? { lines: doc.lines, problems: configProblems(ws, doc) } : undefined;
+    }
+    case 'env': {
+      const doc = ws.envDocument(path);
+      return doc ? { lines: new LineIndex(doc.text), problems: envProblems(ws, path) } : undefined;
+    }
+    case 'typescript': {
+      const text = ws.readText(path);
+      return text === undefined ? undefined : { lines: new LineIndex(text), problems: [...typescriptProblems(ws, path), ...filelessEnvProblemsAt(ws, path)] };
+    }
+    default:
+      return undefined;
   }
-  if (ws.isEnvFile(path)) {
-    const doc = ws.envDocument(path);
-    return doc ? { lines: new LineIndex(doc.text), problems: envProblems(ws, path) } : undefined;
-  }
-  if (ws.isIndexedTypeScript(path)) {
-    const text = ws.readText(path);
-    return text === undefined ? undefined : { lines: new LineIndex(text), problems: typescriptProblems(ws, path) };
-  }
-  return undefined;
 }
 
 export function fileDiagnostics(ws: Workspace, path: string): Diagnostic[] {
   const found = fileProblems(ws, path);
   return found ? found.problems.map((p) => toDiagnostic(p, found.lines)) : [];
+}
+
+/** Problems of the workspace, by file; `file: null` for those that belong to no file. */
+export interface WorkspaceFileProblems {
+  readonly file: string | null;
+  readonly lines?: LineIndex;
+  readonly problems: readonly Problem[];
+}
+
+/**
+ * Every problem a task will meet at run time, whatever its source (SPEC §9):
+ * config files of every format, `pyproject.toml`, the FILEPATH files, env files,
+ * task code, and env values that no file holds. The editor publishes the same
+ * problems file by file.
+ */
+export function workspaceProblems(ws: Workspace): WorkspaceFileProblems[] {
+  const files = new Set<string>(ws.listFiles());
+  for (const file of ws.envFilePaths()) files.add(file);
+  for (const file of ws.activeConfigFiles().keys()) files.add(file);
+  for (const file of ws.settings.configFiles) files.add(file);
+  files.add(PYPROJECT);
+  const out: WorkspaceFileProblems[] = [];
+  for (const file of [...files].sort()) {
+    const found = fileProblems(ws, file);
+    if (found && found.problems.length > 0) out.push({ file, lines: found.lines, problems: found.problems });
+  }
+  const homeless = filelessProblems(ws);
+  if (homeless.length > 0) out.push({ file: null, problems: homeless });
+  return out;
+}
+
+// ------------------------------------------------------ env values from no file
+
+/** An env value that no file holds (`--env`, the process env, the `tasklens.env` setting), and what it breaks. */
+interface FilelessEnvProblem {
+  readonly task: KnownTask | undefined;
+  readonly problem: Omit<Problem, 'start' | 'end'>;
+}
+
+/** The problems env values from no file cause, per task they reach (a typical task when none is defined). */
+function filelessEnvProblems(ws: Workspace): FilelessEnvProblem[] {
+  const found: FilelessEnvProblem[] = [];
+  const env = ws.environment();
+  const defined = [...ws.tasks().values()];
+  for (const [key, value] of env) {
+    if (value.origin.file !== undefined) continue;
+    const parsed = parseEnvKey(key);
+    if (parsed === undefined) continue;
+    const label = `${key} (${envOriginText(value.origin.via) ?? 'env'})`;
+    if (parsed.kind === 'unknownField') {
+      if (parsed.strict) found.push({ task: undefined, problem: { code: 'TL002', severity: 'error', message: `${label}: '${parsed.field}' is not a task setting` } });
+      continue;
+    }
+    if (parsed.kind === 'filepath') {
+      const failed = ws.activeConfigFiles().get(ws.relativePath(value.value));
+      if (failed && !failed.loaded.ok) found.push({ task: undefined, problem: { code: 'TL001', severity: 'error', message: `${label}: ${failed.loaded.error.message}` } });
+      continue;
+    }
+    const targets: (KnownTask | undefined)[] = parsed.taskPart !== undefined ? defined.filter((t) => envTaskPart(t.taskId) === parsed.taskPart) : defined.length > 0 ? defined : [undefined];
+    if (parsed.taskPart !== undefined && targets.length === 0) {
+      if (defined.length > 0) found.push({ task: undefined, problem: { code: 'TL008', severity: 'warning', message: `${label}: no task matches '${parsed.taskPart}'` } });
+      continue;
+    }
+    for (const task of targets) {
+      // Only where this value is the one in force for the task.
+      const winner = ws.resolveField(task ?? TYPICAL_TASK, parsed.field).source;
+      if (winner.kind !== 'env' || winner.key !== key || winner.file !== undefined) continue;
+      const node: ConfigNode = { type: 'string', value: value.value };
+      const problems = parsed.field === 'retry_for' && value.value !== ''
+        ? [{ code: 'TL017' as const, severity: 'error' as const, message: 'retry_for cannot be set through an env var: the value is split into characters and fails' }]
+        : checkFieldValue(fieldSpec(parsed.field)!, node, { exceptions: ws.exceptions(), syntax: 'env' });
+      for (const p of problems) found.push({ task, problem: { code: p.code, severity: p.severity, message: `${label}: ${p.message}` } });
+    }
+  }
+  return found;
+}
+
+/** The file-less env problems placed at the definitions of the tasks in `path`. */
+function filelessEnvProblemsAt(ws: Workspace, path: string): Problem[] {
+  if (!hasFilelessEnv(ws)) return [];
+  return filelessEnvProblems(ws).flatMap(({ task, problem }) => {
+    const definition = task?.definition;
+    return definition && definition.file === path ? [{ ...problem, start: definition.nameRange.start, end: definition.nameRange.end }] : [];
+  });
+}
+
+/** The file-less env problems that no task definition can hold. */
+function filelessProblems(ws: Workspace): Problem[] {
+  if (!hasFilelessEnv(ws)) return [];
+  return filelessEnvProblems(ws).filter(({ task }) => task?.definition === undefined).map(({ problem }) => ({ ...problem, start: 0, end: 0 }));
+}
+
+function hasFilelessEnv(ws: Workspace): boolean {
+  for (const value of ws.environment().values()) if (value.origin.file === undefined) return true;
+  return false;
 }
 
 // ------------------------------------------------------------ shared checks
@@ -152,7 +250,7 @@ export function configProblems(ws: Workspace, doc: ConfigDocument): Problem[] {
   const mapping = ws.activeConfigFiles().get(doc.path);
   const problems = doc.errors.map((e) => loadProblem(e, doc, mapping !== undefined));
   const scope: YamlScope = { ws, doc, mapping: mapping?.loaded.ok ? mapping : undefined, ctx: { exceptions: ws.exceptions(), syntax: 'yaml' }, definedTasks: ws.tasks() };
-  for (const entry of doc.root.entries) {
+  for (const entry of settingsRoot(doc).entries) {
     if (entry.key === 'task' && entry.value.type === 'map') {
       problems.push(...classSectionProblems(scope, entry.value));
     } else if (isFieldName(entry.key)) {
@@ -240,7 +338,7 @@ function objectId(value: object): number {
 
 /** What a per-task section's problems depend on besides the section: see `perTaskCache`. */
 function perTaskContextKey(scope: YamlScope): string {
-  const shared = scope.doc.root.entries.map((e) => (e.key === 'task' && e.value.type === 'map' ? e.value.entries.filter((c) => c.value.type !== 'map').map((c) => objectId(c)).join(',') : objectId(e)));
+  const shared = settingsRoot(scope.doc).entries.map((e) => (e.key === 'task' && e.value.type === 'map' ? e.value.entries.filter((c) => c.value.type !== 'map').map((c) => objectId(c)).join(',') : objectId(e)));
   return `${scope.ws.contextKeyExcept(scope.doc.path)}#${scope.mapping ? 1 : 0}#${shared.join(';')}`;
 }
 
@@ -374,9 +472,9 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
     const node: ConfigNode = { type: 'string', value: entry.value, loc: { line: entry.line, start: entry.valueStart, end: entry.valueEnd } };
     let task: KnownTask | undefined;
     if (key.taskPart !== undefined) {
-      task = [...tasks.values()].find((t) => `${t.taskId.module.toUpperCase()}#${t.taskId.func.toUpperCase()}` === key.taskPart);
+      task = ws.taskByEnvPart(key.taskPart);
       if (task === undefined && tasks.size > 0) {
-        const upper = new Map([...tasks.values()].map((t) => [`${t.taskId.module.toUpperCase()}#${t.taskId.func.toUpperCase()}`, t]));
+        const upper = new Map([...tasks.values()].map((t) => [envTaskPart(t.taskId), t]));
         const suggestion = didYouMean(key.taskPart, upper.keys());
         const start = entry.keyStart + ENV_CLASS_PREFIX.length;
         problems.push({
@@ -417,7 +515,7 @@ function envShadowedBy(ws: Workspace, field: FieldName, key: string): Candidate 
 // -------------------------------------------------------------- TypeScript
 
 export function typescriptProblems(ws: Workspace, path: string): Problem[] {
-  const facts = ws.typeScriptIndex.facts(path);
+  const facts = ws.taskFacts(path);
   if (!facts) return [];
   const problems: Problem[] = [];
   const ctx: ValueContext = { exceptions: ws.exceptions(), syntax: 'typescript' };

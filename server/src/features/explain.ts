@@ -15,7 +15,8 @@ export function explainToJson(resolution: TaskResolution): Record<string, unknow
     if (field.computed) out.computed = true;
     out.source = sourceToJson(field.source);
     out.shadowed = field.shadowed.map(candidateToJson);
-    if (field.withoutFailedFiles) out.withoutFailedFiles = { value: field.withoutFailedFiles.value ?? null, error: field.withoutFailedFiles.error, source: sourceToJson(field.withoutFailedFiles.source) };
+    const parts = field.fromParsedParts;
+    if (parts) out.fromParsedParts = { value: parts.value ?? null, ...(parts.error !== undefined ? { error: parts.error } : {}), source: sourceToJson(parts.source) };
     fields[spec.name] = out;
   }
   return { task: taskIdToString(resolution.taskId), fields };
@@ -51,7 +52,7 @@ export function explainToText(resolution: TaskResolution): string {
     const pad = ' '.repeat(widths[0] + 2);
     if (field.error !== undefined) out.push(`${pad}! ${field.error}`);
     for (const candidate of field.shadowed) out.push(`${pad}  shadowed: ${candidateText(candidate)}`);
-    if (field.withoutFailedFiles) out.push(`${pad}  if the file loaded: ${valueText(field.withoutFailedFiles)} from ${sourceText(field.withoutFailedFiles.source)}`);
+    if (field.fromParsedParts) out.push(`${pad}  the parts that parse would give: ${valueText(field.fromParsedParts)} from ${sourceText(field.fromParsedParts.source)}`);
   });
   return out.join('\n') + '\n';
 }

@@ -6,7 +6,7 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
 import { TaskDefinition } from '../analysis/typescriptFacts';
 import { KnownTask, TYPICAL_TASK, Workspace } from '../analysis/workspace';
-import { isCandidateAt, within } from './locations';
+import { isCandidateAt, settingsRoot, within } from './locations';
 import {
   Candidate, ConfigNode, ExceptionClass, FieldName, fieldCandidates, FieldResolution, fieldSpec, isFieldName, MapEntry,
   nodeToText, parseTaskId, qualifiedName, SourceRef, TaskId,
@@ -37,9 +37,9 @@ export function chainMarkdown(field: FieldResolution, taskLabel: string, here?: 
   else if (field.source.kind === 'default') row('✔', field.source, undefined, `\`${valueText(field)}\``);
   else row('✖', field.source, undefined, 'file fails to load');
   for (const candidate of field.shadowed) row('', candidate.source, candidate.node);
-  if (field.withoutFailedFiles) {
-    const fallback = field.withoutFailedFiles;
-    out.push('', `_If the failing file loaded, the rest would give_ \`${valueText(fallback)}\` _from ${escapeCell(sourceText(fallback.source))}._`);
+  if (field.fromParsedParts) {
+    const parts = field.fromParsedParts;
+    out.push('', `_The runtime refuses the file; the parts that do parse would give_ \`${valueText(parts)}\` _from ${escapeCell(sourceText(parts.source))}._`);
   }
   return out.join('\n');
 }
@@ -92,7 +92,7 @@ function taskMarkdown(ws: Workspace, task: KnownTask | TaskId, definition?: Task
 export function yamlHover(ws: Workspace, doc: ConfigDocument, offset: number): Hover | null {
   const file = doc.path;
   const active = ws.activeConfigFiles().has(file);
-  for (const entry of doc.root.entries) {
+  for (const entry of settingsRoot(doc).entries) {
     const hit = entryHit(entry, offset);
     if (entry.key === 'task' && entry.value.type === 'map' && hit !== 'key') {
       for (const child of entry.value.entries) {
@@ -167,7 +167,7 @@ export function envHover(ws: Workspace, path: string, offset: number): Hover | n
   if (key.kind !== 'field') return null;
   const parts: string[] = [];
   if (key.taskPart !== undefined) {
-    const task = [...ws.tasks().values()].find((t) => `${t.taskId.module.toUpperCase()}#${t.taskId.func.toUpperCase()}` === key.taskPart);
+    const task = ws.taskByEnvPart(key.taskPart);
     if (task) parts.push(chainMarkdown(ws.resolve(task).fields[key.field], task.id));
     else parts.push(`_No task matches \`${key.taskPart}\`._`);
   } else {
@@ -197,7 +197,7 @@ function envReach(ws: Workspace, field: FieldName, key: string): string {
 // --------------------------------------------------------------- TypeScript
 
 export function typescriptHover(ws: Workspace, path: string, text: string, offset: number): Hover | null {
-  const facts = ws.typeScriptIndex.facts(path);
+  const facts = ws.taskFacts(path);
   if (!facts) return null;
   const lines = new LineIndex(text);
   for (const definition of facts.tasks) {

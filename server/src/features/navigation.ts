@@ -7,10 +7,10 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
 import { TaskDefinition } from '../analysis/typescriptFacts';
 import { normalisePath, Workspace } from '../analysis/workspace';
-import { ConfigNode, FieldName, isFieldName, MapEntry, parseTaskId, taskIdToString } from '../resolver';
+import { ConfigNode, envTaskPart, FieldName, isFieldName, MapEntry, parseTaskId, taskIdToString } from '../resolver';
 import { parseEnvKey } from './envKeys';
 import { sourceText, valueText } from './explain';
-import { within } from './locations';
+import { classSection, settingsRoot, within } from './locations';
 import { offsetRange } from './problems';
 
 /** Turns a workspace-relative path into a URI; the server knows the folder. */
@@ -24,17 +24,17 @@ function locationOf(ws: Workspace, uriOf: UriOf, path: string, start: number, en
 }
 
 function taskDefinitionLocations(ws: Workspace, uriOf: UriOf, id: string): Location[] {
-  return ws.typeScriptIndex.tasksById(id).flatMap((d) => locationOf(ws, uriOf, d.file, d.nameRange.start, d.nameRange.end) ?? []);
+  return ws.taskDefinitions(id).flatMap((d) => locationOf(ws, uriOf, d.file, d.nameRange.start, d.nameRange.end) ?? []);
 }
 
 function exceptionLocation(ws: Workspace, uriOf: UriOf, qualified: string): Location[] {
-  const cls = ws.typeScriptIndex.classByQualifiedName(qualified);
+  const cls = ws.classDeclaration(qualified);
   return cls ? [locationOf(ws, uriOf, cls.file, cls.nameRange.start, cls.nameRange.end)].filter((l): l is Location => l !== undefined) : [];
 }
 
 /** The per-task section key or exception name under the cursor in a config YAML file. */
 function yamlTarget(doc: ConfigDocument, offset: number): { kind: 'task'; id: string } | { kind: 'exception'; name: string } | undefined {
-  const section = doc.taskSection;
+  const section = classSection(doc);
   const scan = (entries: readonly MapEntry[]): { kind: 'exception'; name: string } | undefined => {
     for (const entry of entries) {
       if (entry.key !== 'retry_for' || entry.value.type !== 'list') continue;
@@ -42,7 +42,7 @@ function yamlTarget(doc: ConfigDocument, offset: number): { kind: 'task'; id: st
     }
     return undefined;
   };
-  const top = scan(doc.root.entries);
+  const top = scan(settingsRoot(doc).entries);
   if (top) return top;
   if (!section || section.value.type !== 'map') return undefined;
   for (const child of section.value.entries) {
@@ -62,12 +62,12 @@ export function envDefinition(ws: Workspace, uriOf: UriOf, path: string, offset:
   const entry = ws.envDocument(path)?.entries.find((e) => within(offset, e.keyStart, e.keyEnd));
   const key = entry ? parseEnvKey(entry.key) : undefined;
   if (!key || key.kind !== 'field' || key.taskPart === undefined) return [];
-  const task = [...ws.tasks().values()].find((t) => `${t.taskId.module.toUpperCase()}#${t.taskId.func.toUpperCase()}` === key.taskPart);
+  const task = ws.taskByEnvPart(key.taskPart);
   return task ? taskDefinitionLocations(ws, uriOf, task.id) : [];
 }
 
 export function typescriptDefinition(ws: Workspace, uriOf: UriOf, path: string, offset: number): Location[] {
-  for (const definition of ws.typeScriptIndex.facts(path)?.tasks ?? []) {
+  for (const definition of ws.taskFacts(path)?.tasks ?? []) {
     for (const ref of definition.exceptionRefs) {
       if (within(offset, ref.range.start, ref.range.end) && ref.qualifiedName) return exceptionLocation(ws, uriOf, ref.qualifiedName);
     }
@@ -80,11 +80,11 @@ export function taskReferences(ws: Workspace, uriOf: UriOf, id: string, files: r
   const taskId = parseTaskId(id);
   if (!taskId) return [];
   const locations: Location[] = [];
-  const envTask = `${taskId.module.toUpperCase()}#${taskId.func.toUpperCase()}`;
+  const envTask = envTaskPart(taskId);
   for (const path of files) {
     if (ws.isConfigYaml(path)) {
       const doc = ws.configDocument(path);
-      const child = doc?.taskSection?.value.type === 'map' ? doc.taskSection.value.entries.find((e) => e.key === id) : undefined;
+      const child = doc && classSection(doc) ? classSection(doc)!.value.entries.find((e) => e.key === id) : undefined;
       if (doc && child?.keyLoc?.start !== undefined) locations.push({ uri: uriOf(path), range: offsetRange(doc.lines, child.keyLoc.start, child.keyLoc.end ?? child.keyLoc.start) });
     } else if (ws.isEnvFile(path)) {
       const doc = ws.envDocument(path);
@@ -106,14 +106,14 @@ export function taskAtCursor(ws: Workspace, path: string, offset: number): strin
     const target = doc ? yamlTarget(doc, offset) : undefined;
     return target?.kind === 'task' ? target.id : undefined;
   }
-  const definition = ws.typeScriptIndex.facts(path)?.tasks.find((d) => within(offset, d.nameRange.start, d.nameRange.end));
+  const definition = ws.taskFacts(path)?.tasks.find((d) => within(offset, d.nameRange.start, d.nameRange.end));
   return definition?.func !== undefined ? taskIdToString({ module: definition.module, func: definition.func }) : undefined;
 }
 
 // ---------------------------------------------------------------- symbols
 
 export function configSymbols(doc: ConfigDocument): DocumentSymbol[] {
-  return doc.root.entries.flatMap((entry) => entrySymbol(doc.lines, entry, 0) ?? []);
+  return settingsRoot(doc).entries.flatMap((entry) => entrySymbol(doc.lines, entry, 0) ?? []);
 }
 
 function entrySymbol(lines: LineIndex, entry: MapEntry, depth: number): DocumentSymbol | undefined {
@@ -140,7 +140,7 @@ function shortValue(node: ConfigNode): string {
 export function optionInlayHints(ws: Workspace, path: string, text: string, start: number, end: number): InlayHint[] {
   const lines = new LineIndex(text);
   const hints: InlayHint[] = [];
-  for (const definition of ws.typeScriptIndex.facts(path)?.tasks ?? []) {
+  for (const definition of ws.taskFacts(path)?.tasks ?? []) {
     if (definition.func === undefined || !definition.options || definition.callRange.end < start || definition.callRange.start > end) continue;
     hints.push(...overriddenOptionHints(ws, definition, lines));
   }

@@ -3,9 +3,36 @@
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag, Range } from 'vscode-languageserver-types';
 import { LineIndex } from '../analysis/lineIndex';
 
-export type ProblemCode =
-  | 'TL001' | 'TL002' | 'TL003' | 'TL004' | 'TL005' | 'TL006' | 'TL007' | 'TL008' | 'TL009' | 'TL010' | 'TL011'
-  | 'TL012' | 'TL013' | 'TL014' | 'TL015' | 'TL016' | 'TL017' | 'TL018' | 'TL019' | 'TL020' | 'TL021' | 'TL022';
+/** Every diagnostic code (SPEC §7) with its short description, for SARIF rules and docs. */
+export const PROBLEM_CODES = {
+  TL001: 'The config file fails to load (syntax error, unreadable, not found)',
+  TL002: 'Unknown field or option',
+  TL003: 'Value of the wrong type',
+  TL004: 'Invalid ConcurrencyControlType value',
+  TL005: 'Unqualified exception name',
+  TL006: 'Exception class not found',
+  TL007: 'Not an exception class the runtime accepts',
+  TL008: 'Per-task setting names no known task',
+  TL009: 'key_arguments names a non-parameter',
+  TL010: 'key_arguments set but no concurrency setting is keys',
+  TL011: 'Concurrency is keys with empty key_arguments',
+  TL012: 'A string where a bool is expected (any non-empty string is true)',
+  TL013: 'A string where a list is expected (split into characters)',
+  TL014: 'A value that never takes effect (shadowed)',
+  TL015: 'reroute_on_concurrency_control: true',
+  TL016: 'Duplicate key (the file fails to load)',
+  TL017: 'retry_for set through an env var',
+  TL018: 'disable_cache_args names a non-parameter',
+  TL019: 'Negative max_retries or parallel_batch_size',
+  TL020: 'Task name cannot be determined',
+  TL021: "YAML merge key '<<' (not applied by the runtime)",
+  TL022: 'A second YAML document (the file fails to load)',
+  TL023: 'Python task function not at module level',
+  TL024: 'Python task in a module named __main__',
+  TL025: 'retry_for given one exception class instead of a tuple',
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEM_CODES;
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 

@@ -91,6 +91,8 @@ export interface EnvOrigin {
 export interface EnvValue {
   readonly value: string;
   readonly origin: EnvOrigin;
+  /** The same variable in weaker sources, strongest first: set there, but beaten by this one. */
+  readonly shadowed?: readonly EnvValue[];
 }
 
 /** The merged environment the resolver reads. */
@@ -114,7 +116,11 @@ export function mergeEnvironment(layers: readonly EnvLayer[]): Map<string, EnvVa
       const [key, value, line] = Array.isArray(item) ? [item[0], item[1], undefined] : [(item as EnvEntry).key, (item as EnvEntry).value, (item as EnvEntry).line];
       own.set(key, { value, origin: { ...layer.origin, line } });
     }
-    for (const [key, value] of own) if (!env.has(key)) env.set(key, value);
+    for (const [key, value] of own) {
+      const stronger = env.get(key);
+      if (stronger === undefined) env.set(key, value);
+      else env.set(key, { ...stronger, shadowed: [...(stronger.shadowed ?? []), value] });
+    }
   }
   return env;
 }

@@ -1,8 +1,8 @@
 // Sources and precedence (SPEC §4), with provenance: for every field, the winner
 // and every shadowed candidate, each with where it was written.
-import { ConfigNode, MapNode, mapGet, mapNode, nodeFromPlain, nodeToPlain } from './configNode';
+import { ConfigNode, EMPTY_MAP, MapNode, mapGet, mapNode, nodeFromPlain, nodeToPlain } from './configNode';
 import { convertValue, FieldValue } from './convert';
-import { Environment } from './dotenv';
+import { EnvOrigin, Environment, EnvValue } from './dotenv';
 import { ExceptionRegistry } from './exceptions';
 import { CLASS_SECTION_KEY, FieldName, FIELDS, FieldSpec } from './fields';
 import { LoadedConfig, notFoundError, parseConfigText } from './loaders';
@@ -20,6 +20,8 @@ export interface SourceRef {
   readonly level?: Level;
   /** The env var name, for `env`. */
   readonly key?: string;
+  /** Where an env value was set (`--env`, the process env, the `tasklens.env` setting, a file), for `env`. */
+  readonly via?: EnvOrigin['via'];
   /** Offsets of the value in `file`, when known (for the editor). */
   readonly start?: number;
   readonly end?: number;
@@ -37,6 +39,8 @@ export interface MappingSource {
   /** The file, relative to the root (none for config_values). */
   readonly file?: string;
   readonly loaded: LoadedConfig;
+  /** For a file that fails to load: the parts of it that parse (a YAML file's readable sections). */
+  readonly partial?: MapNode;
 }
 
 export interface ResolutionInput {
@@ -63,8 +67,11 @@ export interface FieldResolution {
   readonly winner?: Candidate;
   /** Every other candidate, strongest first. */
   readonly shadowed: readonly Candidate[];
-  /** When a file failed to load: what the files that do load would give. */
-  readonly withoutFailedFiles?: FieldResolution;
+  /**
+   * When a file fails to load: what the parts that do parse would give, the
+   * failing file's own readable sections included.
+   */
+  readonly fromParsedParts?: FieldResolution;
 }
 
 export interface TaskResolution {
@@ -78,14 +85,30 @@ export function describeSource(source: SourceRef): string {
   switch (source.kind) {
     case 'default':
       return 'default';
-    case 'env':
-      return at !== undefined ? `${source.key} (${at})` : `${source.key ?? 'env'}`;
+    case 'env': {
+      const where = at ?? envOriginText(source.via);
+      return where !== undefined ? `${source.key} (${where})` : `${source.key ?? 'env'}`;
+    }
     case 'task_options':
       return at !== undefined ? `task() options (${at})` : 'task() options';
     case 'config_values':
       return source.level !== undefined && source.level !== 'generic' ? `config_values (${source.level} level)` : 'config_values';
     default:
       return at ?? source.kind;
+  }
+}
+
+/** Where an env value came from when no file holds it. */
+export function envOriginText(via: EnvOrigin['via'] | undefined): string | undefined {
+  switch (via) {
+    case 'cli':
+      return '--env';
+    case 'process':
+      return 'process env';
+    case 'setting':
+      return 'tasklens.env setting';
+    default:
+      return undefined;
   }
 }
 
@@ -141,13 +164,22 @@ export function fieldCandidates(input: ResolutionInput, field: FieldName): Candi
     }
   }
   if (!sawConfigValues && optionEntry) candidates.push(optionCandidate(optionEntry, input.taskOptionsFile));
-  for (const { key } of [...envKeysFor(input.taskId, field)].reverse()) {
+  const keys = envKeysFor(input.taskId, field);
+  for (let k = keys.length - 1; k >= 0; k--) {
+    const key = keys[k].key;
     const value = input.env.get(key);
     if (value === undefined) continue;
-    const { file, line } = value.origin;
-    candidates.push({ source: { kind: 'env', key, file, line }, node: { type: 'string', value: value.value } });
+    // Weaker sources of the same variable first: they are shadowed by the value in force.
+    const shadowed = value.shadowed ?? [];
+    for (let i = shadowed.length - 1; i >= 0; i--) candidates.push(envCandidate(key, shadowed[i]));
+    candidates.push(envCandidate(key, value));
   }
   return candidates;
+}
+
+function envCandidate(key: string, value: EnvValue): Candidate {
+  const { file, line, via } = value.origin;
+  return { source: { kind: 'env', key, file, line, via }, node: { type: 'string', value: value.value } };
 }
 
 function optionCandidate(entry: { keyLoc?: { line: number; start?: number; end?: number }; value: ConfigNode }, file: string | undefined): Candidate {
@@ -171,12 +203,13 @@ export function resolveField(input: ResolutionInput, spec: FieldSpec): FieldReso
   if (failed === undefined || failed.loaded.ok) return resolveLoadedField(input, spec);
   // The runtime refuses to build the config at all: every field fails.
   const { error } = failed.loaded;
+  const parsedParts = input.mappings.map((m): MappingSource => (m.loaded.ok ? m : { ...m, loaded: { ok: true, root: m.partial ?? EMPTY_MAP } }));
   return {
     field: spec.name,
     error: error.message,
     source: { kind: failed.kind, file: failed.file, line: error.line },
     shadowed: [],
-    withoutFailedFiles: resolveLoadedField({ ...input, mappings: input.mappings.filter((m) => m.loaded.ok) }, spec),
+    fromParsedParts: resolveLoadedField({ ...input, mappings: parsedParts }, spec),
   };
 }
 
@@ -228,6 +261,7 @@ export function collectMappings(options: SourceOptions): MappingSource[] {
 export function sourceToJson(source: SourceRef): Record<string, unknown> {
   const out: Record<string, unknown> = { kind: source.kind };
   if (source.key !== undefined) out.key = source.key;
+  if (source.via !== undefined && source.file === undefined && source.via !== 'scenario') out.via = source.via;
   if (source.file !== undefined) out.file = source.file;
   if (source.line !== undefined) out.line = source.line;
   if (source.level !== undefined) out.level = source.level;

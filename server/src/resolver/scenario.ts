@@ -19,21 +19,66 @@ export interface Scenario {
   readonly exceptions?: readonly ExceptionClass[];
 }
 
-/** Why a scenario cannot be run: a one-line message. */
-export function scenarioProblem(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'a scenario must be a JSON object';
-  const s = value as Record<string, unknown>;
-  const id = s.taskId as Record<string, unknown> | undefined;
-  if (!id || typeof id !== 'object' || typeof id.module !== 'string' || typeof id.func !== 'string') {
-    return 'a scenario needs "taskId": {"module": "...", "func": "..."}';
+type Check = (value: unknown) => string | undefined;
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+const string: Check = (v) => (typeof v === 'string' ? undefined : `must be a string, not ${kind(v)}`);
+const orNull = (check: Check): Check => (v) => (v === null ? undefined : check(v));
+const object: Check = (v) => (isObject(v) ? undefined : `must be an object, not ${kind(v)}`);
+const stringMap: Check = (v) => {
+  if (!isObject(v)) return `must be an object of strings, not ${kind(v)}`;
+  const bad = Object.entries(v).find(([, text]) => typeof text !== 'string');
+  return bad ? `["${bad[0]}"] must be a string, not ${kind(bad[1])}` : undefined;
+};
+const fields = (shape: Record<string, Check>): Check => (v) => {
+  if (!isObject(v)) return `must be an object, not ${kind(v)}`;
+  for (const [key, check] of Object.entries(shape)) {
+    const problem = check(v[key]);
+    if (problem) return `.${key} ${problem}`;
   }
-  if (s.files !== undefined && (s.files === null || typeof s.files !== 'object' || Object.values(s.files).some((t) => typeof t !== 'string'))) {
-    return '"files" must map paths to file texts';
-  }
-  if (s.env !== undefined && (s.env === null || typeof s.env !== 'object' || Object.values(s.env).some((t) => typeof t !== 'string'))) {
-    return '"env" must map names to string values';
+  const extra = Object.keys(v).find((k) => !(k in shape));
+  return extra !== undefined ? `has an unknown key '${extra}'` : undefined;
+};
+const exceptionList: Check = (v) => {
+  if (!Array.isArray(v)) return `must be an array of {module, name, extendsError}, not ${kind(v)}`;
+  const check = fields({ module: string, name: string, extendsError: (b) => (typeof b === 'boolean' ? undefined : `must be a boolean, not ${kind(b)}`) });
+  for (let i = 0; i < v.length; i++) {
+    const problem = check(v[i]);
+    if (problem) return `[${i}]${problem}`;
   }
   return undefined;
+};
+
+/** Each key of a scenario and what it must hold (the vectors' case format); `undefined` checks are optional keys. */
+const SCENARIO_KEYS: Record<string, { readonly check: Check; readonly required?: boolean }> = {
+  id: { check: string },
+  description: { check: string },
+  taskId: { check: fields({ module: string, func: string }), required: true },
+  configValues: { check: orNull(object) },
+  taskOptions: { check: orNull(object) },
+  files: { check: stringMap },
+  configFilepath: { check: orNull(string) },
+  env: { check: stringMap },
+  exceptions: { check: exceptionList },
+  // Kept in the vectors' cases; not read.
+  expected: { check: () => undefined },
+  uncertain: { check: () => undefined },
+};
+
+/** Why a scenario cannot be run: one line naming the key; undefined when it can. */
+export function scenarioProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return `a scenario must be a JSON object, not ${kind(value)}`;
+  for (const [key, rule] of Object.entries(SCENARIO_KEYS)) {
+    if (!(key in value)) {
+      if (rule.required) return `"${key}" is missing`;
+      continue;
+    }
+    const problem = rule.check(value[key]);
+    if (problem) return `"${key}"${problem.startsWith('.') || problem.startsWith('[') ? '' : ' '}${problem}`;
+  }
+  const extra = Object.keys(value).find((k) => !(k in SCENARIO_KEYS));
+  return extra !== undefined ? `unknown key "${extra}" (expected ${Object.keys(SCENARIO_KEYS).join(', ')})` : undefined;
 }
 
 export function resolveScenario(scenario: Scenario): TaskResolution {

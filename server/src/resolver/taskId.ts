@@ -40,9 +40,14 @@ export const ENV_CLASS_PREFIX = 'PYNENC__CONFIGTASK__';
 export const ENV_FILEPATH = 'PYNENC__FILEPATH';
 export const ENV_CLASS_FILEPATH = 'PYNENC__CONFIGTASK__FILEPATH';
 
-/** `PYNENC__CONFIGTASK__<MODULE>#<FUNC>__<FIELD>`, upper-cased with full Unicode case mapping. */
+/** The task part of a per-task env var name: `<MODULE>#<FUNC>`, upper-cased with full Unicode case mapping. */
+export function envTaskPart(id: TaskId): string {
+  return `${id.module.toUpperCase()}#${id.func.toUpperCase()}`;
+}
+
+/** `PYNENC__CONFIGTASK__<MODULE>#<FUNC>__<FIELD>`. */
 export function envKeyForTask(id: TaskId, field: FieldName): string {
-  return `${ENV_CLASS_PREFIX}${id.module.toUpperCase()}#${id.func.toUpperCase()}__${field.toUpperCase()}`;
+  return `${ENV_CLASS_PREFIX}${envTaskPart(id)}__${field.toUpperCase()}`;
 }
 
 export type EnvLevel = 'task' | 'class' | 'generic';

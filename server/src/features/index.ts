@@ -1,0 +1,157 @@
+// The features facade: everything the language server and the CLI ask of
+// Tasklens, as plain functions of a `Workspace` and a place in one of its files.
+// Each chooses by file kind inside, so the glue never does; neither the server
+// nor the CLI imports anything else from `features/`.
+import {
+  CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Hover, InlayHint, Location,
+} from 'vscode-languageserver-types';
+import { LineIndex } from '../analysis/lineIndex';
+import { Workspace } from '../analysis/workspace';
+import { didYouMean, TaskResolution } from '../resolver';
+import { quickFixes } from './codeActions';
+import { envCompletion, typescriptCompletion, yamlCompletion } from './completion';
+import { fileDiagnostics, workspaceProblems, WorkspaceFileProblems } from './diagnostics';
+import { envHover, typescriptHover, yamlHover } from './hover';
+import {
+  configSymbols, envDefinition, optionInlayHints, taskAtCursor, taskReferences, typescriptDefinition, UriOf,
+  yamlDefinition,
+} from './navigation';
+
+export type { UriOf } from './navigation';
+export type { Problem, Severity } from './problems';
+export type { WorkspaceFileProblems } from './diagnostics';
+export { explainToJson, explainToMarkdown, explainToText } from './explain';
+export { problemsToGithub, problemsToSarif, problemRows, CheckRow } from './report';
+
+export function complete(ws: Workspace, path: string, offset: number): CompletionItem[] {
+  const text = ws.readText(path);
+  if (text === undefined) return [];
+  switch (ws.fileKind(path)) {
+    case 'config': {
+      const doc = ws.configDocument(path);
+      return doc && doc.format === 'yaml' ? yamlCompletion(ws, doc, offset) : [];
+    }
+    case 'env':
+      return envCompletion(ws, text, offset);
+    case 'typescript':
+      return typescriptCompletion(ws, path, text, offset);
+    default:
+      return [];
+  }
+}
+
+export function hover(ws: Workspace, path: string, offset: number): Hover | null {
+  const text = ws.readText(path);
+  if (text === undefined) return null;
+  switch (ws.fileKind(path)) {
+    case 'config': {
+      const doc = ws.configDocument(path);
+      return doc ? yamlHover(ws, doc, offset) : null;
+    }
+    case 'env':
+      return envHover(ws, path, offset);
+    case 'typescript':
+      return typescriptHover(ws, path, text, offset);
+    default:
+      return null;
+  }
+}
+
+/** One file's diagnostics: the same problems `check` reports for it. */
+export function diagnose(ws: Workspace, path: string): Diagnostic[] {
+  return fileDiagnostics(ws, path);
+}
+
+/** Every problem of the workspace (`tasklens check`). */
+export function problems(ws: Workspace): WorkspaceFileProblems[] {
+  return workspaceProblems(ws);
+}
+
+/** Quick fixes for the diagnostics a client sends back (each fix is in its diagnostic's `data`). */
+export function codeActions(ws: Workspace, path: string, uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
+  const text = ws.readText(path);
+  return text === undefined ? [] : quickFixes(uri, new LineIndex(text), diagnostics);
+}
+
+export function definition(ws: Workspace, path: string, offset: number, uriOf: UriOf): Location[] {
+  switch (ws.fileKind(path)) {
+    case 'config': {
+      const doc = ws.configDocument(path);
+      return doc ? yamlDefinition(ws, uriOf, doc, offset) : [];
+    }
+    case 'env':
+      return envDefinition(ws, uriOf, path, offset);
+    case 'typescript':
+      return typescriptDefinition(ws, uriOf, path, offset);
+    default:
+      return [];
+  }
+}
+
+/** Every config entry and env var that targets the task under the cursor (and its definitions). */
+export function references(ws: Workspace, path: string, offset: number, uriOf: UriOf, includeDeclaration: boolean): Location[] {
+  if (ws.fileKind(path) === undefined) return [];
+  const id = taskAtCursor(ws, path, offset);
+  if (!id) return [];
+  const files = new Set([...ws.listFiles(), ...ws.envFilePaths(), ...ws.activeConfigFiles().keys(), path]);
+  const refs = taskReferences(ws, uriOf, id, [...files]);
+  if (!includeDeclaration) return refs;
+  const declarations = ws.taskDefinitions(id).flatMap((d) => {
+    const text = ws.readText(d.file);
+    if (text === undefined) return [];
+    const lines = new LineIndex(text);
+    return [{ uri: uriOf(d.file), range: { start: lines.positionAt(d.nameRange.start), end: lines.positionAt(d.nameRange.end) } }];
+  });
+  return [...declarations, ...refs];
+}
+
+export function symbols(ws: Workspace, path: string): DocumentSymbol[] {
+  if (ws.fileKind(path) !== 'config') return [];
+  const doc = ws.configDocument(path);
+  return doc ? configSymbols(doc) : [];
+}
+
+export function inlayHints(ws: Workspace, path: string, start: number, end: number): InlayHint[] {
+  const text = ws.readText(path);
+  if (text === undefined || ws.fileKind(path) !== 'typescript') return [];
+  return optionInlayHints(ws, path, text, start, end);
+}
+
+/** A task as listed for a picker or a tree. */
+export interface TaskListing {
+  readonly id: string;
+  /** Where task code defines it, when it does. */
+  readonly file?: string;
+  /** 0-based line of its name. */
+  readonly line?: number;
+}
+
+/** Every task the workspace knows: defined in task code, or (with no task code) named by config. */
+export function listTasks(ws: Workspace): TaskListing[] {
+  const lineIndexes = new Map<string, LineIndex | undefined>();
+  const lineOf = (file: string, offset: number): number | undefined => {
+    if (!lineIndexes.has(file)) {
+      const text = ws.readText(file);
+      lineIndexes.set(file, text === undefined ? undefined : new LineIndex(text));
+    }
+    return lineIndexes.get(file)?.positionAt(offset).line;
+  };
+  return ws.knownTaskIds().sort().map((id) => {
+    const definition = ws.tasks().get(id)?.definition;
+    return definition ? { id, file: definition.file, line: lineOf(definition.file, definition.nameRange.start) } : { id };
+  });
+}
+
+export type ExplainAnswer =
+  | { readonly ok: true; readonly resolution: TaskResolution }
+  | { readonly ok: false; readonly message: string };
+
+/** The effective configuration of one task, or why there is none (an unknown id, with a did-you-mean). */
+export function explainTask(ws: Workspace, id: string): ExplainAnswer {
+  const task = ws.findTask(id);
+  if (task) return { ok: true, resolution: ws.resolve(task) };
+  const known = ws.knownTaskIds();
+  const suggestion = didYouMean(id, known);
+  const where = ws.tasks().size > 0 ? 'defined by task code' : 'named in config';
+  return { ok: false, message: `unknown task '${id}'${suggestion ? ` — did you mean '${suggestion}'?` : ''} (${known.length} known, ${where})` };
+}

@@ -1,0 +1,71 @@
+// `tasklens check` output formats (SPEC §9): rows (text and JSON), SARIF 2.1.0
+// and GitHub Actions workflow commands, all from the same workspace problems.
+import { WorkspaceFileProblems } from './diagnostics';
+import { PROBLEM_CODES, Severity } from './problems';
+
+/** One problem as `check --format json` prints it: 1-based positions, `file` relative with `/`. */
+export interface CheckRow {
+  readonly file: string | null;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly severity: Severity;
+  readonly code: string;
+  readonly message: string;
+}
+
+export function problemRows(found: readonly WorkspaceFileProblems[]): CheckRow[] {
+  const rows: CheckRow[] = [];
+  for (const { file, lines, problems } of found) {
+    for (const p of problems) {
+      const start = lines ? lines.positionAt(p.start) : { line: 0, character: 0 };
+      const end = lines ? lines.positionAt(Math.max(p.start, p.end)) : start;
+      rows.push({ file, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1, severity: p.severity, code: p.code, message: p.message });
+    }
+  }
+  return rows;
+}
+
+const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+/** SARIF 2.1.0: one run, the rules TL001–TL025, locations relative to the root. */
+export function problemsToSarif(rows: readonly CheckRow[], version: string): object {
+  const codes = Object.keys(PROBLEM_CODES) as (keyof typeof PROBLEM_CODES)[];
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'tasklens',
+          version,
+          informationUri: 'https://example.invalid/tasklens',
+          rules: codes.map((id) => ({ id, shortDescription: { text: PROBLEM_CODES[id] } })),
+        },
+      },
+      originalUriBaseIds: { ROOT: { uri: './' } },
+      results: rows.map((r) => ({
+        ruleId: r.code,
+        ruleIndex: codes.indexOf(r.code as keyof typeof PROBLEM_CODES),
+        level: SARIF_LEVEL[r.severity],
+        message: { text: r.message },
+        ...(r.file !== null
+          ? { locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(r.file), uriBaseId: 'ROOT' }, region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn } } }] }
+          : {}),
+      })),
+    }],
+  };
+}
+
+const GITHUB_COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
+
+/** GitHub Actions workflow commands: one line a problem, properties and message escaped as the runner expects. */
+export function problemsToGithub(rows: readonly CheckRow[]): string {
+  const data = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const property = (text: string) => data(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return rows.map((r) => {
+    const where = r.file !== null ? `file=${property(r.file)},line=${r.line},col=${r.column},endLine=${r.endLine},endColumn=${r.endColumn},` : '';
+    return `::${GITHUB_COMMAND[r.severity]} ${where}title=${property(r.code)}::${data(r.message)}\n`;
+  }).join('');
+}
