@@ -124,7 +124,7 @@ function valueCompletions(ws: Workspace, spec: FieldSpec, lines: LineIndex, star
       return valueItems(syntax === 'env' ? ['true', ''] : ['true', 'false'], CompletionItemKind.Value, lines, start, end, (s) => s, (s) => (s === '' ? 'empty: false' : undefined));
     case 'stringList': {
       const names = parameterNames(tasks);
-      if (spec.name === 'disable_cache_args') names.push('*');
+      if (spec.role === 'cacheExclusions') names.push('*');
       return valueItems(names, CompletionItemKind.Variable, lines, start, end, list, (n) => (n === '*' ? 'every argument' : 'parameter of the task function'));
     }
     case 'exceptionList': {

@@ -5,14 +5,14 @@ import { Diagnostic } from 'vscode-languageserver-types';
 import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
 import { KnownTask, PYPROJECT, TYPICAL_TASK, Workspace } from '../analysis/workspace';
-import { isCandidateAt, settingsRoot } from './locations';
+import { envVarAt, fieldReach, reachOverTasks, settingsRoot, writtenAt } from './locations';
 import {
-  Candidate, ConcurrencyControlType, ConfigNode, describeSource, didYouMean, ENV_CLASS_PREFIX, envOriginText, envTaskPart, FIELD_NAMES,
-  FieldName, fieldCandidates, fieldSpec, isFieldName, isTruthy, KNOWN_PYNENC_SECTIONS, LoadError, MapEntry, MapNode,
+  Candidate, CLASS_SECTION_KEY, ConcurrencyControlType, ConfigNode, describeSource, didYouMean, ENV_CLASS_PREFIX, envOriginText, envTaskPart, FIELD_NAMES,
+  FieldName, fieldSpec, fieldWithRole, isArgumentList, isConcurrencySetting, isFieldName, isTruthy, KNOWN_PYNENC_SECTIONS, LoadError, MapEntry, MapNode,
   MappingSource, parseTaskId, TaskId, taskIdToString,
 } from '../resolver';
 import { checkExceptionName, checkFieldValue, ValueContext } from './valueChecks';
-import { Problem, toDiagnostic } from './problems';
+import { FixData, Problem, toDiagnostic } from './problems';
 import { parseEnvKey } from './envKeys';
 
 export interface FileProblems {
@@ -111,7 +111,7 @@ function filelessEnvProblems(ws: Workspace): FilelessEnvProblem[] {
       const winner = ws.resolveField(task ?? TYPICAL_TASK, parsed.field).source;
       if (winner.kind !== 'env' || winner.key !== key || winner.file !== undefined) continue;
       const node: ConfigNode = { type: 'string', value: value.value };
-      const problems = parsed.field === 'retry_for' && value.value !== ''
+      const problems = fieldSpec(parsed.field)!.type === 'exceptionList' && value.value !== ''
         ? [{ code: 'TL017' as const, severity: 'error' as const, message: 'retry_for cannot be set through an env var: the value is split into characters and fails' }]
         : checkFieldValue(fieldSpec(parsed.field)!, node, { exceptions: ws.exceptions(), syntax: 'env' });
       for (const p of problems) found.push({ task, problem: { code: p.code, severity: p.severity, message: `${label}: ${p.message}` } });
@@ -142,14 +142,6 @@ function hasFilelessEnv(ws: Workspace): boolean {
 
 // ------------------------------------------------------------ shared checks
 
-/** The candidate that beats the value written at `node`, for one task; undefined when it wins. */
-function winnerOver(ws: Workspace, task: KnownTask | TaskId, field: FieldName, file: string | undefined, node: ConfigNode): Candidate | undefined {
-  const candidates = fieldCandidates(ws.resolutionInput(task), field);
-  const index = candidates.findIndex((c) => isCandidateAt(c.source, file, node));
-  if (index < 0 || index === candidates.length - 1) return undefined;
-  return candidates[candidates.length - 1];
-}
-
 function shadowProblem(field: FieldName, node: ConfigNode, winner: Candidate, forWhom: string): Problem {
   return {
     code: 'TL014',
@@ -169,20 +161,22 @@ function stringItems(node: ConfigNode): { text: string; node: ConfigNode }[] {
 
 /** TL009 / TL018: argument names that are not parameters of the task function. */
 function parameterProblems(field: FieldName, node: ConfigNode, tasks: readonly KnownTask[]): Problem[] {
-  if (field !== 'key_arguments' && field !== 'disable_cache_args') return [];
+  const spec = fieldSpec(field)!;
+  if (!isArgumentList(spec)) return [];
   const withParams = tasks.filter((t) => t.definition?.parameters !== undefined);
   if (withParams.length === 0) return [];
+  const isKey = spec.role === 'concurrencyKey';
   const problems: Problem[] = [];
   for (const item of stringItems(node)) {
-    if (field === 'disable_cache_args' && item.text === '*') continue;
+    if (spec.role === 'cacheExclusions' && item.text === '*') continue;
     const missing = withParams.filter((t) => !t.definition!.parameters!.includes(item.text));
     if (missing.length === 0) continue;
     const names = missing.slice(0, 3).map((t) => t.id).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
     const params = missing[0].definition!.parameters!;
     const suggestion = didYouMean(item.text, params);
     problems.push({
-      code: field === 'key_arguments' ? 'TL009' : 'TL018',
-      severity: field === 'key_arguments' ? 'error' : 'warning',
+      code: isKey ? 'TL009' : 'TL018',
+      severity: isKey ? 'error' : 'warning',
       message: `'${item.text}' is not a parameter of ${names} (parameters: ${params.join(', ') || 'none'})${suggestion ? `: did you mean '${suggestion}'?` : ''}`,
       start: item.node.loc?.start ?? node.loc?.start ?? 0,
       end: item.node.loc?.end ?? node.loc?.end ?? 0,
@@ -192,36 +186,41 @@ function parameterProblems(field: FieldName, node: ConfigNode, tasks: readonly K
   return problems;
 }
 
+const RUNNING = fieldWithRole('runningConcurrency').name;
+const REGISTRATION = fieldWithRole('registrationConcurrency').name;
+const KEY_ARGUMENTS = fieldWithRole('concurrencyKey').name;
+
 /** TL010, TL011, TL015: settings that depend on other fields of the same task. */
 function interplayProblems(ws: Workspace, field: FieldName, node: ConfigNode, tasks: readonly (KnownTask | TaskId)[], insertAt?: InsertPoint): Problem[] {
   if (tasks.length === 0) return [];
+  const spec = fieldSpec(field)!;
   const at = { start: node.loc?.start ?? 0, end: node.loc?.end ?? 0 };
   const value = (task: KnownTask | TaskId, f: FieldName) => ws.resolveField(task, f);
   const isKeys = (task: KnownTask | TaskId, f: FieldName) => value(task, f).value === ConcurrencyControlType.KEYS;
-  if (field === 'key_arguments') {
+  if (spec.role === 'concurrencyKey') {
     const items = stringItems(node);
     if (items.length === 0) return [];
     // Only where both settings are known: a computed or failing one says nothing.
     const known = (t: KnownTask | TaskId, f: FieldName) => value(t, f).computed !== true && value(t, f).error === undefined;
-    if (tasks.every((t) => !isKeys(t, 'running_concurrency') && !isKeys(t, 'registration_concurrency') && known(t, 'running_concurrency') && known(t, 'registration_concurrency'))) {
-      const data = insertAt ? { insertAt: insertAt.offset, insertText: insertAt.text, title: 'Add running_concurrency: keys' } : undefined;
-      return [{ code: 'TL010', severity: 'warning', message: 'key_arguments has no effect: neither running_concurrency nor registration_concurrency is keys for this task', ...at, data }];
+    if (tasks.every((t) => !isKeys(t, RUNNING) && !isKeys(t, REGISTRATION) && known(t, RUNNING) && known(t, REGISTRATION))) {
+      const data = insertAt ? { insertAt: insertAt.offset, insertText: insertAt.text, title: `Add ${RUNNING}: keys` } : undefined;
+      return [{ code: 'TL010', severity: 'warning', message: `${KEY_ARGUMENTS} has no effect: neither ${RUNNING} nor ${REGISTRATION} is keys for this task`, ...at, data }];
     }
     return [];
   }
-  if (field === 'running_concurrency' || field === 'registration_concurrency') {
+  if (isConcurrencySetting(spec)) {
     if (node.type !== 'string' || node.value !== ConcurrencyControlType.KEYS) return [];
     const empty = tasks.every((t) => {
-      const keys = value(t, 'key_arguments');
+      const keys = value(t, KEY_ARGUMENTS);
       return keys.computed !== true && Array.isArray(keys.value) && keys.value.length === 0;
     });
-    return empty ? [{ code: 'TL011', severity: 'warning', message: `${field} is keys but key_arguments is empty, so it behaves like task (one call at a time for the whole task)`, ...at }] : [];
+    return empty ? [{ code: 'TL011', severity: 'warning', message: `${field} is keys but ${KEY_ARGUMENTS} is empty, so it behaves like task (one call at a time for the whole task)`, ...at }] : [];
   }
-  if (field === 'reroute_on_concurrency_control' && node.type !== 'computed' && isTruthy(node)) {
-    const idle = tasks.every((t) => value(t, 'running_concurrency').value === ConcurrencyControlType.DISABLED);
+  if (spec.role === 'reroute' && node.type !== 'computed' && isTruthy(node)) {
+    const idle = tasks.every((t) => value(t, RUNNING).value === ConcurrencyControlType.DISABLED);
     return [idle
-      ? { code: 'TL015', severity: 'info', message: 'reroute_on_concurrency_control does nothing here: running_concurrency is disabled for this task', ...at }
-      : { code: 'TL015', severity: 'warning', message: 'reroute_on_concurrency_control: true reroutes blocked calls again and again; with a steady trigger (a cron job, say) the queue grows without bound', ...at }];
+      ? { code: 'TL015', severity: 'info', message: `${field} does nothing here: ${RUNNING} is disabled for this task`, ...at }
+      : { code: 'TL015', severity: 'warning', message: `${field}: true reroutes blocked calls again and again; with a steady trigger (a cron job, say) the queue grows without bound`, ...at }];
   }
   return [];
 }
@@ -250,19 +249,46 @@ export function configProblems(ws: Workspace, doc: ConfigDocument): Problem[] {
   const mapping = ws.activeConfigFiles().get(doc.path);
   const problems = doc.errors.map((e) => loadProblem(e, doc, mapping !== undefined));
   const scope: YamlScope = { ws, doc, mapping: mapping?.loaded.ok ? mapping : undefined, ctx: { exceptions: ws.exceptions(), syntax: 'yaml' }, definedTasks: ws.tasks() };
+  const yaml = doc.format === 'yaml';
   for (const entry of settingsRoot(doc).entries) {
-    if (entry.key === 'task' && entry.value.type === 'map') {
+    if (entry.key === CLASS_SECTION_KEY && entry.value.type === 'map') {
       problems.push(...classSectionProblems(scope, entry.value));
     } else if (isFieldName(entry.key)) {
       problems.push(...fieldEntryProblems(scope, entry, 'generic', undefined));
-    } else if (entry.key === '<<') {
+    } else if (entry.key === '<<' && yaml) {
       problems.push(mergeKeyProblem(entry));
     } else if (!KNOWN_PYNENC_SECTIONS.includes(entry.key)) {
       problems.push(unknownKeyProblem(entry, 'warning', 'is not a task setting nor a known pynenc section'));
     }
-    problems.push(...nestedMergeKeys(entry.value, entry.key === 'task'));
+    if (yaml) problems.push(...nestedMergeKeys(entry.value, entry.key === CLASS_SECTION_KEY));
   }
-  return problems;
+  return yaml ? problems : problems.map((p) => inFileSyntax(p, doc));
+}
+
+/**
+ * Fixes are decided in YAML terms (`keys`, `[id]`); in a JSON or TOML file they
+ * are written in its syntax (`"keys"`, `["id"]`), keys quoted where they were.
+ * Insertions and removals, which depend on the surrounding layout, are YAML-only.
+ */
+function inFileSyntax(problem: Problem, doc: ConfigDocument): Problem {
+  const data = problem.data;
+  if (!data) return problem;
+  const quotedHere = /^["']/.test(doc.text.slice(problem.start, problem.start + 1));
+  // The fixes' YAML is plain: a word, a number, a bool, or a flow list of words.
+  const write = (yamlText: string): string => {
+    const list = /^\[(.*)\]$/.exec(yamlText);
+    if (list) return JSON.stringify(list[1].split(',').map((item) => item.trim()).filter((item) => item !== ''));
+    if (/^(true|false|-?\d+)$/.test(yamlText)) return yamlText;
+    if (!quotedHere && doc.format === 'toml' && /^[A-Za-z0-9_-]+$/.test(yamlText)) return yamlText;
+    return JSON.stringify(yamlText);
+  };
+  const fixed: FixData = {
+    title: data.title,
+    replaceWith: data.replaceWith !== undefined ? write(data.replaceWith) : undefined,
+    alternatives: data.alternatives?.map(write),
+  };
+  const usable = fixed.replaceWith !== undefined || (fixed.alternatives?.length ?? 0) > 0;
+  return { ...problem, data: usable ? fixed : undefined };
 }
 
 function mergeKeyProblem(entry: MapEntry): Problem {
@@ -392,7 +418,7 @@ function perTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): P
 /** The tasks a generic or class-level value is checked for: the TypeScript tasks it reaches, else a typical task. */
 function reachedTasks(scope: YamlScope, field: FieldName, node: ConfigNode): (KnownTask | TaskId)[] {
   if (scope.mapping === undefined) return [];
-  const reached = [...scope.definedTasks.values()].filter((t) => winnerOver(scope.ws, t, field, scope.doc.path, node) === undefined && fieldCandidates(scope.ws.resolutionInput(t), field).some((c) => isCandidateAt(c.source, scope.doc.path, node)));
+  const { reached } = reachOverTasks(scope.ws, field, writtenAt(scope.doc.path, node));
   return reached.length > 0 ? reached : [TYPICAL_TASK];
 }
 
@@ -406,7 +432,8 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
   // TL014: the value never takes effect.
   const probe = level === 'task' ? task : TYPICAL_TASK;
   if (probe) {
-    const winner = winnerOver(scope.ws, probe, field, scope.doc.path, node);
+    const reach = fieldReach(scope.ws, probe, field, writtenAt(scope.doc.path, node));
+    const winner = reach.applies ? reach.winner : undefined;
     if (winner) problems.push(shadowProblem(field, node, winner, level === 'task' ? `for ${task!.id}` : 'for any task'));
   }
   problems.push(...parameterProblems(field, node, tasks.filter((t): t is KnownTask => 'id' in t)));
@@ -425,7 +452,7 @@ function yamlInsertPoint(doc: ConfigDocument, entry: MapEntry): InsertPoint {
   const start = entry.keyLoc!.start!;
   const line = doc.lines.positionAt(start).line;
   const lineStart = doc.lines.lineStart(line);
-  return { offset: lineStart, text: `${doc.text.slice(lineStart, start)}running_concurrency: keys\n` };
+  return { offset: lineStart, text: `${doc.text.slice(lineStart, start)}${RUNNING}: keys\n` };
 }
 
 /**
@@ -439,7 +466,7 @@ function typescriptInsertPoint(text: string, entry: MapEntry): InsertPoint | und
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   const indent = text.slice(lineStart, start);
   const value = /\b(?:import|const|let|var|enum|class)\b[^;]*\bConcurrencyControlType\b/.test(text) ? 'ConcurrencyControlType.KEYS' : "'keys'";
-  return { offset: start, text: `running_concurrency: ${value},${/^\s*$/.test(indent) ? `\n${indent}` : ' '}` };
+  return { offset: start, text: `${RUNNING}: ${value},${/^\s*$/.test(indent) ? `\n${indent}` : ' '}` };
 }
 
 // --------------------------------------------------------------------- .env
@@ -487,7 +514,7 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
         });
       }
     }
-    if (key.field === 'retry_for' && entry.value !== '') {
+    if (fieldSpec(key.field)!.type === 'exceptionList' && entry.value !== '') {
       problems.push({ code: 'TL017', severity: 'error', message: 'retry_for cannot be set through an env var: the value is split into characters and fails. Only an empty value works (it empties the list); set it in the config file instead.', ...keyRange });
       continue;
     }
@@ -498,18 +525,12 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
       const by = merged.origin.via === 'file' ? `${merged.origin.file}:${merged.origin.line}` : merged.origin.via === 'setting' ? 'the tasklens.env setting' : merged.origin.via === 'cli' ? '--env' : 'the process env';
       problems.push({ code: 'TL014', severity: 'hint', unnecessary: true, message: `${entry.key} here never takes effect: overridden by ${by}`, start: entry.keyStart, end: entry.valueEnd });
     } else if (key.taskPart === undefined) {
-      const winner = envShadowedBy(ws, key.field, entry.key);
+      const reach = fieldReach(ws, TYPICAL_TASK, key.field, envVarAt(entry.key));
+      const winner = reach.applies ? reach.winner : undefined;
       if (winner) problems.push({ code: 'TL014', severity: 'hint', unnecessary: true, message: `${entry.key} never takes effect for any task: overridden by ${describeSource(winner.source)}`, start: entry.keyStart, end: entry.valueEnd });
     }
   }
   return problems;
-}
-
-/** The candidate that beats env var `key` for every task (a more specific variable), if any. */
-function envShadowedBy(ws: Workspace, field: FieldName, key: string): Candidate | undefined {
-  const candidates = fieldCandidates(ws.resolutionInput(TYPICAL_TASK), field);
-  const index = candidates.findIndex((c) => c.source.kind === 'env' && c.source.key === key);
-  return index >= 0 && index < candidates.length - 1 ? candidates[candidates.length - 1] : undefined;
 }
 
 // -------------------------------------------------------------- TypeScript
@@ -535,7 +556,7 @@ export function typescriptProblems(ws: Workspace, path: string): Problem[] {
       const field = entry.key;
       const node = entry.value;
       if (node.type === 'null' || node.type === 'computed') continue;
-      if (field === 'retry_for' && node.type === 'list') {
+      if (fieldSpec(field)!.type === 'exceptionList' && node.type === 'list') {
         for (const item of node.items) {
           if (item.type !== 'string' || refStarts.has(item.loc?.start ?? -1)) continue;
           problems.push(...checkExceptionName(item.value, ctx, { start: item.loc?.start ?? 0, end: item.loc?.end ?? 0 }));
@@ -543,10 +564,10 @@ export function typescriptProblems(ws: Workspace, path: string): Problem[] {
       } else {
         problems.push(...checkFieldValue(fieldSpec(field)!, node, ctx));
       }
-      const winner = winnerOver(ws, task, field, undefined, node);
-      if (winner) problems.push(shadowProblem(field, node, winner, ''));
+      const reach = fieldReach(ws, task, field, writtenAt(undefined, node));
+      if (reach.applies && reach.winner) problems.push(shadowProblem(field, node, reach.winner, ''));
       problems.push(...parameterProblems(field, node, [task]));
-      const insertAt = field === 'key_arguments' ? typescriptInsertPoint(ws.readText(path) ?? '', entry) : undefined;
+      const insertAt = fieldSpec(field)!.role === 'concurrencyKey' ? typescriptInsertPoint(ws.readText(path) ?? '', entry) : undefined;
       problems.push(...interplayProblems(ws, field, node, [task], insertAt));
     }
     for (const ref of definition.exceptionRefs) {

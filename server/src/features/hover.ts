@@ -6,9 +6,9 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
 import { TaskDefinition } from '../analysis/typescriptFacts';
 import { KnownTask, TYPICAL_TASK, Workspace } from '../analysis/workspace';
-import { isCandidateAt, settingsRoot, within } from './locations';
+import { CandidateMatch, envVarAt, isCandidateAt, reachOverTasks, settingsRoot, within, writtenAt } from './locations';
 import {
-  Candidate, ConfigNode, ExceptionClass, FieldName, fieldCandidates, FieldResolution, fieldSpec, isFieldName, MapEntry,
+  ConfigNode, ExceptionClass, FieldName, FieldResolution, fieldSpec, isFieldName, MapEntry,
   nodeToText, parseTaskId, qualifiedName, SourceRef, TaskId,
 } from '../resolver';
 import { fieldDocumentation } from './completion';
@@ -55,20 +55,19 @@ function fieldHeader(field: FieldName): string {
 
 /** For a generic or class-level value: which tasks it reaches and where it is overridden. */
 function reachMarkdown(ws: Workspace, field: FieldName, file: string | undefined, node: ConfigNode): string {
-  const tasks = [...ws.tasks().values()];
-  const reached: string[] = [];
-  const overridden: string[] = [];
-  for (const task of tasks) {
-    const candidates = fieldCandidates(ws.resolutionInput(task), field);
-    const index = candidates.findIndex((c) => isCandidateAt(c.source, file, node));
-    if (index < 0) continue;
-    if (index === candidates.length - 1) reached.push(task.id);
-    else overridden.push(`\`${task.id}\` by ${sourceText(candidates[candidates.length - 1].source)}`);
-  }
-  const out = [`**Reaches ${reached.length} of ${tasks.length} task${tasks.length === 1 ? '' : 's'}**${reached.length > 0 ? ': ' + reached.slice(0, 12).map((t) => `\`${t}\``).join(', ') + (reached.length > 12 ? ', …' : '') : ''}`];
-  if (overridden.length > 0) out.push('', `Overridden for ${overridden.slice(0, 12).join('; ')}${overridden.length > 12 ? '; …' : ''}`);
+  const out = [reachSummary(ws, field, writtenAt(file, node))];
   const typical = ws.resolve(TYPICAL_TASK).fields[field];
   out.push('', chainMarkdown(typical, 'a task with no settings of its own', { file, node }));
+  return out.join('\n');
+}
+
+/** "Reaches N of M tasks: …" and "Overridden for …", at most twelve of each. */
+function reachSummary(ws: Workspace, field: FieldName, match: CandidateMatch): string {
+  const total = ws.tasks().size;
+  const { reached, overridden } = reachOverTasks(ws, field, match);
+  const list = (items: string[], sep: string) => items.slice(0, 12).join(sep) + (items.length > 12 ? `${sep}…` : '');
+  const out = [`**Reaches ${reached.length} of ${total} task${total === 1 ? '' : 's'}**${reached.length > 0 ? ': ' + list(reached.map((t) => `\`${t.id}\``), ', ') : ''}`];
+  if (overridden.length > 0) out.push('', `Overridden for ${list(overridden.map((o) => `\`${o.task.id}\` by ${sourceText(o.by.source)}`), '; ')}`);
   return out.join('\n');
 }
 
@@ -132,7 +131,7 @@ function entryHit(entry: MapEntry, offset: number): 'key' | 'value' | undefined 
 function fieldEntryHover(ws: Workspace, doc: ConfigDocument, entry: MapEntry, hit: 'key' | 'value', offset: number, scope: 'generic' | 'class' | KnownTask | TaskId | undefined): Hover {
   const field = entry.key as FieldName;
   // An exception name inside retry_for.
-  if (hit === 'value' && field === 'retry_for' && entry.value.type === 'list') {
+  if (hit === 'value' && fieldSpec(field)!.type === 'exceptionList' && entry.value.type === 'list') {
     for (const item of entry.value.items) {
       if (item.type === 'string' && item.value !== '' && within(offset, item.loc?.start, item.loc?.end)) {
         return markdown(exceptionMarkdown(ws.exceptions().lookup(item.value), item.value), doc.lines, item.loc!.start!, item.loc!.end!);
@@ -173,25 +172,9 @@ export function envHover(ws: Workspace, path: string, offset: number): Hover | n
   } else {
     const level = key.level === 'class' ? 'every task (class level; beats `PYNENC__' + key.field.toUpperCase() + '`)' : 'every task (generic; the weakest env var)';
     parts.push(`Sets \`${key.field}\` for ${level}, over every config file.`);
-    parts.push(envReach(ws, key.field, entry.key));
+    parts.push(reachSummary(ws, key.field, envVarAt(entry.key)));
   }
   return markdown(fieldHover(key.field, parts), lines, entry.keyStart, entry.valueEnd);
-}
-
-function envReach(ws: Workspace, field: FieldName, key: string): string {
-  const tasks = [...ws.tasks().values()];
-  const reached: string[] = [];
-  const overridden: string[] = [];
-  for (const task of tasks) {
-    const candidates: Candidate[] = fieldCandidates(ws.resolutionInput(task), field);
-    const index = candidates.findIndex((c) => c.source.kind === 'env' && c.source.key === key);
-    if (index < 0) continue;
-    if (index === candidates.length - 1) reached.push(`\`${task.id}\``);
-    else overridden.push(`\`${task.id}\` by ${sourceText(candidates[candidates.length - 1].source)}`);
-  }
-  const lines = [`**Reaches ${reached.length} of ${tasks.length} tasks**${reached.length ? ': ' + reached.slice(0, 12).join(', ') : ''}`];
-  if (overridden.length) lines.push('', `Overridden for ${overridden.slice(0, 12).join('; ')}`);
-  return lines.join('\n');
 }
 
 // --------------------------------------------------------------- TypeScript

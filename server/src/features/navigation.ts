@@ -7,7 +7,7 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
 import { TaskDefinition } from '../analysis/typescriptFacts';
 import { normalisePath, Workspace } from '../analysis/workspace';
-import { ConfigNode, envTaskPart, FieldName, isFieldName, MapEntry, parseTaskId, taskIdToString } from '../resolver';
+import { ConfigNode, envTaskPart, FieldName, fieldSpec, isFieldName, MapEntry, parseTaskId, taskIdToString } from '../resolver';
 import { parseEnvKey } from './envKeys';
 import { sourceText, valueText } from './explain';
 import { classSection, settingsRoot, within } from './locations';
@@ -37,7 +37,7 @@ function yamlTarget(doc: ConfigDocument, offset: number): { kind: 'task'; id: st
   const section = classSection(doc);
   const scan = (entries: readonly MapEntry[]): { kind: 'exception'; name: string } | undefined => {
     for (const entry of entries) {
-      if (entry.key !== 'retry_for' || entry.value.type !== 'list') continue;
+      if (fieldSpec(entry.key)?.type !== 'exceptionList' || entry.value.type !== 'list') continue;
       for (const item of entry.value.items) if (item.type === 'string' && within(offset, item.loc?.start, item.loc?.end)) return { kind: 'exception', name: item.value };
     }
     return undefined;

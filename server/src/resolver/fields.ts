@@ -27,7 +27,16 @@ export interface FieldSpec {
   /** Several sentences for hovers: what it does, its pitfalls, an example. */
   readonly description: string;
   readonly enumValues?: readonly string[];
+  /** What the field means to other fields and to checks, beyond its type. */
+  readonly role?: FieldRole;
 }
+
+/**
+ * A field's part in the rules that span fields: the concurrency settings, the
+ * argument-name lists (the concurrency key, the cache exclusions, which allow
+ * `*`), and rerouting, which only acts while running concurrency is on.
+ */
+export type FieldRole = 'runningConcurrency' | 'registrationConcurrency' | 'concurrencyKey' | 'cacheExclusions' | 'reroute';
 
 const FIELD_LIST = [
   {
@@ -66,6 +75,7 @@ const FIELD_LIST = [
   {
     name: 'running_concurrency',
     type: 'enum',
+    role: 'runningConcurrency',
     default: ConcurrencyControlType.DISABLED,
     enumValues: CONCURRENCY_VALUES,
     summary: 'Concurrency check while the task is running.',
@@ -78,6 +88,7 @@ const FIELD_LIST = [
   {
     name: 'registration_concurrency',
     type: 'enum',
+    role: 'registrationConcurrency',
     default: ConcurrencyControlType.DISABLED,
     enumValues: CONCURRENCY_VALUES,
     summary: 'Concurrency check when a call is registered.',
@@ -91,6 +102,7 @@ const FIELD_LIST = [
   {
     name: 'key_arguments',
     type: 'stringList',
+    role: 'concurrencyKey',
     default: [],
     summary: 'Argument names that form the concurrency key.',
     description:
@@ -125,6 +137,7 @@ const FIELD_LIST = [
   {
     name: 'disable_cache_args',
     type: 'stringList',
+    role: 'cacheExclusions',
     default: [],
     summary: 'Arguments left out of the result cache key; ["*"] = all.',
     description:
@@ -145,6 +158,7 @@ const FIELD_LIST = [
   {
     name: 'reroute_on_concurrency_control',
     type: 'bool',
+    role: 'reroute',
     default: false,
     summary: 'Reroute calls blocked by concurrency control instead of finalising them.',
     description:
@@ -161,6 +175,21 @@ export type FieldName = (typeof FIELD_LIST)[number]['name'];
 export const FIELDS: readonly FieldSpec[] = FIELD_LIST;
 export const FIELD_NAMES: readonly FieldName[] = FIELDS.map((f) => f.name);
 const FIELD_BY_NAME = new Map<string, FieldSpec>(FIELDS.map((f) => [f.name, f]));
+
+/** The one field with `role` (every role has exactly one). */
+export function fieldWithRole(role: FieldRole): FieldSpec {
+  return FIELDS.find((f) => f.role === role)!;
+}
+
+/** Whether a field holds names of the task function's arguments. */
+export function isArgumentList(spec: FieldSpec): boolean {
+  return spec.role === 'concurrencyKey' || spec.role === 'cacheExclusions';
+}
+
+/** Whether a field is one of the two concurrency settings. */
+export function isConcurrencySetting(spec: FieldSpec): boolean {
+  return spec.role === 'runningConcurrency' || spec.role === 'registrationConcurrency';
+}
 
 export function fieldSpec(name: string): FieldSpec | undefined {
   return FIELD_BY_NAME.get(name);
