@@ -14,14 +14,20 @@ const CLIENT_NAME = 'Tasklens';
 const SERVER_MODULE = 'server/out/server.js';
 
 /**
- * YAML is sent whole (the server decides which YAML files are config files: the
- * configured names, the files env vars point to, any file with a top-level `task:`).
+ * Every file kind is sent whole; the server decides which files are config files
+ * (the configured names, `pyproject.toml`, the files env vars point to, any YAML
+ * file with a top-level `task:`) and answers nothing for the others.
  */
 const DOCUMENT_SELECTOR: DocumentSelector = [
   { scheme: 'file', language: 'yaml' },
+  { scheme: 'file', language: 'json' },
+  { scheme: 'file', language: 'jsonc' },
+  { scheme: 'file', language: 'toml' },
+  { scheme: 'file', pattern: '**/*.toml' },
   { scheme: 'file', language: 'dotenv' },
   { scheme: 'file', language: 'typescript' },
   { scheme: 'file', language: 'typescriptreact' },
+  { scheme: 'file', language: 'python' },
 ];
 
 let client: LanguageClient | undefined;

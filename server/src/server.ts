@@ -153,7 +153,7 @@ export function startServer(connection: Connection): void {
     if (supportsConfiguration) await connection.client.register(DidChangeConfigurationNotification.type, { section: 'tasklens' });
     if (supportsWatchedFiles) {
       await connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{yaml,yml,json,toml,ts,tsx,mts,cts}' }, { globPattern: '**/.env*' }],
+        watchers: [{ globPattern: '**/*.{yaml,yml,json,toml,ts,tsx,mts,cts,py}' }, { globPattern: '**/.env*' }],
       });
     }
     if (supportsWorkspaceFolders) {

@@ -5,7 +5,7 @@
 import {
   CLASS_SECTION_KEY, collectMappings, configFormat, EnvEntry, envTaskPart, EnvLayer, Environment, ExceptionClass, ExceptionRegistry,
   exceptionRegistry, FIELD_NAMES, FieldName, FieldResolution, fieldSpec, isPyprojectPath, LoadedConfig, LoadError, mapGet,
-  MappingSource, MapNode, mergeEnvironment, notFoundError, parseDotEnv, parseTaskId, ResolutionInput, resolveField, TaskId,
+  MappingSource, MapNode, mergeEnvironment, nodeToPlain, notFoundError, parseDotEnv, parseTaskId, ResolutionInput, resolveField, TaskId,
   taskIdToString, TaskResolution,
 } from '../resolver';
 import { ConfigDocument } from './configDocument';
@@ -87,6 +87,10 @@ export class Workspace {
   /** Counters per input kind: a change to one drops only what depends on it. */
   private readonly versions: Versions = { settings: 0, env: 0, config: 0, code: 0 };
   private readonly fileVersions = new Map<string, number>();
+  /** What each task-code file tells the rest (tasks, options, classes, imports), without its offsets. */
+  private readonly codeSignatures = new Map<string, string>();
+  /** Moves only when some file's signature changes: an edit inside a function body leaves it alone. */
+  private codeMeaning = 0;
   private envCache: { at: string; env: Environment } | undefined;
   private mappingCache: { at: string; mappings: MappingSource[] } | undefined;
   private codeCache: { at: number; tasks: Map<string, KnownTask>; exceptions: ExceptionRegistry; byEnvPart?: Map<string, KnownTask> } | undefined;
@@ -120,6 +124,7 @@ export class Workspace {
     }
     if (before.exclude.join('\0') !== settings.exclude.join('\0')) this.scanTypeScript();
     this.versions.settings++;
+    this.codeMeaning++;
   }
 
   /**
@@ -127,8 +132,8 @@ export class Workspace {
    * files, task code): what a result about `path` may be cached under.
    */
   contextKeyExcept(path: string): string {
-    let key = `${this.versions.settings}:${this.codeVersion()}`;
-    for (const [file, version] of this.fileVersions) if (file !== path) key += `|${file}:${version}`;
+    let key = `${this.versions.settings}:${this.codeMeaning}`;
+    for (const [file, version] of this.fileVersions) if (file !== path && this.fileKind(file) !== 'typescript') key += `|${file}:${version}`;
     return key;
   }
 
@@ -174,6 +179,7 @@ export class Workspace {
       const text = this.readText(path);
       if (text === undefined) this.tsIndex?.remove(path);
       else this.typeScriptIndex.update(path, text);
+      this.noteCodeMeaning(path);
       return;
     }
     if (this.isEnvFile(path)) this.versions.env++;
@@ -195,6 +201,7 @@ export class Workspace {
     const files = this.taskFiles();
     const keep = new Set(files);
     for (const known of this.tsIndex?.files() ?? []) if (!keep.has(known)) this.tsIndex?.remove(known);
+    for (const known of this.codeSignatures.keys()) if (!keep.has(known)) this.codeSignatures.delete(known);
     files.forEach((file, i) => {
       this.indexTaskFile(file);
       if (onProgress && i % 200 === 0 && onProgress(i, files.length) === false) throw new ScanCancelled();
@@ -210,7 +217,20 @@ export class Workspace {
   /** Reads one task file into its source (for indexing in batches). */
   indexTaskFile(file: string): void {
     const text = this.readText(file);
-    if (text !== undefined && this.isIndexedTypeScript(file)) this.typeScriptIndex.update(file, text);
+    if (text === undefined || !this.isIndexedTypeScript(file)) return;
+    this.typeScriptIndex.update(file, text);
+    this.codeMeaning++;
+    this.codeSignatures.delete(file);
+  }
+
+  /** After task code in `path` changed: does the rest of the workspace see a difference? */
+  private noteCodeMeaning(path: string): void {
+    const before = this.codeSignatures.get(path);
+    const facts = this.taskFacts(path);
+    const after = facts ? factsSignature(facts) : undefined;
+    if (after === undefined) this.codeSignatures.delete(path);
+    else this.codeSignatures.set(path, after);
+    if (before === undefined || before !== after) this.codeMeaning++;
   }
 
   /** Every file of the folder the host lists. */
@@ -475,6 +495,15 @@ export class Workspace {
     }
     return resolved;
   }
+}
+
+/** A file's facts as the rest of the workspace reads them: everything but where they are written. */
+function factsSignature(facts: TaskFileFacts): string {
+  return JSON.stringify([
+    facts.tasks.map((t) => [t.module, t.func, t.options ? nodeToPlain(t.options) : null, t.optionsHaveSpread, t.parameters ?? null, t.exceptionRefs.map((r) => r.qualifiedName ?? r.identifier)]),
+    facts.classes.map((c) => [c.module, c.name, c.extendsName ?? null]),
+    [...facts.imports],
+  ]);
 }
 
 /** A task no per-task config names: what generic and class-level values give. */
