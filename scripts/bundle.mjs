@@ -4,7 +4,8 @@
 // workspace has TypeScript files: a YAML-only workspace does not pay for it.
 import { build } from 'esbuild';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// ESM entry points first: jsonc-parser's UMD build requires files a bundle does not have.
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', mainFields: ['module', 'main'] };
 
 /** `require('typescript')` in the server and CLI becomes `require('./typescript.js')` beside them. */
 const typescriptBeside = {

@@ -54,6 +54,8 @@ export interface WorkspaceOptions {
   readonly envFiles?: readonly string[];
   /** The CLI reads the process env whatever the settings say. */
   readonly alwaysUseProcessEnv?: boolean;
+  /** The environment in force (`--environment`), instead of `tasklens.environment`. */
+  readonly environment?: string;
 }
 
 /** The kinds of file Tasklens reads, each with its own features. */
@@ -91,10 +93,10 @@ export class Workspace {
   private readonly codeSignatures = new Map<string, string>();
   /** Moves only when some file's signature changes: an edit inside a function body leaves it alone. */
   private codeMeaning = 0;
-  private envCache: { at: string; env: Environment } | undefined;
-  private mappingCache: { at: string; mappings: MappingSource[] } | undefined;
+  private readonly envCache = new Map<string, { at: string; env: Environment }>();
+  private readonly mappingCache = new Map<string, { at: string; mappings: MappingSource[] }>();
   private codeCache: { at: number; tasks: Map<string, KnownTask>; exceptions: ExceptionRegistry; byEnvPart?: Map<string, KnownTask> } | undefined;
-  private resolutionCache: { at: string; resolutions: Map<string, FieldResolution> } = { at: '', resolutions: new Map() };
+  private readonly resolutionCache = new Map<string, { at: string; resolutions: Map<string, FieldResolution> }>();
 
   constructor(private readonly host: WorkspaceHost, private readonly options: WorkspaceOptions = {}) {
     this.settingsValue = options.settings ?? DEFAULT_SETTINGS;
@@ -274,27 +276,39 @@ export class Workspace {
     return this.settingsValue.configFiles.find((f) => this.readText(f) !== undefined);
   }
 
-  envFilePaths(): readonly string[] {
-    return this.options.envFiles ?? this.settingsValue.envFiles;
+  /** The environment in force (SPEC §12): `--environment`, else `tasklens.environment`; `''` is the plain settings. */
+  activeEnvironment(): string {
+    return this.options.environment ?? this.settingsValue.environment;
+  }
+
+  /** Every environment's name, the plain settings (`''`) first. */
+  environmentNames(): string[] {
+    return ['', ...Object.keys(this.settingsValue.environments)];
+  }
+
+  envFilePaths(environment = this.activeEnvironment()): readonly string[] {
+    return this.options.envFiles ?? this.settingsValue.environments[environment]?.envFiles ?? this.settingsValue.envFiles;
   }
 
   /** The env the runtime would see (SPEC §4 "Env sources"), strongest source first. */
-  environment(): Environment {
+  environment(environment = this.activeEnvironment()): Environment {
     const at = `${this.versions.settings}:${this.versions.env}`;
-    if (this.envCache?.at === at) return this.envCache.env;
+    const cached = this.envCache.get(environment);
+    if (cached?.at === at) return cached.env;
     const layers: EnvLayer[] = [];
     if (this.options.extraEnv) layers.push({ vars: Object.entries(this.options.extraEnv), origin: { via: 'cli' } });
-    layers.push({ vars: Object.entries(this.settingsValue.env), origin: { via: 'setting' } });
+    layers.push({ vars: Object.entries(this.settingsValue.environments[environment]?.env ?? this.settingsValue.env), origin: { via: 'setting' } });
     if ((this.options.alwaysUseProcessEnv || this.settingsValue.useProcessEnv) && this.options.processEnv) {
       const vars = Object.entries(this.options.processEnv).filter((e): e is [string, string] => e[1] !== undefined);
       layers.push({ vars, origin: { via: 'process' } });
     }
-    for (const file of this.envFilePaths()) {
+    for (const file of this.envFilePaths(environment)) {
       const doc = this.envDocument(file);
       if (doc) layers.push({ vars: doc.entries, origin: { via: 'file', file } });
     }
-    this.envCache = { at, env: mergeEnvironment(layers) };
-    return this.envCache.env;
+    const env = mergeEnvironment(layers);
+    this.envCache.set(environment, { at, env });
+    return env;
   }
 
   /** A path as the workspace names files: relative to the folder when it lies inside it. */
@@ -306,9 +320,10 @@ export class Workspace {
   }
 
   /** The mapping sources in force, lowest first. */
-  mappings(): MappingSource[] {
+  mappings(environment = this.activeEnvironment()): MappingSource[] {
     const at = `${this.versions.settings}:${this.versions.env}:${this.versions.config}`;
-    if (this.mappingCache?.at === at) return this.mappingCache.mappings;
+    const cached = this.mappingCache.get(environment);
+    if (cached?.at === at) return cached.mappings;
     const missing = (path: string): LoadedConfig => {
       const problem = this.host.readProblem?.(path);
       return { ok: false, error: problem ? unreadableError(path, problem) : notFoundError(path) };
@@ -322,7 +337,7 @@ export class Workspace {
     };
     const mappings = collectMappings({
       configFilepath: this.configFilepath(),
-      env: this.environment(),
+      env: this.environment(environment),
       files: { readText: (path) => this.readText(this.relativePath(path)) },
       parse: (path) => parse(this.relativePath(path)),
     }).map((m) => {
@@ -330,7 +345,7 @@ export class Workspace {
       const partial = file !== undefined ? partials.get(file) : undefined;
       return { ...m, file, ...(partial ? { partial } : {}), ...(m.file !== undefined && !m.loaded.ok && m.loaded.error.kind === 'notFound' ? { loaded: missing(file!) } : {}) };
     });
-    this.mappingCache = { at, mappings };
+    this.mappingCache.set(environment, { at, mappings });
     return mappings;
   }
 
@@ -361,7 +376,7 @@ export class Workspace {
   }
 
   isEnvFile(path: string): boolean {
-    return this.envFilePaths().includes(path) || ENV_FILE_NAME.test(path);
+    return ENV_FILE_NAME.test(path) || this.environmentNames().some((name) => this.envFilePaths(name).includes(path));
   }
 
   /** The defined task a per-task env var's `<MODULE>#<FUNC>` part names. */
@@ -462,36 +477,40 @@ export class Workspace {
   }
 
   /** What the resolver needs for one task. */
-  resolutionInput(task: KnownTask | TaskId): ResolutionInput {
+  resolutionInput(task: KnownTask | TaskId, environment = this.activeEnvironment()): ResolutionInput {
     const known = this.knownTask(task);
     const options: MapNode | undefined = known.definition?.options;
     return {
       taskId: known.taskId,
       taskOptions: options,
       taskOptionsFile: known.definition?.file,
-      mappings: this.mappings(),
-      env: this.environment(),
+      mappings: this.mappings(environment),
+      env: this.environment(environment),
       exceptions: this.exceptions(),
     };
   }
 
-  resolve(task: KnownTask | TaskId): TaskResolution {
+  resolve(task: KnownTask | TaskId, environment = this.activeEnvironment()): TaskResolution {
     const known = this.knownTask(task);
     const fields = {} as Record<FieldName, FieldResolution>;
-    for (const name of FIELD_NAMES) fields[name] = this.resolveField(known, name);
+    for (const name of FIELD_NAMES) fields[name] = this.resolveField(known, name, environment);
     return { taskId: known.taskId, fields };
   }
 
-  /** One field of one task, resolved once per workspace state. */
-  resolveField(task: KnownTask | TaskId, field: FieldName): FieldResolution {
+  /** One field of one task, resolved once per workspace state (and environment). */
+  resolveField(task: KnownTask | TaskId, field: FieldName, environment = this.activeEnvironment()): FieldResolution {
     const known = this.knownTask(task);
     const at = `${this.versions.settings}:${this.versions.env}:${this.versions.config}:${this.codeVersion()}`;
-    if (this.resolutionCache.at !== at) this.resolutionCache = { at, resolutions: new Map() };
+    let cache = this.resolutionCache.get(environment);
+    if (cache?.at !== at) {
+      cache = { at, resolutions: new Map() };
+      this.resolutionCache.set(environment, cache);
+    }
     const key = `${known.id}\u0000${field}`;
-    let resolved = this.resolutionCache.resolutions.get(key);
+    let resolved = cache.resolutions.get(key);
     if (resolved === undefined) {
-      resolved = resolveField(this.resolutionInput(known), fieldSpec(field)!);
-      this.resolutionCache.resolutions.set(key, resolved);
+      resolved = resolveField(this.resolutionInput(known, environment), fieldSpec(field)!);
+      cache.resolutions.set(key, resolved);
     }
     return resolved;
   }

@@ -22,6 +22,8 @@ export type { Problem, Severity } from './problems';
 export type { WorkspaceFileProblems } from './diagnostics';
 export { explainToJson, explainToMarkdown, explainToText } from './explain';
 export { problemsToGithub, problemsToSarif, problemRows, CheckRow } from './report';
+export { diffEnvironments, differencesToJson, differencesToText, environmentByName, EnvironmentDifference } from './environments';
+export { DEFAULT_ENVIRONMENT } from './hover';
 
 export function complete(ws: Workspace, path: string, offset: number): CompletionItem[] {
   const text = ws.readText(path);
