@@ -13,7 +13,7 @@ import { envCompletion, typescriptCompletion, yamlCompletion } from './completio
 import { fileDiagnostics, workspaceProblems, WorkspaceFileProblems } from './diagnostics';
 import { envHover, typescriptHover, yamlHover } from './hover';
 import {
-  configSymbols, envDefinition, optionInlayHints, taskAtCursor, taskReferences, typescriptDefinition, UriOf,
+  configSymbols, envDefinition, optionInlayHints, targetFiles, taskAtCursor, taskReferences, typescriptDefinition, UriOf,
   yamlDefinition,
 } from './navigation';
 
@@ -24,6 +24,8 @@ export { explainToJson, explainToMarkdown, explainToText } from './explain';
 export { problemsToGithub, problemsToSarif, problemRows, CheckRow } from './report';
 export { diffEnvironments, differencesToJson, differencesToText, environmentByName, EnvironmentDifference } from './environments';
 export { DEFAULT_ENVIRONMENT } from './hover';
+export { renameTargetAt as prepareRename, renameTask as rename, renameTaskFiles as renameFiles, taskIdProblem } from './rename';
+export { taskRows, TaskRow, TaskFieldRow } from './tasksView';
 
 export function complete(ws: Workspace, path: string, offset: number): CompletionItem[] {
   const text = ws.readText(path);
@@ -95,8 +97,7 @@ export function references(ws: Workspace, path: string, offset: number, uriOf: U
   if (ws.fileKind(path) === undefined) return [];
   const id = taskAtCursor(ws, path, offset);
   if (!id) return [];
-  const files = new Set([...ws.listFiles(), ...ws.envFilePaths(), ...ws.activeConfigFiles().keys(), path]);
-  const refs = taskReferences(ws, uriOf, id, [...files]);
+  const refs = taskReferences(ws, uriOf, id, targetFiles(ws, [path]));
   if (!includeDeclaration) return refs;
   const declarations = ws.taskDefinitions(id).flatMap((d) => {
     const text = ws.readText(d.file);
