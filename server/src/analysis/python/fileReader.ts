@@ -67,7 +67,70 @@ export function readPythonFile(file: string, text: string, mod: PythonModule | u
   if (depth === 'skip') return { record: emptyRecord(file, mod.module, mod.root, mod.isPackage, 'skip'), tree: undefined };
   if (depth === 'scan') return { record: scanRecord(file, text, mod), tree: undefined };
   const tree = parsePython(text, previous);
-  return { record: new TreeReader(file, text, mod, tree).read(), tree };
+  const record = new TreeReader(file, text, mod, tree).read();
+  return { record: recoverSwallowedStatements(file, text, mod, tree, record), tree };
+}
+
+// ---------------------------------------------------------------------------
+// Half-typed code. An unclosed bracket (`@app.task(retry_for=(V` while typing)
+// makes the parser read the statements after it as the bracket's content, so
+// the tasks below the cursor would vanish for as long as the bracket is open.
+// A line that starts at column 0 with `@`, `def`, `async def` or `class`
+// cannot continue an expression in code that is being written: when one sits
+// inside a top-level statement that holds a syntax error, the statement is
+// blanked up to that line and the file read again; the tasks of the blanked
+// part come from the first reading.
+
+const STATEMENT_STARTS = /^(?:@|def[ \t]|async[ \t]+def[ \t]|class[ \t])/;
+const MAX_RECOVERY_ROUNDS = 4;
+
+function recoverSwallowedStatements(file: string, text: string, mod: PythonModule, tree: Tree, record: FileRecord): FileRecord {
+  let current = record;
+  let currentText = text;
+  let currentTree = tree;
+  const keptTasks: TaskRecord[] = [];
+  for (let round = 0; round < MAX_RECOVERY_ROUNDS; round++) {
+    const cut = swallowedStatement(currentText, currentTree);
+    if (cut === undefined) break;
+    // The tasks read from the broken statement itself (the one being typed) stay.
+    for (const task of current.tasks) if (task.definition.callRange.start >= cut.start && task.definition.callRange.start < cut.line) keptTasks.push(task);
+    currentText = currentText.slice(0, cut.start) + currentText.slice(cut.start, cut.line).replace(/[^\n]/g, ' ') + currentText.slice(cut.line);
+    currentTree = parsePython(currentText);
+    const next = new TreeReader(file, currentText, mod, currentTree).read();
+    const bindings = new Map(next.bindings);
+    for (const [name, binding] of current.bindings) if (!bindings.has(name)) bindings.set(name, binding);
+    current = { ...next, bindings, appNames: union(current.appNames, next.appNames), localNames: union(current.localNames, next.localNames), importsPynenc: current.importsPynenc || next.importsPynenc };
+  }
+  if (current === record) return record;
+  const tasks = [...keptTasks, ...current.tasks].sort((a, b) => a.definition.callRange.start - b.definition.callRange.start);
+  return { ...current, tasks };
+}
+
+function union<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): ReadonlySet<T> {
+  if (a.size === 0) return b;
+  if (b.size === 0) return a;
+  return new Set([...a, ...b]);
+}
+
+/** The first top-level statement with a syntax error that swallowed a line starting a new statement. */
+function swallowedStatement(text: string, tree: Tree): { start: number; line: number } | undefined {
+  for (let node = tree.topNode.firstChild; node !== null; node = node.nextSibling) {
+    for (let i = text.indexOf('\n', node.from); i !== -1 && i + 1 < node.to; i = text.indexOf('\n', i + 1)) {
+      const line = i + 1;
+      if (!STATEMENT_STARTS.test(text.slice(line, line + 12))) continue;
+      if (hasError(node)) return { start: node.from, line };
+      break;
+    }
+  }
+  return undefined;
+}
+
+function hasError(node: SyntaxNode): boolean {
+  if (node.type.isError) return true;
+  const cursor = node.cursor();
+  const end = node.to;
+  while (cursor.next() && cursor.from < end) if (cursor.type.isError) return true;
+  return false;
 }
 
 // ---------------------------------------------------------------------------
