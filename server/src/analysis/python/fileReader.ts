@@ -8,6 +8,7 @@ import type * as LezerModule from './lezer';
 import { ConcurrencyControlType, ConfigNode, Loc, MapEntry, MapNode, mapNode } from '../../resolver';
 import { OffsetRange, TaskDefinition } from '../typescriptFacts';
 import { isPythonBuiltinException } from './builtins';
+import { condensePython } from './condense';
 import { pythonAnalysisDepth, scanModuleStatements } from './prefilter';
 import { absoluteModule, Binding, ClassRecord, emptyRecord, FileRecord, isPynencModule, NO_NAMES, packageOf, PendingExceptionRef, TaskRecord } from './records';
 import { PythonModule } from './roots';
@@ -61,11 +62,26 @@ export interface ReadResult {
 }
 
 /** Reads one file. `previous` lets the parser reuse an older tree of the same file. */
-export function readPythonFile(file: string, text: string, mod: PythonModule | undefined, previous?: { tree: Tree; edits: readonly TextEdit[] }): ReadResult {
+export function readPythonFile(
+  file: string,
+  text: string,
+  mod: PythonModule | undefined,
+  previous?: { tree: Tree; edits: readonly TextEdit[] },
+  /** On a first read no tree is kept: marker-free bodies need not be parsed (`condense.ts`). */
+  firstRead = false,
+): ReadResult {
   if (mod === undefined) return { record: emptyRecord(file, undefined, undefined, false, 'skip'), tree: undefined };
   const depth = pythonAnalysisDepth(text);
   if (depth === 'skip') return { record: emptyRecord(file, mod.module, mod.root, mod.isPackage, 'skip'), tree: undefined };
   if (depth === 'scan') return { record: scanRecord(file, text, mod), tree: undefined };
+  if (firstRead && previous === undefined) {
+    const condensed = condensePython(text);
+    if (condensed !== undefined) {
+      const condensedTree = parsePython(condensed.text);
+      // Anything the condensing may have got wrong shows as a syntax error: then the whole text is parsed.
+      if (!hasError(condensedTree.topNode)) return { record: new TreeReader(file, condensed.text, mod, condensedTree, condensed.toOriginal, text).read(), tree: undefined };
+    }
+  }
   const tree = parsePython(text, previous);
   const record = new TreeReader(file, text, mod, tree).read();
   return { record: recoverSwallowedStatements(file, text, mod, tree, record), tree };
@@ -226,9 +242,12 @@ class TreeReader {
 
   constructor(
     private readonly file: string,
+    /** What was parsed: the file's text, or its condensed text (then `toOriginal` maps offsets back). */
     private readonly text: string,
     private readonly mod: PythonModule,
     private readonly tree: Tree,
+    private readonly toOriginal?: (offset: number) => number,
+    private readonly originalText: string = text,
   ) {
     this.pkg = packageOf(mod.module, mod.isPackage);
   }
@@ -406,7 +425,8 @@ class TreeReader {
         baseTexts.push(this.textOf(arg.value));
       }
     }
-    this.classes.push({ name, nameRange: this.range(nameNode), line: this.lineOf(nameNode.from), bases, baseTexts });
+    const nameRange = this.range(nameNode);
+    this.classes.push({ name, nameRange, line: this.lineOf(nameRange.start), bases, baseTexts });
     const body = node.getChild('Body');
     if (body !== null && this.mayHoldTask(body)) this.readNested(body, `class ${name}`);
   }
@@ -868,18 +888,26 @@ class TreeReader {
     return this.text.slice(node.from, node.to);
   }
 
+  /** An offset of the original text. */
+  private pos(offset: number): number {
+    return this.toOriginal === undefined ? offset : this.toOriginal(offset);
+  }
+
   private range(node: SyntaxNode): OffsetRange {
-    return { start: node.from, end: node.to };
+    return { start: this.pos(node.from), end: this.pos(node.to) };
   }
 
   private loc(node: SyntaxNode): Loc {
-    return { line: this.lineOf(node.from), start: node.from, end: node.to };
+    const start = this.pos(node.from);
+    return { line: this.lineOf(start), start, end: this.pos(node.to) };
   }
 
+  /** The 1-based line of an offset of the original text. */
   private lineOf(offset: number): number {
     if (this.lineStarts === undefined) {
       const starts = [0];
-      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      const text = this.originalText;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
       this.lineStarts = starts;
     }
     const starts = this.lineStarts;

@@ -103,7 +103,7 @@ export class PythonIndex implements TaskSource, ModuleTable {
     const old = this.records.get(file);
     const tree = this.trees.get(file);
     const previous = tree !== undefined && oldText !== undefined ? { tree, edits: [edit ?? diffEdit(oldText, text)] } : undefined;
-    const record = this.read(file, text, previous);
+    const record = this.read(file, text, previous, old === undefined);
     this.texts.set(file, text);
     this.store(file, record, old);
     this.invalidate(file, old === undefined ? 'added' : resolutionKeyOf(old) === resolutionKeyOf(record) ? 'body' : 'names', old);
@@ -135,7 +135,7 @@ export class PythonIndex implements TaskSource, ModuleTable {
     this.moduleFiles.clear();
     this.known.clear();
     this.trees.clear();
-    for (const [file, text] of this.texts) this.store(file, this.read(file, text, undefined), undefined);
+    for (const [file, text] of this.texts) this.store(file, this.read(file, text, undefined, true), undefined);
     this.resolver.clear();
     this.finalFacts.clear();
     this.allTasks = undefined;
@@ -225,10 +225,11 @@ export class PythonIndex implements TaskSource, ModuleTable {
 
   // -- reading ------------------------------------------------------------------------
 
-  private read(file: string, text: string, previous: { tree: Tree; edits: readonly TextEdit[] } | undefined): FileRecord {
+  /** `firstRead`: the file is new to the index (no document is being edited), so no tree is kept. */
+  private read(file: string, text: string, previous: { tree: Tree; edits: readonly TextEdit[] } | undefined, firstRead: boolean): FileRecord {
     const mod = this.moduleOf(file);
     try {
-      const { record, tree } = readPythonFile(file, text, mod, previous);
+      const { record, tree } = readPythonFile(file, text, mod, previous, firstRead);
       if (tree !== undefined) this.keepTree(file, tree);
       else this.trees.delete(file);
       return record;
