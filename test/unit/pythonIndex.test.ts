@@ -537,6 +537,9 @@ describe('the index', () => {
       ['C', undefined, { start: body.indexOf('C:'), end: body.indexOf('C:') + 1 }],
     ]);
     assert.deepEqual([...scanned.facts('pkg/x.py')!.imports].sort(), [...parsed.facts('pkg/x.py')!.imports].sort());
+    // A file of imports only is scanned when it is first needed, with the same result.
+    const importsOnly = indexOf({ 'pkg/y.py': 'from .base import Base as B\nimport json\n', 'pkg/base.py': 'class Base(Exception): ...\n' });
+    assert.deepEqual([...importsOnly.facts('pkg/y.py')!.imports], [['B', 'pkg.base.Base'], ['json', 'json']]);
   });
 
   test('incremental re-parse (with and without the edit) gives what a fresh parse gives', () => {

@@ -73,7 +73,11 @@ export function readPythonFile(
   if (mod === undefined) return { record: emptyRecord(file, undefined, undefined, false, 'skip'), tree: undefined };
   const depth = pythonAnalysisDepth(text);
   if (depth === 'skip') return { record: emptyRecord(file, mod.module, mod.root, mod.isPackage, 'skip'), tree: undefined };
-  if (depth === 'scan') return { record: scanRecord(file, text, mod), tree: undefined };
+  if (depth === 'scan') {
+    // Without a class, what a scan would give (imports) matters only if another file imports from this one: scan it then.
+    if (!hasColumn0Class(text)) return { record: { ...emptyRecord(file, mod.module, mod.root, mod.isPackage, 'scan'), lazy: true }, tree: undefined };
+    return { record: scanRecord(file, text, mod), tree: undefined };
+  }
   if (firstRead && previous === undefined) {
     const condensed = condensePython(text);
     if (condensed !== undefined) {
@@ -152,7 +156,17 @@ function hasError(node: SyntaxNode): boolean {
 // ---------------------------------------------------------------------------
 // Files that are not parsed: the line scanner's imports and classes.
 
-function scanRecord(file: string, text: string, mod: PythonModule): FileRecord {
+function hasColumn0Class(text: string): boolean {
+  if (text.startsWith('class') && /[ \t]/.test(text.charAt(5))) return true;
+  for (let i = text.indexOf('\nclass'); i !== -1; i = text.indexOf('\nclass', i + 6)) {
+    const next = text.charCodeAt(i + 6);
+    if (next === 32 || next === 9) return true;
+  }
+  return false;
+}
+
+/** The imports and classes of a file that is not parsed (`depth: 'scan'`). */
+export function scanRecord(file: string, text: string, mod: PythonModule): FileRecord {
   const scan = scanModuleStatements(text);
   const pkg = packageOf(mod.module, mod.isPackage);
   const bindings = new Map<string, Binding>();

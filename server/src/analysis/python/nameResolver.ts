@@ -41,48 +41,53 @@ export interface ModuleTable {
 
 interface Memo {
   readonly value: PythonValue | undefined;
-  readonly deps: ReadonlySet<string>;
+  /** The modules the finding read (duplicates allowed: most lists are two or three long). */
+  readonly deps: readonly string[];
 }
 
 export class PythonNameResolver {
-  private readonly memo = new Map<string, Memo>();
+  /** Module → name → finding. */
+  private readonly memo = new Map<string, Map<string, Memo>>();
+  private memoSize = 0;
   private readonly inProgress = new Set<string>();
   /** Modules read while `tracked` runs. */
-  private deps: Set<string> | undefined;
+  private deps: string[] | undefined;
 
   constructor(private readonly table: ModuleTable) {}
 
   get isEmpty(): boolean {
-    return this.memo.size === 0;
+    return this.memoSize === 0;
   }
 
   /** Runs `read` and returns what it found with every module it read (also added to an enclosing `tracked`). */
-  tracked<T>(read: () => T): { value: T; deps: Set<string> } {
+  tracked<T>(read: () => T): { value: T; deps: string[] } {
     const outer = this.deps;
-    const deps = new Set<string>();
+    const deps: string[] = [];
     this.deps = deps;
     try {
       return { value: read(), deps };
     } finally {
       this.deps = outer;
-      if (outer !== undefined) for (const d of deps) outer.add(d);
+      if (outer !== undefined) for (const d of deps) outer.push(d);
     }
   }
 
   /** Drops memoised findings that read any of `modules`. */
   forget(modules: ReadonlySet<string>): void {
-    for (const [key, entry] of this.memo) {
-      for (const m of entry.deps) {
-        if (modules.has(m)) {
-          this.memo.delete(key);
-          break;
+    for (const [module, byName] of this.memo) {
+      for (const [name, entry] of byName) {
+        if (entry.deps.some((m) => modules.has(m))) {
+          byName.delete(name);
+          this.memoSize--;
         }
       }
+      if (byName.size === 0) this.memo.delete(module);
     }
   }
 
   clear(): void {
     this.memo.clear();
+    this.memoSize = 0;
   }
 
   /** What `parts` (`['errors', 'PaymentError']`) written in `record`'s file stands for. */
@@ -95,7 +100,7 @@ export class PythonNameResolver {
   resolveName(record: FileRecord, name: string): PythonValue | undefined {
     const module = record.module;
     if (module === undefined) return undefined;
-    this.deps?.add(module);
+    this.deps?.push(module);
     if (record.classes.some((c) => c.name === name)) return { kind: 'class', qname: `${module}.${name}` };
     if (record.appNames.has(name)) return { kind: 'app', qname: `${module}.${name}` };
     const binding = record.bindings.get(name);
@@ -111,7 +116,7 @@ export class PythonNameResolver {
 
   private resolveBinding(binding: Binding): PythonValue | undefined {
     if (binding.kind === 'module') {
-      this.deps?.add(binding.module);
+      this.deps?.push(binding.module);
       return { kind: 'module', module: binding.module };
     }
     return this.attribute(binding.module, binding.name);
@@ -125,18 +130,24 @@ export class PythonNameResolver {
 
   /** Attribute `name` of module `module`: what `from module import name` binds. */
   attribute(module: string, name: string): PythonValue | undefined {
-    const key = `${module}\0${name}`;
-    const memo = this.memo.get(key);
+    let byName = this.memo.get(module);
+    const memo = byName?.get(name);
     if (memo !== undefined) {
-      if (this.deps !== undefined) for (const d of memo.deps) this.deps.add(d);
+      if (this.deps !== undefined) for (const d of memo.deps) this.deps.push(d);
       return memo.value;
     }
     // Re-export cycles (`a` imports `x` from `b`, `b` from `a`) end here.
+    const key = `${module}\0${name}`;
     if (this.inProgress.has(key)) return undefined;
     this.inProgress.add(key);
     try {
       const found = this.tracked(() => this.attributeUncached(module, name));
-      this.memo.set(key, found);
+      if (byName === undefined) {
+        byName = new Map();
+        this.memo.set(module, byName);
+      }
+      byName.set(name, found);
+      this.memoSize++;
       return found.value;
     } finally {
       this.inProgress.delete(key);
@@ -145,8 +156,7 @@ export class PythonNameResolver {
 
   private attributeUncached(module: string, name: string): PythonValue | undefined {
     const submodule = `${module}.${name}`;
-    this.deps?.add(module);
-    this.deps?.add(submodule);
+    this.deps?.push(module, submodule);
     const record = this.table.recordOf(module);
     if (record !== undefined) {
       const own = this.resolveOwnName(record, name);

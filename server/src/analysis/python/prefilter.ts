@@ -10,14 +10,15 @@ function isIdentifierChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code > 127;
 }
 
-const TASK_MARKERS = ['.task', '.direct_task', '.workflow'];
-
-/** `.task`, `.direct_task` or `.workflow` followed by something that ends the name. */
+/** `.task`, `.direct_task` or `.workflow` followed by something that ends the name (two passes over the text). */
 export function hasTaskMarker(text: string): boolean {
-  for (const marker of TASK_MARKERS) {
-    for (let i = text.indexOf(marker); i !== -1; i = text.indexOf(marker, i + marker.length)) {
-      if (!isIdentifierChar(text.charCodeAt(i + marker.length))) return true;
-    }
+  for (let i = text.indexOf('task'); i !== -1; i = text.indexOf('task', i + 4)) {
+    if (isIdentifierChar(text.charCodeAt(i + 4))) continue;
+    const before = text.charCodeAt(i - 1);
+    if (before === 46 /* . */ || (before === 95 /* _ */ && text.startsWith('.direct_', i - 8))) return true;
+  }
+  for (let i = text.indexOf('.workflow'); i !== -1; i = text.indexOf('.workflow', i + 9)) {
+    if (!isIdentifierChar(text.charCodeAt(i + 9))) return true;
   }
   return false;
 }
@@ -39,7 +40,8 @@ function isBreak(code: number): boolean {
 /** How much of a Python file must be read; never too little for what the index uses. */
 export function pythonAnalysisDepth(text: string): PythonAnalysisDepth {
   if (hasTaskMarker(text) || text.includes('Pynenc')) return 'parse';
-  if (startsALine(text, 'class') || startsALine(text, 'import') || startsALine(text, 'from')) return 'scan';
+  // Imports usually come first: the cheapest order.
+  if (startsALine(text, 'import') || startsALine(text, 'from') || startsALine(text, 'class')) return 'scan';
   return 'skip';
 }
 

@@ -8,7 +8,7 @@ import { ExceptionClass, taskIdToString } from '../../resolver';
 import { TaskSource } from '../taskSource';
 import { ClassFact, ExceptionRefFact, TaskDefinition, TypeScriptFileFacts } from '../typescriptFacts';
 import { pythonBuiltinException } from './builtins';
-import { diffEdit, readPythonFile, TextEdit } from './fileReader';
+import { diffEdit, readPythonFile, scanRecord, TextEdit } from './fileReader';
 import { ModuleTable, PythonNameResolver, PythonValue, qualifiedNameOf } from './nameResolver';
 import { PythonAnalysisDepth } from './prefilter';
 import { emptyRecord, FileRecord, resolutionKeyOf, TaskRecord } from './records';
@@ -216,11 +216,28 @@ export class PythonIndex implements TaskSource, ModuleTable {
 
   recordOf(module: string): FileRecord | undefined {
     const files = this.moduleFiles.get(module);
-    return files === undefined ? undefined : this.records.get(files[0]);
+    return files === undefined ? undefined : this.scanned(files[0]);
   }
 
   isKnown(module: string): boolean {
     return this.known.has(module);
+  }
+
+  /** The file's record, scanned first if it was left for later. */
+  private scanned(file: string): FileRecord | undefined {
+    const record = this.records.get(file);
+    if (record?.lazy !== true) return record;
+    const mod = this.moduleOf(record.file);
+    const text = this.texts.get(record.file);
+    let scanned: FileRecord;
+    try {
+      scanned = mod === undefined || text === undefined ? { ...record, lazy: undefined } : scanRecord(record.file, text, mod);
+    } catch (error) {
+      this.onInternalError?.(error, record.file);
+      scanned = emptyRecord(record.file, record.module, record.moduleRoot, record.isPackage, 'scan');
+    }
+    this.records.set(record.file, scanned);
+    return scanned;
   }
 
   // -- reading ------------------------------------------------------------------------
@@ -308,12 +325,12 @@ export class PythonIndex implements TaskSource, ModuleTable {
   private cachedFacts(file: string): CachedFacts | undefined {
     const cached = this.finalFacts.get(file);
     if (cached !== undefined) return cached;
-    const record = this.records.get(file);
+    const record = this.scanned(file);
     if (record === undefined) return undefined;
     let entry: CachedFacts;
     try {
       const { value, deps } = this.resolver.tracked(() => this.finalise(record));
-      entry = { ...value, deps };
+      entry = { ...value, deps: new Set(deps) };
     } catch (error) {
       this.onInternalError?.(error, file);
       entry = { facts: { file, tasks: [], classes: [], imports: EMPTY_FACTS_IMPORTS }, deps: new Set(), declaredClasses: [] };

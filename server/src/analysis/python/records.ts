@@ -58,6 +58,8 @@ export interface FileRecord {
   readonly importsPynenc: boolean;
   /** Other module-level names (functions, variables): they shadow built-ins and are not classes. */
   readonly localNames: ReadonlySet<string>;
+  /** A file of imports only, not scanned yet: the index scans it when a name is looked up in it. */
+  readonly lazy?: true;
 }
 
 export const NO_BINDINGS: ReadonlyMap<string, Binding> = new Map();
@@ -71,6 +73,8 @@ const resolutionKeys = new WeakMap<FileRecord, string>();
 
 /** Everything other files' resolution may read from `record`: unchanged keys keep their caches. */
 export function resolutionKeyOf(record: FileRecord): string {
+  // Not read yet: what it offers is unknown, so it never matches (a change to it is a `names` change).
+  if (record.lazy === true) return `lazy\0${Math.random()}`;
   let key = resolutionKeys.get(record);
   if (key === undefined) {
     key = JSON.stringify([
