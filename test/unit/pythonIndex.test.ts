@@ -592,6 +592,16 @@ describe('the index', () => {
     assert.deepEqual(ids(index), ['jobs.f']);
   });
 
+  test('CRLF line ends, tabs and a byte-order mark', () => {
+    const text = '\ufefffrom pynenc import Pynenc\r\nfrom errs import E\r\napp = Pynenc()\r\n\r\n@app.task(\r\n\tmax_retries=2,\r\n\tretry_for=(E,),\r\n)\r\ndef f(a):\r\n\tx = 1\r\n\ty = 2\r\n\treturn x + y + a + 1000000000000000000000000000000000000000000\r\n';
+    const index = indexOf({ 'jobs.py': text, 'errs.py': '\ufeffclass E(Exception):\r\n    pass\r\n' });
+    const [task] = index.tasks();
+    assert.deepEqual(plainOptions(task), { max_retries: 2, retry_for: ['errs.E'] });
+    assert.equal(written(text, task.nameRange), 'f');
+    assert.equal(mapGet(task.options!, 'max_retries')?.keyLoc?.line, 6);
+    assert.deepEqual(index.exceptionClasses().map((c) => [c.name, c.extendsError, c.line]), [['E', true, 1]]);
+  });
+
   test('the same text again is no change; tasksById finds duplicates', () => {
     const index = indexOf({ 'jobs.py': `${APP}@app.task\ndef f(): ...\n@app.task\ndef f(): ...\n` });
     const version = index.version;

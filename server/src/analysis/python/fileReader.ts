@@ -71,6 +71,11 @@ export function readPythonFile(
   firstRead = false,
 ): ReadResult {
   if (mod === undefined) return { record: emptyRecord(file, undefined, undefined, false, 'skip'), tree: undefined };
+  // A byte-order mark is not text: read without it, then move every offset past it.
+  if (text.charCodeAt(0) === 0xfeff) {
+    const read = readPythonFile(file, text.slice(1), mod, undefined, firstRead);
+    return { record: { ...read.record, tasks: shiftOffsets(read.record.tasks), classes: shiftOffsets(read.record.classes) }, tree: undefined };
+  }
   const depth = pythonAnalysisDepth(text);
   if (depth === 'skip') return { record: emptyRecord(file, mod.module, mod.root, mod.isPackage, 'skip'), tree: undefined };
   if (depth === 'scan') {
@@ -151,6 +156,17 @@ function hasError(node: SyntaxNode): boolean {
   const end = node.to;
   while (cursor.next() && cursor.from < end) if (cursor.type.isError) return true;
   return false;
+}
+
+/** A copy with every `start` and `end` offset one further (past a byte-order mark). */
+function shiftOffsets<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => shiftOffsets(v)) as T;
+  if (value === null || typeof value !== 'object' || value instanceof Map || value instanceof Set) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    out[key] = (key === 'start' || key === 'end') && typeof v === 'number' ? v + 1 : typeof v === 'function' ? v : shiftOffsets(v);
+  }
+  return out as T;
 }
 
 // ---------------------------------------------------------------------------
