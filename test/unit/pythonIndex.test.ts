@@ -564,6 +564,7 @@ describe('the index', () => {
       text = next;
       const fresh = indexOf({ 'jobs.py': text }, ['']);
       assert.deepEqual(withEdit.facts('jobs.py'), fresh.facts('jobs.py'), `after ${from} → ${to}`);
+      assert.deepEqual([...withEdit.facts('jobs.py')!.imports], [...fresh.facts('jobs.py')!.imports]);
       assert.deepEqual(withoutEdit.facts('jobs.py'), fresh.facts('jobs.py'), `after ${from} → ${to}`);
     }
     assert.deepEqual(withEdit.tasks().map((t) => [t.func, plainOptions(t)]), [

@@ -43,7 +43,8 @@ interface DeclaredClass {
 
 interface CachedFacts {
   readonly facts: TypeScriptFileFacts;
-  readonly deps: ReadonlySet<string>;
+  /** Grows when the lazy `imports` map is first read. */
+  readonly deps: Set<string>;
   readonly declaredClasses: readonly DeclaredClass[];
 }
 
@@ -330,7 +331,19 @@ export class PythonIndex implements TaskSource, ModuleTable {
     let entry: CachedFacts;
     try {
       const { value, deps } = this.resolver.tracked(() => this.finalise(record));
-      entry = { ...value, deps: new Set(deps) };
+      const depSet = new Set(deps);
+      // Resolving every import can mean scanning every imported file: done when someone asks.
+      const imports = new LazyImports(() => {
+        try {
+          const found = this.resolver.tracked(() => this.resolveImports(record));
+          for (const d of found.deps) depSet.add(d);
+          return found.value;
+        } catch (error) {
+          this.onInternalError?.(error, file);
+          return new Map();
+        }
+      });
+      entry = { facts: { ...value.facts, imports }, declaredClasses: value.declaredClasses, deps: depSet };
     } catch (error) {
       this.onInternalError?.(error, file);
       entry = { facts: { file, tasks: [], classes: [], imports: EMPTY_FACTS_IMPORTS }, deps: new Set(), declaredClasses: [] };
@@ -373,13 +386,18 @@ export class PythonIndex implements TaskSource, ModuleTable {
       const fact: ClassFact = { file: record.file, module, name: cls.name, nameRange: cls.nameRange, extendsName: bases[0]?.name };
       return { qualifiedName: `${module}.${cls.name}`, fact, line: cls.line, bases };
     });
+    return { facts: { file: record.file, tasks, classes: declaredClasses.map((d) => d.fact), imports: EMPTY_FACTS_IMPORTS }, declaredClasses };
+  }
+
+  /** Local name → qualified name (or module) of every import of the file. */
+  private resolveImports(record: FileRecord): Map<string, string> {
     const imports = new Map<string, string>();
     for (const [local] of record.bindings) {
       const value = this.resolver.resolveName(record, local);
       const qualified = value === undefined ? undefined : value.kind === 'module' ? value.module : value.qname;
       if (qualified !== undefined) imports.set(local, qualified);
     }
-    return { facts: { file: record.file, tasks, classes: declaredClasses.map((d) => d.fact), imports }, declaredClasses };
+    return imports;
   }
 
   /** The task, with its exception names resolved; undefined when its receiver is not a pynenc app. */
@@ -430,6 +448,46 @@ export class PythonIndex implements TaskSource, ModuleTable {
       exceptions.push({ module: declared.fact.module, name: declared.fact.name, extendsError: chain.extendsError, file: declared.fact.file, line: declared.line, bases: chain.bases });
     }
     return { byName, exceptions };
+  }
+}
+
+/** A map computed on first use (its contents are private: two unread maps compare equal). */
+class LazyImports implements ReadonlyMap<string, string> {
+  #map: Map<string, string> | undefined;
+  readonly #compute: () => Map<string, string>;
+
+  constructor(compute: () => Map<string, string>) {
+    this.#compute = compute;
+  }
+
+  get #value(): Map<string, string> {
+    this.#map ??= this.#compute();
+    return this.#map;
+  }
+
+  get size(): number {
+    return this.#value.size;
+  }
+  get(key: string): string | undefined {
+    return this.#value.get(key);
+  }
+  has(key: string): boolean {
+    return this.#value.has(key);
+  }
+  forEach(callback: (value: string, key: string, map: ReadonlyMap<string, string>) => void, thisArg?: unknown): void {
+    this.#value.forEach((v, k) => callback.call(thisArg, v, k, this));
+  }
+  entries(): MapIterator<[string, string]> {
+    return this.#value.entries();
+  }
+  keys(): MapIterator<string> {
+    return this.#value.keys();
+  }
+  values(): MapIterator<string> {
+    return this.#value.values();
+  }
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.#value[Symbol.iterator]();
   }
 }
 

@@ -18,7 +18,10 @@ export function normaliseRoot(root: string): string {
 }
 
 /** True when a workspace-relative path runs through a folder Tasklens ignores for Python. */
+const IGNORED_SEGMENT = /(?:^|\/)(?:\.venv|venv|__pycache__|site-packages|node_modules|\.tox|\.git)\//;
+
 export function isIgnoredPythonPath(file: string): boolean {
+  if (!IGNORED_SEGMENT.test(file)) return false;
   const parts = file.split('/');
   for (let i = 0; i < parts.length - 1; i++) if (IGNORED.has(parts[i])) return true;
   return false;
