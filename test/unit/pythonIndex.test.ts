@@ -573,6 +573,43 @@ describe('the index', () => {
     ]);
   });
 
+  test('a first read (bodies and imports cut before parsing) gives what a whole parse gives', () => {
+    const body = '    """Long enough to be cut: a docstring,\nwith a line at column 0 inside it.\n"""\n    total = 0\n    for item in items:\n        total += item  # ( an unbalanced comment\n    return {"k": [1, 2, 3], \'s\': "a\\"b"}\n';
+    const indented = body.replace(/^(?=.)/gm, '    ');
+    const text = [
+      'from pynenc import Pynenc, ConcurrencyControlType as CCT',
+      'import json, os.path as osp',
+      'from errs import (',
+      '    E1,',
+      '    E2 as Two,',
+      ')',
+      'app = Pynenc()',
+      '',
+      `def helper(items):\n${body}`,
+      `class Service(E1):\n    def run(self):\n${indented}`,
+      `class Holder:\n    @app.task(max_retries=1)\n    def method(self):\n${indented}`,
+      `@app.task(\n    retry_for=(E1, Two, osp.Missing),\n    running_concurrency=CCT.KEYS,\n)\nasync def first(a, b):\n${body}`,
+      `def second(c):\n${body}`,
+      'second_task = app.task(second, key_arguments=("c"))',
+      `@app.direct_task\ndef third():\n${body}`,
+      '',
+    ].join('\n');
+    const files = { 'errs.py': 'class E1(Exception): ...\nclass E2(E1): ...\n' };
+    const first = indexOf({ ...files, 'jobs.py': text });
+    const whole = indexOf({ ...files, 'jobs.py': 'x = 1\n' });
+    whole.update('jobs.py', text);
+    assert.deepEqual(first.facts('jobs.py'), whole.facts('jobs.py'));
+    assert.deepEqual([...first.facts('jobs.py')!.imports], [...whole.facts('jobs.py')!.imports]);
+    assert.deepEqual(first.tasks().map((t) => [t.func, written(text, t.callRange), written(text, t.nameRange), t.refusal?.code]), [
+      ['method', '@app.task(max_retries=1)', 'method', 'TL023'],
+      ['first', '@app.task(\n    retry_for=(E1, Two, osp.Missing),\n    running_concurrency=CCT.KEYS,\n)', 'first', undefined],
+      ['second', 'app.task(second, key_arguments=("c"))', 'second', undefined],
+      ['third', '@app.direct_task', 'third', undefined],
+    ]);
+    assert.deepEqual(plainOptions(first.tasks()[1]), { retry_for: ['errs.E1', 'errs.E2', 'os.path.Missing'], running_concurrency: 'keys' });
+    assert.deepEqual(first.facts('jobs.py')!.classes.map((c) => [c.name, c.extendsName, written(text, c.nameRange)]), [['Service', 'errs.E1', 'Service'], ['Holder', undefined, 'Holder']]);
+  });
+
   test('a change in one file reaches the files that read it: the app, the exception classes, added and removed files', () => {
     const index = indexOf({ 'app.py': APP, 'jobs.py': 'from app import app\nfrom errors import NetError\n@app.task(retry_for=(NetError,))\ndef f(): ...\n' });
     assert.deepEqual(ids(index), ['jobs.f']);

@@ -103,8 +103,13 @@ function holdsTaskMarker(text: string, from: number, to: number): boolean {
 }
 
 const BLOCK_HEADER = /^(?:async[ \t]+def|def|class)[ \t]/;
+const IMPORT = /^(?:import|from)[ \t\\(]/;
 
-/** The text with marker-free top-level bodies cut out; undefined when nothing would be cut. */
+/**
+ * The text with marker-free top-level bodies cut out, and the column-0
+ * `import` / `from` statements too (the caller reads them with the line
+ * scanner); undefined when nothing would be cut.
+ */
 export function condensePython(text: string): CondensedText | undefined {
   const lines = topLevelLines(text);
   if (lines === undefined) return undefined;
@@ -122,8 +127,18 @@ export function condensePython(text: string): CondensedText | undefined {
   };
   for (let k = 0; k < lines.length; k++) {
     const line = lines[k];
+    const head = text.slice(line.start, line.start + 10);
+    if (IMPORT.test(head)) {
+      // `import a; x = 1` keeps its line: the scanner reads the import, the parser the rest.
+      if (text.indexOf(';', line.start) !== -1 && text.indexOf(';', line.start) < line.end) continue;
+      const next = k + 1 < lines.length ? lines[k + 1].start : text.length;
+      keep(keptFrom, line.start);
+      keptFrom = next;
+      cut = true;
+      continue;
+    }
     if (line.lastCode < 0 || text.charCodeAt(line.lastCode) !== 58 /* : */) continue;
-    if (!BLOCK_HEADER.test(text.slice(line.start, line.start + 10))) continue;
+    if (!BLOCK_HEADER.test(head)) continue;
     const bodyStart = line.end;
     const bodyEnd = k + 1 < lines.length ? lines[k + 1].start : text.length;
     if (bodyEnd - bodyStart < 64 || holdsTaskMarker(text, bodyStart, bodyEnd)) continue;

@@ -9,7 +9,7 @@ import { ConcurrencyControlType, ConfigNode, Loc, MapEntry, MapNode, mapNode } f
 import { OffsetRange, TaskDefinition } from '../typescriptFacts';
 import { isPythonBuiltinException } from './builtins';
 import { condensePython } from './condense';
-import { pythonAnalysisDepth, scanModuleStatements } from './prefilter';
+import { pythonAnalysisDepth, ScannedImport, scanModuleStatements } from './prefilter';
 import { absoluteModule, Binding, ClassRecord, emptyRecord, FileRecord, isPynencModule, NO_NAMES, packageOf, PendingExceptionRef, TaskRecord } from './records';
 import { PythonModule } from './roots';
 
@@ -88,7 +88,11 @@ export function readPythonFile(
     if (condensed !== undefined) {
       const condensedTree = parsePython(condensed.text);
       // Anything the condensing may have got wrong shows as a syntax error: then the whole text is parsed.
-      if (!hasError(condensedTree.topNode)) return { record: new TreeReader(file, condensed.text, mod, condensedTree, condensed.toOriginal, text).read(), tree: undefined };
+      if (!hasError(condensedTree.topNode)) {
+        // The column-0 imports were cut out: the line scanner reads them from the real text.
+        const imports = importBindings(scanModuleStatements(text, false).imports, mod);
+        return { record: new TreeReader(file, condensed.text, mod, condensedTree, condensed.toOriginal, text, imports).read(), tree: undefined };
+      }
     }
   }
   const tree = parsePython(text, previous);
@@ -184,11 +188,31 @@ function hasColumn0Class(text: string): boolean {
 /** The imports and classes of a file that is not parsed (`depth: 'scan'`). */
 export function scanRecord(file: string, text: string, mod: PythonModule): FileRecord {
   const scan = scanModuleStatements(text);
+  const { bindings, stars, importsPynenc } = importBindings(scan.imports, mod);
+  const lines = new LineCounter(text);
+  const classes: ClassRecord[] = scan.classes.map((c) => ({
+    name: c.name,
+    nameRange: { start: c.nameStart, end: c.nameStart + c.name.length },
+    line: lines.lineAt(c.nameStart),
+    bases: c.bases.map((b) => (/^[\w.\u00a1-\uffff]+$/.test(b) ? b.split('.') : undefined)),
+    baseTexts: c.bases,
+  }));
+  return { ...emptyRecord(file, mod.module, mod.root, mod.isPackage, 'scan'), classes, bindings, stars, importsPynenc };
+}
+
+interface ImportReading {
+  readonly bindings: Map<string, Binding>;
+  readonly stars: string[];
+  readonly importsPynenc: boolean;
+}
+
+/** What scanned imports bind, exactly as the parser's reading of the same statements. */
+function importBindings(imports: readonly ScannedImport[], mod: PythonModule): ImportReading {
   const pkg = packageOf(mod.module, mod.isPackage);
   const bindings = new Map<string, Binding>();
   const stars: string[] = [];
   let importsPynenc = false;
-  for (const imp of scan.imports) {
+  for (const imp of imports) {
     const module = imp.kind === 'from' ? absoluteModule(pkg, imp.level, imp.module) : imp.module;
     if (module === undefined) continue;
     if (isPynencModule(module)) importsPynenc = true;
@@ -203,15 +227,7 @@ export function scanRecord(file: string, text: string, mod: PythonModule): FileR
       else bindings.set(alias ?? name, { kind: 'from', module, name });
     }
   }
-  const lines = new LineCounter(text);
-  const classes: ClassRecord[] = scan.classes.map((c) => ({
-    name: c.name,
-    nameRange: { start: c.nameStart, end: c.nameStart + c.name.length },
-    line: lines.lineAt(c.nameStart),
-    bases: c.bases.map((b) => (/^[\w.\u00a1-\uffff]+$/.test(b) ? b.split('.') : undefined)),
-    baseTexts: c.bases,
-  }));
-  return { ...emptyRecord(file, mod.module, mod.root, mod.isPackage, 'scan'), classes, bindings, stars, importsPynenc };
+  return { bindings, stars, importsPynenc };
 }
 
 /** 1-based lines of increasing offsets, without splitting the text. */
@@ -278,13 +294,22 @@ class TreeReader {
     private readonly tree: Tree,
     private readonly toOriginal?: (offset: number) => number,
     private readonly originalText: string = text,
+    /** Imports read by the line scanner (cut out of a condensed text). */
+    imports?: ImportReading,
   ) {
     this.pkg = packageOf(mod.module, mod.isPackage);
+    if (imports !== undefined) {
+      for (const [name, binding] of imports.bindings) this.bindings.set(name, binding);
+      this.stars.push(...imports.stars);
+      this.importsPynenc = imports.importsPynenc;
+    }
   }
 
   read(): FileRecord {
     this.readBlock(this.tree.topNode);
     for (const call of this.calls) this.readTaskCall(call);
+    // In file order: calls were read after every `def` was known.
+    if (this.calls.length > 0) this.tasks.sort((a, b) => a.definition.callRange.start - b.definition.callRange.start);
     return {
       file: this.file,
       module: this.mod.module,
@@ -550,7 +575,7 @@ class TreeReader {
     this.addTask({
       receiver,
       method: method as 'task',
-      callRange: { start: at.from, end },
+      callRange: { start: this.pos(at.from), end: this.pos(end) },
       nameNode,
       def,
       options,

@@ -76,7 +76,7 @@ const DOTTED = /^[A-Za-z_\u00a1-\uffff][\w\u00a1-\uffff]*(?:\s*\.\s*[A-Za-z_\u00
  * Parenthesised and backslash-continued statements over several lines are
  * followed; anything it cannot read is left out.
  */
-export function scanModuleStatements(text: string): ScanResult {
+export function scanModuleStatements(text: string, withClasses = true): ScanResult {
   const imports: ScannedImport[] = [];
   const classes: ScannedClass[] = [];
   let lineStart = 0;
@@ -84,7 +84,7 @@ export function scanModuleStatements(text: string): ScanResult {
     const c = text.charCodeAt(lineStart);
     let next = text.indexOf('\n', lineStart);
     if (next === -1) next = text.length;
-    if (c === 105 /* i */ || c === 102 /* f */ || c === 99 /* c */) {
+    if (c === 105 /* i */ || c === 102 /* f */ || (c === 99 /* c */ && withClasses)) {
       const word = c === 105 ? 'import' : c === 102 ? 'from' : 'class';
       if (text.startsWith(word, lineStart) && isBreak(text.charCodeAt(lineStart + word.length))) {
         const end = statementEnd(text, lineStart);
