@@ -3,6 +3,7 @@
 // names from Python roots, and incremental re-parsing.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
@@ -511,6 +512,21 @@ describe('module names from Python roots', () => {
 });
 
 describe('the index', () => {
+  test('the parser is loaded only when a file needs parsing', () => {
+    const script = `
+      const { PythonIndex } = require(${JSON.stringify(path.join(REPO_ROOT, 'build/server/src/analysis/python/index.js'))});
+      const loaded = () => Object.keys(require.cache).some((f) => f.includes('@lezer'));
+      const index = new PythonIndex();
+      index.update('a.py', 'import os\\nclass A(Exception):\\n    pass\\n');
+      index.update('b.py', 'x = 1\\n');
+      index.tasks(); index.exceptionClasses();
+      const before = loaded();
+      index.update('c.py', 'from pynenc import Pynenc\\napp = Pynenc()\\n@app.task\\ndef f(): ...\\n');
+      console.log(JSON.stringify([before, loaded(), index.tasks().length]));`;
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), [false, true, 1]);
+  });
+
   test('the pre-filter: files without a task marker or Pynenc are not parsed; without imports or classes, not even scanned', () => {
     assert.equal(pythonAnalysisDepth('import os\n\ndef f(): ...\n'), 'scan');
     assert.equal(pythonAnalysisDepth('class A(B):\n    pass\n'), 'scan');
