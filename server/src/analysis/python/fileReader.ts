@@ -10,7 +10,7 @@ import { OffsetRange, TaskDefinition } from '../typescriptFacts';
 import { isPythonBuiltinException } from './builtins';
 import { condensePython } from './condense';
 import { pythonAnalysisDepth, ScannedImport, scanModuleStatements } from './prefilter';
-import { absoluteModule, Binding, ClassRecord, emptyRecord, FileRecord, isPynencModule, NO_NAMES, packageOf, PendingExceptionRef, TaskRecord } from './records';
+import { absoluteModule, Binding, ClassRecord, emptyRecord, FileRecord, isPynencModule, NO_BINDINGS, NO_NAMES, packageOf, PendingExceptionRef, TaskRecord } from './records';
 import { PythonModule } from './roots';
 
 let lezer: typeof LezerModule | undefined;
@@ -80,7 +80,7 @@ export function readPythonFile(
   if (depth === 'skip') return { record: emptyRecord(file, mod.module, mod.root, mod.isPackage, 'skip'), tree: undefined };
   if (depth === 'scan') {
     // Without a class, what a scan would give (imports) matters only if another file imports from this one: scan it then.
-    if (!hasColumn0Class(text)) return { record: { ...emptyRecord(file, mod.module, mod.root, mod.isPackage, 'scan'), lazy: true }, tree: undefined };
+    if (!hasColumn0Class(text)) return { record: lazyRecord(file, mod), tree: undefined };
     return { record: scanRecord(file, text, mod), tree: undefined };
   }
   if (firstRead && previous === undefined) {
@@ -175,6 +175,14 @@ function shiftOffsets<T>(value: T): T {
 
 // ---------------------------------------------------------------------------
 // Files that are not parsed: the line scanner's imports and classes.
+
+function lazyRecord(file: string, mod: PythonModule): FileRecord {
+  return { file, module: mod.module, moduleRoot: mod.root, isPackage: mod.isPackage, depth: 'scan', tasks: NO_TASKS, classes: NO_CLASSES, bindings: NO_BINDINGS, stars: NO_STARS, appNames: NO_NAMES, importsPynenc: false, localNames: NO_NAMES, lazy: true };
+}
+
+const NO_TASKS: readonly TaskRecord[] = [];
+const NO_CLASSES: readonly ClassRecord[] = [];
+const NO_STARS: readonly string[] = [];
 
 function hasColumn0Class(text: string): boolean {
   if (text.startsWith('class') && /[ \t]/.test(text.charAt(5))) return true;

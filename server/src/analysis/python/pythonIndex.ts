@@ -12,7 +12,7 @@ import { diffEdit, readPythonFile, scanRecord, TextEdit } from './fileReader';
 import { ModuleTable, PythonNameResolver, PythonValue, qualifiedNameOf } from './nameResolver';
 import { PythonAnalysisDepth } from './prefilter';
 import { emptyRecord, FileRecord, resolutionKeyOf, TaskRecord } from './records';
-import { isIgnoredPythonPath, normaliseRoot, PythonModule, pythonModuleFor } from './roots';
+import { isIgnoredPythonPath, moduleUnderRoots, normaliseRoot, PythonModule } from './roots';
 
 export interface PythonIndexOptions {
   /**
@@ -155,7 +155,7 @@ export class PythonIndex implements TaskSource, ModuleTable {
 
   /** The module of a file and the root that gave it (for hovers), whether or not it declares anything. */
   moduleOf(file: string): PythonModule | undefined {
-    return isIgnoredPythonPath(file) ? undefined : pythonModuleFor(file, this.roots);
+    return isIgnoredPythonPath(file) ? undefined : moduleUnderRoots(file, this.roots);
   }
 
   /** The workspace file that is module `module`, if any. */

@@ -72,22 +72,38 @@ export interface PythonModule {
  * name (an `__init__.py` at a root).
  */
 export function pythonModuleFor(file: string, roots: readonly string[]): PythonModule | undefined {
+  return moduleUnderRoots(file, roots.map(normaliseRoot));
+}
+
+/** `pythonModuleFor` with roots already normalised (the index calls it for every file). */
+export function moduleUnderRoots(file: string, roots: readonly string[]): PythonModule | undefined {
+  if (!file.endsWith('.py')) return undefined;
   let best: string | undefined;
-  for (const raw of roots) {
-    const root = normaliseRoot(raw);
-    if (root !== '' && !file.startsWith(root + '/')) continue;
-    if (best === undefined || depthOf(root) > depthOf(best)) best = root;
+  let bestDepth = -1;
+  for (const root of roots) {
+    if (root !== '' && !(file.startsWith(root) && file.charCodeAt(root.length) === 47)) continue;
+    const depth = depthOf(root);
+    if (depth > bestDepth) {
+      best = root;
+      bestDepth = depth;
+    }
   }
   if (best === undefined) return undefined;
-  const rel = best === '' ? file : file.slice(best.length + 1);
-  if (!rel.endsWith('.py')) return undefined;
-  const parts = rel.slice(0, -3).split('/').filter((p) => p !== '');
-  const isPackage = parts.length > 0 && parts[parts.length - 1] === '__init__';
-  if (isPackage) parts.pop();
-  if (parts.length === 0) return undefined;
-  return { module: parts.join('.'), root: best, isPackage };
+  let rel = best === '' ? file : file.slice(best.length + 1);
+  rel = rel.slice(0, -3);
+  const isPackage = rel === '__init__' || rel.endsWith('/__init__');
+  if (isPackage) rel = rel.slice(0, Math.max(0, rel.length - 9));
+  if (rel === '' || rel.startsWith('/') || rel.endsWith('/') || rel.includes('//')) {
+    const parts = rel.split('/').filter((p) => p !== '');
+    if (parts.length === 0) return undefined;
+    rel = parts.join('/');
+  }
+  return { module: rel.replace(/\//g, '.'), root: best, isPackage };
 }
 
 function depthOf(root: string): number {
-  return root === '' ? 0 : root.split('/').length;
+  if (root === '') return 0;
+  let depth = 1;
+  for (let i = root.indexOf('/'); i !== -1; i = root.indexOf('/', i + 1)) depth++;
+  return depth;
 }
