@@ -680,6 +680,25 @@ describe('the index', () => {
     );
   });
 
+  test('hostile input: deep nesting, long base chains, huge lines — answered, never thrown', () => {
+    const errors: string[] = [];
+    const index = new PythonIndex({ onInternalError: (_e, file) => errors.push(file) });
+    const deep = `${APP}@app.task(max_retries=${'['.repeat(5000)}1${']'.repeat(5000)})\ndef f(): ...\n@app.task\ndef g(): ...\n`;
+    index.update('deep.py', deep);
+    const chain = Array.from({ length: 3000 }, (_, i) => `class C${i + 1}(C${i}):\n    pass\n`).join('');
+    index.update('chain.py', `class C0(Exception):\n    pass\n${chain}`);
+    index.update('long.py', `${APP}@app.task(key_arguments=("${'x'.repeat(2_000_000)}",))\ndef h(): ...\n`);
+    index.update('cycle.py', 'from cycle2 import A\nclass B(A): ...\n');
+    index.update('cycle2.py', 'from cycle import B as A\nclass Z(A): ...\n');
+    const classes = index.exceptionClasses();
+    const last = classes.find((c) => c.name === 'C3000');
+    assert.equal(last?.extendsError, true);
+    assert.ok(index.tasks().some((t) => t.func === 'h'));
+    assert.ok(index.tasks().some((t) => t.func === 'g'), 'a file too deep to read in full still gives what it can, or nothing');
+    assert.deepEqual(classes.filter((c) => c.module.startsWith('cycle')).map((c) => [c.name, c.extendsError]), [['B', false], ['Z', false]]); // an import cycle reaches no Exception
+    assert.ok(errors.length <= 1, errors.join(', '));
+  });
+
   test('an internal error is reported through onInternalError and the file contributes nothing', () => {
     const errors: string[] = [];
     const index = new PythonIndex({ onInternalError: (_e, file) => errors.push(file) });

@@ -365,7 +365,14 @@ export class PythonIndex implements TaskSource, ModuleTable {
   }
 
   private cachedClassTable(): ClassTable {
-    this.classTable ??= this.buildClassTable();
+    if (this.classTable === undefined) {
+      try {
+        this.classTable = this.buildClassTable();
+      } catch (error) {
+        this.onInternalError?.(error, '(class table)');
+        this.classTable = { byName: new Map(), exceptions: [] };
+      }
+    }
     return this.classTable;
   }
 
@@ -514,6 +521,7 @@ interface Chain {
 }
 
 const NO_CHAIN: Chain = { extendsError: false, bases: [] };
+const MAX_BASES = 64;
 
 /**
  * Base chains across files, down to the built-ins. A class counts as an
@@ -539,7 +547,8 @@ class ClassChains {
       if (chain.extendsError) break;
     }
     this.visiting.delete(qualifiedName);
-    const result: Chain = chosen === undefined ? NO_CHAIN : { extendsError: chosen.chain.extendsError, bases: [chosen.name, ...chosen.chain.bases] };
+    // Hovers show the nearest bases; a chain thousands of classes long (generated code) is cut, not copied at every step.
+    const result: Chain = chosen === undefined ? NO_CHAIN : { extendsError: chosen.chain.extendsError, bases: [chosen.name, ...chosen.chain.bases.slice(0, MAX_BASES - 1)] };
     this.memo.set(qualifiedName, result);
     return result;
   }
