@@ -295,7 +295,7 @@ export function formatPythonBench(r, kept) {
     `Python index, ${r.files} files (${r.megabytes.toFixed(1)} MB): ${r.parsed} parsed, ${r.scanned} line-scanned, ${r.skipped} skipped; ${r.tasks} tasks, ${r.classes} classes`,
     `  (load average ${r.load.toFixed(1)} on ${r.cpus} CPUs: with other work running, wall times lie and the CPU times are the figures to trust)`,
     `  first index in a fresh process ${r.firstColdMs.toFixed(0).padStart(6)} ms  (cpu ${r.firstColdCpuMs.toFixed(0)} ms)`,
-    `  cold index, read from disk     ${r.coldDiskMs.toFixed(0).padStart(6)} ms  (cpu ${r.coldDiskCpuMs.toFixed(0)} ms; best cpu ${r.bestColdCpuMs.toFixed(0)} ms)   target < ${r.targets.coldMs} ms: ${ok(Math.min(r.coldDiskMs, r.bestColdCpuMs), r.targets.coldMs)}`,
+    `  cold index, read from disk     ${r.coldDiskMs.toFixed(0).padStart(6)} ms  (cpu ${r.coldDiskCpuMs.toFixed(0)} ms; best cpu ${r.bestColdCpuMs.toFixed(0)} ms)   target < ${r.targets.coldMs} ms: ${ok(r.coldDiskMs, r.targets.coldMs)}`,
     `  cold index, texts in memory    ${r.coldMemoryMs.toFixed(0).padStart(6)} ms  (cpu ${r.coldMemoryCpuMs.toFixed(0)} ms)`,
     `  heap after the cold index      ${r.heapMb.toFixed(0).padStart(6)} MB`,
     `  keystroke in a decorator       ${r.keystrokeMs.toFixed(2).padStart(6)} ms  (median; re-index + tasks + facts + classes)   target < ${r.targets.reindexMs} ms: ${ok(r.keystrokeMs, r.targets.reindexMs)}`,
