@@ -5,8 +5,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { WorkspaceHost } from './workspace';
 
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'out', 'dist', 'build', 'coverage', '.vscode-test']);
-const LISTED_FILE = /\.(ts|tsx|mts|cts|ya?ml)$/;
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'out', 'dist', 'build', 'coverage', '.vscode-test', 'venv', '__pycache__', 'site-packages']);
+/** Task code, config files and the files that make a Python project folder. */
+const LISTED_FILE = /(\.(ts|tsx|mts|cts|ya?ml|py|json|toml)|^setup\.(py|cfg))$/;
 
 export class DiskHost implements WorkspaceHost {
   constructor(readonly root: string) {}

@@ -15,6 +15,8 @@ export interface TasklensSettings {
   readonly taskFunctionNames: readonly string[];
   /** Globs of TypeScript files to ignore. */
   readonly exclude: readonly string[];
+  /** Python roots, relative to the workspace folder; empty: found automatically (SPEC §10). */
+  readonly pythonRoots: readonly string[];
   /** Named environments (SPEC §12): each its own env files and env vars. */
   readonly environments: Readonly<Record<string, EnvironmentSettings>>;
   /** The active environment's name; `''` for the plain `envFiles` / `env`. */
@@ -35,6 +37,7 @@ export const DEFAULT_SETTINGS: TasklensSettings = {
   moduleRoot: '',
   taskFunctionNames: ['task'],
   exclude: [],
+  pythonRoots: [],
   environments: {},
   environment: '',
 };
@@ -77,6 +80,7 @@ export function readSettings(raw: unknown): TasklensSettings {
     moduleRoot: typeof value.moduleRoot === 'string' ? value.moduleRoot : DEFAULT_SETTINGS.moduleRoot,
     taskFunctionNames: stringList(value.taskFunctionNames, DEFAULT_SETTINGS.taskFunctionNames),
     exclude: stringList(value.exclude, DEFAULT_SETTINGS.exclude),
+    pythonRoots: stringList(value.pythonRoots, DEFAULT_SETTINGS.pythonRoots),
     environments: readEnvironments(value.environments),
     environment: typeof value.environment === 'string' ? value.environment : DEFAULT_SETTINGS.environment,
   };

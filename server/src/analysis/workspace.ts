@@ -3,7 +3,7 @@
 // Both the language server and the CLI drive it; the outside world (the disk,
 // open editors, the process env) comes in through `WorkspaceHost`.
 import {
-  CLASS_SECTION_KEY, collectMappings, configFormat, EnvEntry, envTaskPart, EnvLayer, Environment, ExceptionClass, ExceptionRegistry,
+  CLASS_SECTION_KEY, collectMappings, configFormat, EnvEntry, envTaskPart, EnvLayer, Environment, ExceptionRegistry,
   exceptionRegistry, FIELD_NAMES, FieldName, FieldResolution, fieldSpec, isPyprojectPath, LoadedConfig, LoadError, mapGet,
   MappingSource, MapNode, mergeEnvironment, nodeToPlain, notFoundError, parseDotEnv, parseTaskId, ResolutionInput, resolveField, TaskId,
   taskIdToString, TaskResolution,
@@ -11,9 +11,25 @@ import {
 import { ConfigDocument } from './configDocument';
 import { TextEdit } from './lineIndex';
 import { DEFAULT_SETTINGS, TasklensSettings } from './settings';
-import { TaskFileFacts, TaskSource } from './taskSource';
+import { TaskFileFacts, TaskLanguage, TaskSource } from './taskSource';
 import { ClassFact, TaskDefinition } from './typescriptFacts';
 import type { TypeScriptIndex } from './typescriptIndex';
+import type { PythonIndex } from './python';
+
+/** The Python source is loaded on the first Python file: a TypeScript workspace does not pay for it. */
+function loadPython(): typeof import('./python') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./python') as typeof import('./python');
+}
+
+const PYTHON_RETRY_ERROR = 'pynenc.exceptions.RetryError';
+
+interface CodeFacts {
+  readonly at: number;
+  readonly tasks: Map<string, KnownTask>;
+  readonly exceptions: Readonly<Record<TaskLanguage, ExceptionRegistry>>;
+  byEnvPart?: Map<string, KnownTask>;
+}
 
 /**
  * The TypeScript index is loaded on first use: TypeScript's parser costs ~50 MB,
@@ -59,9 +75,10 @@ export interface WorkspaceOptions {
 }
 
 /** The kinds of file Tasklens reads, each with its own features. */
-export type FileKind = 'config' | 'env' | 'typescript';
+export type FileKind = 'config' | 'env' | 'typescript' | 'python';
 
 export const TYPESCRIPT_FILE = /\.(ts|tsx|mts|cts)$/;
+const TASK_CODE_FILE = /\.(ts|tsx|mts|cts|py)$/;
 /** Folders never read: dependencies, version control, build output. */
 export const IGNORED_DIRECTORIES: readonly string[] = ['node_modules', '.git', 'out', 'dist', 'build', 'coverage', '.vscode-test'];
 const IGNORED_DIRECTORY = new RegExp(`(^|/)(${IGNORED_DIRECTORIES.map((d) => d.replace(/\./g, '\\.')).join('|')})/`);
@@ -95,7 +112,8 @@ export class Workspace {
   private codeMeaning = 0;
   private readonly envCache = new Map<string, { at: string; env: Environment }>();
   private readonly mappingCache = new Map<string, { at: string; mappings: MappingSource[] }>();
-  private codeCache: { at: number; tasks: Map<string, KnownTask>; exceptions: ExceptionRegistry; byEnvPart?: Map<string, KnownTask> } | undefined;
+  private codeCache: CodeFacts | undefined;
+  private pyIndex: PythonIndex | undefined;
   private readonly resolutionCache = new Map<string, { at: string; resolutions: Map<string, FieldResolution> }>();
 
   constructor(private readonly host: WorkspaceHost, private readonly options: WorkspaceOptions = {}) {
@@ -112,9 +130,35 @@ export class Workspace {
     return this.tsIndex;
   }
 
+  /** The Python index, created (and its module loaded) on the first Python file. */
+  private get pythonIndex(): PythonIndex {
+    this.pyIndex ??= new (loadPython().PythonIndex)({ roots: this.pythonRoots() });
+    return this.pyIndex;
+  }
+
+  /** Python roots (SPEC §10): the setting, else the folder and every project folder with its `src/`. */
+  private pythonRoots(): string[] {
+    return loadPython().pythonRootsFor([...this.host.listFiles()], [...this.settingsValue.pythonRoots]);
+  }
+
   /** The task sources that have been loaded (none before the first task file is read). */
   private taskSources(): TaskSource[] {
-    return this.tsIndex ? [this.tsIndex] : [];
+    const sources: TaskSource[] = [];
+    if (this.tsIndex) sources.push(this.tsIndex);
+    if (this.pyIndex) sources.push(this.pyIndex);
+    return sources;
+  }
+
+  /** The language of a task: its definition's, else the workspace's (Python when only Python declares tasks). */
+  languageOf(task: KnownTask | undefined): TaskLanguage {
+    const language = task?.definition?.language;
+    if (language) return language;
+    return this.pyIndex && this.pyIndex.tasks().length > 0 && (this.tsIndex?.tasks().length ?? 0) === 0 ? 'python' : 'typescript';
+  }
+
+  /** Which root gave a Python file its module, for hovers. */
+  pythonModuleRoot(file: string): string | undefined {
+    return this.pyIndex?.moduleOf(file)?.root;
   }
 
   /** Changes settings; everything is re-resolved, TypeScript re-read when its options changed. */
@@ -124,6 +168,7 @@ export class Workspace {
     if (before.moduleRoot !== settings.moduleRoot || before.taskFunctionNames.join('\0') !== settings.taskFunctionNames.join('\0')) {
       this.tsIndex?.setOptions({ moduleRoot: settings.moduleRoot, taskFunctionNames: settings.taskFunctionNames });
     }
+    if (before.pythonRoots.join('\0') !== settings.pythonRoots.join('\0')) this.pyIndex?.setRoots(this.pythonRoots());
     if (before.exclude.join('\0') !== settings.exclude.join('\0')) this.scanTypeScript();
     this.versions.settings++;
     this.codeMeaning++;
@@ -135,7 +180,7 @@ export class Workspace {
    */
   contextKeyExcept(path: string): string {
     let key = `${this.versions.settings}:${this.codeMeaning}`;
-    for (const [file, version] of this.fileVersions) if (file !== path && this.fileKind(file) !== 'typescript') key += `|${file}:${version}`;
+    for (const [file, version] of this.fileVersions) if (file !== path && !TASK_CODE_FILE.test(file)) key += `|${file}:${version}`;
     return key;
   }
 
@@ -145,7 +190,7 @@ export class Workspace {
   }
 
   private codeVersion(): number {
-    return this.versions.code + (this.tsIndex?.version ?? 0);
+    return this.versions.code + (this.tsIndex?.version ?? 0) + (this.pyIndex?.version ?? 0);
   }
 
   // ------------------------------------------------------------------ files
@@ -184,6 +229,15 @@ export class Workspace {
       this.noteCodeMeaning(path);
       return;
     }
+    if (this.isIndexedPython(path)) {
+      const text = this.readText(path);
+      if (text === undefined) this.pyIndex?.remove(path);
+      else this.pythonIndex.update(path, text);
+      this.noteCodeMeaning(path);
+      return;
+    }
+    // A new or removed project folder moves Python roots.
+    if (this.pyIndex && /(^|\/)(pyproject\.toml|setup\.py|setup\.cfg)$/.test(path)) this.pyIndex.setRoots(this.pythonRoots());
     if (this.isEnvFile(path)) this.versions.env++;
     // Any other file may be a config file (named by a FILEPATH variable, say).
     this.versions.config++;
@@ -198,11 +252,16 @@ export class Workspace {
     return TYPESCRIPT_FILE.test(path) && !IGNORED_DIRECTORY.test(path) && !path.endsWith('.d.ts') && !this.settingsValue.exclude.some((glob) => globMatches(glob, path));
   }
 
-  /** Reads every TypeScript file of the folder into the index. */
+  isIndexedPython(path: string): boolean {
+    return path.endsWith('.py') && !IGNORED_DIRECTORY.test(path) && !loadPython().isIgnoredPythonPath(path) && !this.settingsValue.exclude.some((glob) => globMatches(glob, path));
+  }
+
+  /** Reads every task-code file (TypeScript, Python) of the folder into its index. */
   scanTypeScript(onProgress?: (done: number, total: number) => boolean | void): void {
     const files = this.taskFiles();
     const keep = new Set(files);
     for (const known of this.tsIndex?.files() ?? []) if (!keep.has(known)) this.tsIndex?.remove(known);
+    for (const known of this.pyIndex?.files() ?? []) if (!keep.has(known)) this.pyIndex?.remove(known);
     for (const known of this.codeSignatures.keys()) if (!keep.has(known)) this.codeSignatures.delete(known);
     files.forEach((file, i) => {
       this.indexTaskFile(file);
@@ -213,14 +272,16 @@ export class Workspace {
 
   /** The files of the folder that task code may be in. */
   taskFiles(): string[] {
-    return this.host.listFiles().filter((f) => this.isIndexedTypeScript(f));
+    return this.host.listFiles().filter((f) => this.isIndexedTypeScript(f) || (f.endsWith('.py') && this.isIndexedPython(f)));
   }
 
   /** Reads one task file into its source (for indexing in batches). */
   indexTaskFile(file: string): void {
     const text = this.readText(file);
-    if (text === undefined || !this.isIndexedTypeScript(file)) return;
-    this.typeScriptIndex.update(file, text);
+    if (text === undefined) return;
+    if (this.isIndexedTypeScript(file)) this.typeScriptIndex.update(file, text);
+    else if (file.endsWith('.py') && this.isIndexedPython(file)) this.pythonIndex.update(file, text);
+    else return;
     this.codeMeaning++;
     this.codeSignatures.delete(file);
   }
@@ -243,6 +304,7 @@ export class Workspace {
   /** What Tasklens reads `path` as, if anything (SPEC §7 "Which files"). */
   fileKind(path: string): FileKind | undefined {
     if (this.isIndexedTypeScript(path)) return 'typescript';
+    if (path.endsWith('.py') && this.isIndexedPython(path)) return 'python';
     if (this.isEnvFile(path)) return 'env';
     if (this.isConfigFile(path)) return 'config';
     return undefined;
@@ -389,26 +451,34 @@ export class Workspace {
     return code.byEnvPart.get(part);
   }
 
-  private code(): { byEnvPart?: Map<string, KnownTask>; tasks: Map<string, KnownTask>; exceptions: ExceptionRegistry } {
+  private code(): CodeFacts {
     const at = this.codeVersion();
     if (this.codeCache?.at === at) return this.codeCache;
     const tasks = new Map<string, KnownTask>();
-    const classes: ExceptionClass[] = [];
+    const exceptions = {} as Record<TaskLanguage, ExceptionRegistry>;
+    exceptions.typescript = exceptionRegistry(this.tsIndex?.exceptionClasses() ?? []);
+    exceptions.python = exceptionRegistry(this.pyIndex?.exceptionClasses() ?? [], this.pyIndex ? loadPython().PYTHON_BUILTIN_EXCEPTIONS : []);
     for (const source of this.taskSources()) {
       for (const definition of source.tasks()) {
-        if (definition.func === undefined) continue;
+        // A task pynenc refuses (TL023, TL024) is not a task the runtime knows.
+        if (definition.func === undefined || definition.refusal !== undefined) continue;
         const taskId = { module: definition.module, func: definition.func };
         const id = taskIdToString(taskId);
         if (!tasks.has(id)) tasks.set(id, { id, taskId, definition });
       }
-      classes.push(...source.exceptionClasses());
     }
-    this.codeCache = { at, tasks, exceptions: exceptionRegistry(classes) };
+    this.codeCache = { at, tasks, exceptions };
     return this.codeCache;
   }
 
-  exceptions(): ExceptionRegistry {
-    return this.code().exceptions;
+  /** The exception classes a task's `retry_for` can name: its language's built-ins and workspace classes. */
+  exceptions(language: TaskLanguage = this.languageOf(undefined)): ExceptionRegistry {
+    return this.code().exceptions[language];
+  }
+
+  /** The registry for one task. */
+  exceptionsFor(task: KnownTask | TaskId | undefined): ExceptionRegistry {
+    return this.exceptions(this.languageOf(task && 'id' in task ? task : task ? this.knownTask(task) : undefined));
   }
 
   /** Every task that task code defines. */
@@ -486,7 +556,8 @@ export class Workspace {
       taskOptionsFile: known.definition?.file,
       mappings: this.mappings(environment),
       env: this.environment(environment),
-      exceptions: this.exceptions(),
+      exceptions: this.exceptionsFor(known),
+      ...(this.languageOf(known) === 'python' ? { defaults: { retry_for: [PYTHON_RETRY_ERROR] } } : {}),
     };
   }
 

@@ -19,7 +19,7 @@ export function fieldDocumentation(spec: FieldSpec): string {
   return `**${spec.name}** — ${type}, default \`${JSON.stringify(spec.default)}\`\n\n${spec.description}`;
 }
 
-function fieldItem(spec: FieldSpec, lines: LineIndex, start: number, end: number, newText: string, sortPrefix = '1'): CompletionItem {
+export function fieldItem(spec: FieldSpec, lines: LineIndex, start: number, end: number, newText: string, sortPrefix = '1'): CompletionItem {
   return {
     label: spec.name,
     kind: CompletionItemKind.Property,

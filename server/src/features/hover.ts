@@ -107,7 +107,8 @@ function exceptionMarkdown(cls: ExceptionClass | undefined, name: string): strin
 function taskMarkdown(ws: Workspace, task: KnownTask | TaskId, definition?: TaskDefinition): string {
   const resolution = ws.resolve(task);
   const defined = definition ? `\n\nDefined in \`${definition.file}\`${definition.parameters ? ` with parameters ${definition.parameters.map((p) => `\`${p}\``).join(', ') || 'none'}` : ''}.` : '';
-  return explainToMarkdown(resolution) + defined;
+  const root = definition?.language === 'python' && definition.moduleRoot !== undefined ? `\n\nModule \`${definition.module}\` from the Python root \`${definition.moduleRoot || '.'}\`.` : '';
+  return explainToMarkdown(resolution) + defined + root;
 }
 
 

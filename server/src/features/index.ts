@@ -10,6 +10,7 @@ import { Workspace } from '../analysis/workspace';
 import { didYouMean, TaskResolution } from '../resolver';
 import { quickFixes } from './codeActions';
 import { envCompletion, typescriptCompletion, yamlCompletion } from './completion';
+import { pythonCompletion } from './pythonCompletion';
 import { fileDiagnostics, workspaceProblems, WorkspaceFileProblems } from './diagnostics';
 import { envHover, typescriptHover, yamlHover } from './hover';
 import {
@@ -39,6 +40,8 @@ export function complete(ws: Workspace, path: string, offset: number): Completio
       return envCompletion(ws, text, offset);
     case 'typescript':
       return typescriptCompletion(ws, path, text, offset);
+    case 'python':
+      return pythonCompletion(ws, path, text, offset);
     default:
       return [];
   }
@@ -55,6 +58,7 @@ export function hover(ws: Workspace, path: string, offset: number): Hover | null
     case 'env':
       return envHover(ws, path, offset);
     case 'typescript':
+    case 'python':
       return typescriptHover(ws, path, text, offset);
     default:
       return null;
@@ -86,6 +90,7 @@ export function definition(ws: Workspace, path: string, offset: number, uriOf: U
     case 'env':
       return envDefinition(ws, uriOf, path, offset);
     case 'typescript':
+    case 'python':
       return typescriptDefinition(ws, uriOf, path, offset);
     default:
       return [];
@@ -116,7 +121,8 @@ export function symbols(ws: Workspace, path: string): DocumentSymbol[] {
 
 export function inlayHints(ws: Workspace, path: string, start: number, end: number): InlayHint[] {
   const text = ws.readText(path);
-  if (text === undefined || ws.fileKind(path) !== 'typescript') return [];
+  const kind = ws.fileKind(path);
+  if (text === undefined || (kind !== 'typescript' && kind !== 'python')) return [];
   return optionInlayHints(ws, path, text, start, end);
 }
 
