@@ -136,7 +136,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: [':', ' ', '[', ',', '-', '_', '#', "'", '"', '='], resolveProvider: false },
+        completionProvider: { triggerCharacters: [':', ' ', '[', ',', '-', '_', '#', "'", '"', '='], resolveProvider: true },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         definitionProvider: true,
@@ -323,6 +323,8 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onCompletion((params): CompletionItem[] => request(params.textDocument.uri, [], (folder, p, doc) => features.complete(folder.workspace, p, doc.offsetAt(params.position))));
+
+  connection.onCompletionResolve((item) => guarded('completionResolve', item, () => features.resolveCompletionItem(item)));
 
   connection.onHover((params): Hover | null => request(params.textDocument.uri, null, (folder, p, doc) => features.hover(folder.workspace, p, doc.offsetAt(params.position))));
 

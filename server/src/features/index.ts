@@ -9,7 +9,9 @@ import { LineIndex } from '../analysis/lineIndex';
 import { Workspace } from '../analysis/workspace';
 import { didYouMean, TaskResolution } from '../resolver';
 import { quickFixes } from './codeActions';
-import { envCompletion, typescriptCompletion, yamlCompletion } from './completion';
+import { envCompletion, resolveCompletionItem, typescriptCompletion, yamlCompletion } from './completion';
+
+export { resolveCompletionItem };
 import { pythonCompletion } from './pythonCompletion';
 import { fileDiagnostics, workspaceProblems, WorkspaceFileProblems } from './diagnostics';
 import { envHover, typescriptHover, yamlHover } from './hover';
