@@ -220,7 +220,10 @@ export function nodeToText(node: ConfigNode, max = 200): string {
         break;
       case 'list': {
         todo.push(']');
-        for (let i = next.items.length - 1; i >= 0; i--) {
+        // Each item writes at least a character: no more than fit are queued.
+        const shown = Math.min(next.items.length, max + 1);
+        if (shown < next.items.length) todo.push(',…');
+        for (let i = shown - 1; i >= 0; i--) {
           todo.push(next.items[i]);
           if (i > 0) todo.push(',');
         }
@@ -229,7 +232,9 @@ export function nodeToText(node: ConfigNode, max = 200): string {
       }
       case 'map': {
         todo.push('}');
-        for (let i = next.entries.length - 1; i >= 0; i--) {
+        const shown = Math.min(next.entries.length, max + 1);
+        if (shown < next.entries.length) todo.push(',…');
+        for (let i = shown - 1; i >= 0; i--) {
           const entry = next.entries[i];
           todo.push(entry.value);
           todo.push(`${JSON.stringify(entry.key.length > max ? entry.key.slice(0, max) : entry.key)}:`);

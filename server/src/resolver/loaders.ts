@@ -438,6 +438,7 @@ export function readYaml(text: string, makeLoc?: (start: number, end: number, li
     const reason = 'a second YAML document (only one is allowed: the file fails to load)';
     errors.push({ kind: 'multipleDocuments', message: '', reason, start, end: Math.min(text.length, start + 3), line: lines.linePos(start).line });
   }
+  if (docs.length > 0 && YAML.isMap(docs[0].contents) && !docs[0].contents.flow) strayLines(source, errors);
   let root: ConfigNode | undefined;
   const topKeys: { id: string | undefined; text: string; start: number; end: number }[] = [];
   if (docs.length > 0 && docs[0].contents !== null) {
@@ -455,6 +456,33 @@ export function readYaml(text: string, makeLoc?: (start: number, end: number, li
   }
   errors.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
   return { root, errors, docs, lines, topKeys };
+}
+
+/** Stray-line errors: a column-0 line with no `key:` among a mapping's keys. */
+const STRAY_LINE = /^[^\s#:'"[\]{},&*!|>%@`?-][^:#\n]*$/;
+export const STRAY_LINE_REASON = 'this line is not a `key: value` pair, so the file is not a mapping';
+
+/**
+ * The package words a line of text among a mapping's keys by what it then
+ * expects ("Implicit keys need to be on a single line"); said plainly instead,
+ * placed on the line. One error a line.
+ */
+function strayLines(source: string, errors: LoadError[]): void {
+  const seen = new Set<number>();
+  for (let i = 0; i < errors.length; i++) {
+    const e = errors[i];
+    const start = e.start ?? -1;
+    if (e.kind !== 'syntax' || start < 0 || (start > 0 && source[start - 1] !== '\n')) continue;
+    const newline = source.indexOf('\n', start);
+    const end = newline < 0 ? source.length : newline;
+    if (!STRAY_LINE.test(source.slice(start, end))) continue;
+    if (seen.has(start)) {
+      errors.splice(i--, 1);
+      continue;
+    }
+    seen.add(start);
+    errors[i] = { ...e, reason: STRAY_LINE_REASON, end };
+  }
 }
 
 export interface YamlParse {
@@ -506,13 +534,12 @@ const JSON_REASONS: Record<number, string> = {
 function jsonSyntaxError(path: string, text: string, starts: readonly number[], error: JsonParseError | { error: number; offset: number; length: number; reason?: string }): LoadError {
   const offset = Math.min(error.offset, text.length);
   const before = text.slice(0, offset);
-  const pyLine = before.split('\n').length;
   const lineStart = before.lastIndexOf('\n') + 1;
   const column = Array.from(text.slice(lineStart, offset)).length + 1;
   const char = Array.from(before).length;
   const what = 'reason' in error && error.reason ? error.reason : JSON_REASONS[error.error] ?? 'Expecting value';
-  const reason = `${what}: line ${pyLine} column ${column} (char ${char})`;
-  return { kind: 'syntax', message: `Invalid JSON file ${path}: ${reason}`, reason, start: offset, end: Math.min(text.length, offset + Math.max(1, error.length)), line: lineOf(starts, offset) };
+  const reason = `${what} at column ${column} (char ${char})`;
+  return { kind: 'syntax', message: `Invalid JSON file ${path}: ${reason} (line ${lineOf(starts, offset)})`, reason, start: offset, end: Math.min(text.length, offset + Math.max(1, error.length)), line: lineOf(starts, offset) };
 }
 
 /** The first place the text nests deeper than the bound (jsonc-parser's scanner; no recursion). */
