@@ -10,10 +10,15 @@ import { TaskDefinition, TypeScriptFileFacts } from '../../server/src/analysis/t
 import { ConfigNode, mapGet, nodeToPlain } from '../../server/src/resolver';
 import { FIXTURES } from '../paths';
 
-const OPTIONS = { moduleRoot: '', taskFunctionNames: ['task'] };
+/** Analysis never throws: an internal error it swallowed fails the test instead. */
+function failOnInternalError(error: unknown, file: string): never {
+  assert.fail(`internal error on ${file}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+}
+
+const OPTIONS = { moduleRoot: '', taskFunctionNames: ['task'], onInternalError: failOnInternalError };
 
 function analyze(text: string, file = 'src/tasks/jobs.ts', taskFunctionNames: readonly string[] = ['task']): TypeScriptFileFacts {
-  return analyzeTypeScriptFile(file, text, { moduleRoot: '', taskFunctionNames });
+  return analyzeTypeScriptFile(file, text, { ...OPTIONS, taskFunctionNames });
 }
 
 /** The one task of `text`, failing when there is not exactly one. */
@@ -147,8 +152,8 @@ describe('the task function', () => {
 
   test('a file outside the module root has no tasks', () => {
     const text = 'export const t = task(() => 1);';
-    assert.deepEqual(analyzeTypeScriptFile('scripts/t.ts', text, { moduleRoot: 'src', taskFunctionNames: ['task'] }).tasks, []);
-    assert.equal(analyzeTypeScriptFile('src/a/t.ts', text, { moduleRoot: 'src', taskFunctionNames: ['task'] }).tasks[0].module, 'a.t');
+    assert.deepEqual(analyzeTypeScriptFile('scripts/t.ts', text, { ...OPTIONS, moduleRoot: 'src' }).tasks, []);
+    assert.equal(analyzeTypeScriptFile('src/a/t.ts', text, { ...OPTIONS, moduleRoot: 'src' }).tasks[0].module, 'a.t');
   });
 });
 
@@ -581,7 +586,7 @@ describe('the workspace index', () => {
     index.update('tools/x.ts', 'export const c = task(() => 3);');
     assert.deepEqual(taskIds(index), ['src.jobs.a', 'tools.x.c']);
     const version = index.version;
-    index.setOptions({ moduleRoot: 'src', taskFunctionNames: ['job'] });
+    index.setOptions({ ...OPTIONS, moduleRoot: 'src', taskFunctionNames: ['job'] });
     assert.ok(index.version > version);
     assert.deepEqual(taskIds(index), ['jobs.b']);
   });
