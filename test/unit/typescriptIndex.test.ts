@@ -361,9 +361,25 @@ describe('error tolerance', () => {
     assert.equal(nodeToPlain(option(tasks[1], 'max_retries') ?? { type: 'null' }), 2);
   });
 
-  test('an unfinished call and an empty value do not throw', () => {
-    for (const text of ['task(', 'task(() => 1, { max_retries: })', 'export const t = task(', 'task({', 'app.task(() => {}, { retry_for: [', '@@@ class extends {', '']) {
-      assert.doesNotThrow(() => analyze(text), text);
+  test('an unfinished call or an empty value leaves the tasks around it intact', () => {
+    const before = 'export const before = task(() => 1, { max_retries: 1 });';
+    const after = 'export const after = task(() => 2, { max_retries: 2 });';
+    // Each fragment with the names of the tasks it is read as itself (undefined: a call whose name is unknown).
+    const fragments: [string, (string | undefined)[]][] = [
+      ['task(', []],
+      ['task(() => 1, { max_retries: })', [undefined]],
+      ['export const t = task(', []],
+      ['task({', []],
+      ['app.task(() => {}, { retry_for: [', [undefined]],
+      ['@@@ class extends {', []],
+      ['', []],
+    ];
+    for (const [fragment, own] of fragments) {
+      assert.deepEqual(analyze(fragment).tasks.map((t) => t.func), own, fragment);
+      const { tasks } = analyze([before, fragment, after].join('\n'));
+      assert.deepEqual(tasks.map((t) => t.func), ['before', ...own, 'after'], fragment);
+      assert.deepEqual(plainOptions(tasks[0]), { max_retries: 1 }, fragment);
+      assert.deepEqual(plainOptions(tasks[tasks.length - 1]), { max_retries: 2 }, fragment);
     }
     const task = onlyTask('export const t = task(() => 1, { max_retries: });');
     assert.equal(option(task, 'max_retries')?.type, 'computed');
@@ -373,20 +389,30 @@ describe('error tolerance', () => {
 describe('never throwing', () => {
   const TOKENS = ['task', 'app.task', '(', ')', '{', '}', '[', ']', ',', ':', '...', '=>', 'async', 'function', 'class', 'extends', 'Error', 'export', 'default', 'const x =', 'import', "from './e'", '* as ns', 'retry_for', 'max_retries', '3', '-', "'s'", 'ConcurrencyControlType.KEYS', 'ns.E', '`t`', ';', '\n', '/*', '*/', '//', '"'];
 
-  test('on every prefix of a real task file', () => {
+  test('on every prefix of a real task file, each call the prefix completes is read as in the whole file', () => {
+    const file = 'src/tasks/email.ts';
     const text = fs.readFileSync(path.join(FIXTURES, 'ts-workspace', 'src', 'tasks', 'email.ts'), 'utf8');
-    for (let end = 0; end <= text.length; end++) analyze(text.slice(0, end), 'src/tasks/email.ts');
+    const reading = (t: TaskDefinition): string => JSON.stringify([t.func, t.callRange, t.nameRange, plainOptions(t)]);
+    const whole = analyze(text, file).tasks;
+    assert.equal(whole.length, 2);
+    for (let end = 0; end <= text.length; end++) {
+      const found = new Set(analyze(text.slice(0, end), file).tasks.map(reading));
+      const complete = whole.filter((t) => t.callRange.end <= end).map(reading);
+      assert.deepEqual(complete.filter((r) => !found.has(r)), [], `prefix of ${end} characters`);
+    }
   });
 
-  test('on token soup, in the index too', () => {
+  test('on token soup, in the index too, where tasks and classes are those each file reads as alone', () => {
+    const shape = (t: TaskDefinition): unknown[] => [t.file, t.func, t.callRange, t.nameRange];
+    const qualified = (classes: readonly { module: string; name: string }[]): string[] => [...new Set(classes.map((c) => `${c.module}.${c.name}`))];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }), fc.array(fc.constantFrom(...TOKENS), { maxLength: 20 }), (a, b) => {
-        analyze(a.join(' '));
+        const alone = [analyze(b.join(' '), 'src/e.ts'), analyze(a.join(' '), 'src/t.ts')];
         const index = new TypeScriptIndex(OPTIONS);
         index.update('src/e.ts', b.join(' '));
         index.update('src/t.ts', a.join(' '));
-        index.tasks();
-        index.exceptionClasses();
+        assert.deepEqual(index.tasks().map(shape), alone.flatMap((facts) => facts.tasks.map(shape)));
+        assert.deepEqual(qualified(index.exceptionClasses()), qualified(alone.flatMap((facts) => facts.classes)));
       }),
       { numRuns: 300 },
     );
