@@ -83,8 +83,8 @@ export interface FileRecord {
   readonly shadowedBuiltins: ReadonlySet<string>;
 }
 
-export const NO_BINDINGS: ReadonlyMap<string, ImportBinding> = new Map();
-export const NO_NAMES: ReadonlySet<string> = new Set();
+const NO_BINDINGS: ReadonlyMap<string, ImportBinding> = new Map();
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** A record with nothing but what `parts` gives (a skipped file, a class-scanned one). */
 export function fileRecord(file: string, module: string | undefined, depth: AnalysisDepth, parts: Partial<Pick<FileRecord, 'classes' | 'exportLinks'>> = {}): FileRecord {

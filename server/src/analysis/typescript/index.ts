@@ -8,7 +8,7 @@
 // TypeScript's compiler) is loaded on the first file that needs it; cross-file
 // resolution (`names.ts`, `classes.ts`) is done lazily and cached until
 // something it depends on changes.
-import { moduleForFile, ExceptionClass, taskIdToString } from '../../resolver';
+import { ExceptionClass, moduleForFile, taskIdToString } from '../../resolver';
 import { TaskSource } from '../taskSource';
 import { ClassFact, TaskDefinition, TypeScriptFileFacts } from '../typescriptFacts';
 import { ClassTable, classTable, DeclaredClass, declaredClass } from './classes';
