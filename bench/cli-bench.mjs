@@ -72,7 +72,10 @@ export async function benchCli({ sizes = [5000, 42000], runs = 1, timeoutMs = 30
         const check = await runCli(['check', '--root', root, '--format', 'json'], { timeoutMs, stdoutFile });
         if (!check.timedOut) {
           try {
-            check.problems = JSON.parse(fs.readFileSync(stdoutFile, 'utf8')).length;
+            const problems = JSON.parse(fs.readFileSync(stdoutFile, 'utf8'));
+            check.problems = problems.length;
+            check.codes = {};
+            for (const p of problems) check.codes[p.code] = (check.codes[p.code] ?? 0) + 1;
           } catch {
             check.problems = NaN;
           }

@@ -4,7 +4,10 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Rng, simpleConfig } from './generate.mjs';
-import { now, sleep, startServer, TimeoutError } from './lsp.mjs';
+import { REPO, now, sleep, startServer, TimeoutError } from './lsp.mjs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 
@@ -136,6 +139,7 @@ export async function benchSession(serverName, root, config, { run = 0, budgetMs
 
     // Keystrokes: change the last digit of an int value, as a user typing does.
     const editable = editableFields(config);
+    if (editable.length === 0) throw new Error('the generated file has no int value to type into');
     const current = new Map();
     const keystroke = (target) => {
       const key = `${target.field.line}:${target.character}`;
@@ -169,7 +173,7 @@ export async function benchSession(serverName, root, config, { run = 0, budgetMs
     }, { n: 30, min: serverName === 'tasklens' ? 10 : 5, budgetMs }));
 
     // Keystroke → diagnostics: didChange to the publishDiagnostics of that version
-    // (the debounce is subtracted by the caller, from `debounceFloor`).
+    // (the caller subtracts the debounce, `configuredDebounce()`).
     await step('keystrokeRaw', () => sample(async () => {
       const target = g.pick(editable);
       const published = diagnosticsOfNextEdit('diagnostics after a keystroke');
@@ -199,8 +203,28 @@ export async function benchSession(serverName, root, config, { run = 0, budgetMs
 }
 
 /**
+ * Each server's diagnostics debounce, read from its source: Tasklens's
+ * `VALIDATION_DELAY_MS`, yaml-language-server's `validationDelayMs`. This is what
+ * "keystroke → diagnostics (debounce excluded)" subtracts.
+ */
+export function configuredDebounce() {
+  const read = (file, re, fallback) => {
+    try {
+      return Number(re.exec(fs.readFileSync(file, 'utf8'))?.[1] ?? fallback);
+    } catch {
+      return fallback;
+    }
+  };
+  return {
+    tasklens: read(path.join(REPO, 'server', 'src', 'server.ts'), /VALIDATION_DELAY_MS = (\d+)/, 30),
+    'yaml-language-server': read(path.join(path.dirname(require.resolve('yaml-language-server/package.json')), 'out', 'server', 'src', 'yamlSettings.js'), /validationDelayMs = (\d+)/, 200),
+  };
+}
+
+/**
  * The time from a keystroke to its diagnostics on a one-section file: the server's
- * debounce plus a floor of fixed cost. Subtracted from keystroke → diagnostics.
+ * debounce plus its smallest fixed cost. Printed beside the configured debounce, as a
+ * check that the debounce subtracted is the one in force.
  */
 export async function debounceFloor(serverName, { samples = 15, timeoutMs = 30_000 } = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `tasklens-bench-floor-${serverName}-`));

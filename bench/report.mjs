@@ -39,16 +39,16 @@ export const ROWS = [
   ['readyMs', 'start → ready (indexed) (ms)', 'scalar'],
 ];
 
-/** Medians over runs of every figure; `floor` is the server's debounce as measured. */
-export function aggregate(runs, floor) {
+/** Medians over runs of every figure; `debounce` (ms) is subtracted from keystroke → diagnostics. */
+export function aggregate(runs, debounce) {
   const ok = runs.filter(Boolean);
   const out = { runs: ok.length, errors: ok.map((r) => r.error).filter(Boolean), n: {} };
   for (const [key, , kind] of ROWS) {
     if (key === 'keystroke') {
       const withRaw = ok.filter((r) => r.keystrokeRaw);
       out.keystroke = withRaw.length === 0 ? undefined : {
-        p50: median(withRaw.map((r) => r.keystrokeRaw.p50 - floor)),
-        p95: median(withRaw.map((r) => r.keystrokeRaw.p95 - floor)),
+        p50: median(withRaw.map((r) => r.keystrokeRaw.p50 - debounce)),
+        p95: median(withRaw.map((r) => r.keystrokeRaw.p95 - debounce)),
         raw50: median(withRaw.map((r) => r.keystrokeRaw.p50)),
       };
       out.n.keystroke = withRaw.map((r) => r.keystrokeRaw.n);

@@ -18,13 +18,15 @@
 //   --cli-sizes 5000,42000       CLI workspace sizes;  --cli-runs N (default 1);  --cli-timeout S (default 300)
 //   --json FILE                  also write every raw figure as JSON (default .bench/last.json)
 //   --write-readme               replace the results section of bench/README.md
+//   --render FILE                measure nothing: render a saved JSON (from --json) into
+//                                bench/README.md's results section
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCli } from '../bench/cli-bench.mjs';
 import { writeBenchWorkspace } from '../bench/generate.mjs';
-import { benchSession, debounceFloor } from '../bench/lsp-bench.mjs';
+import { benchSession, configuredDebounce, debounceFloor } from '../bench/lsp-bench.mjs';
 import { REPO, SERVERS } from '../bench/lsp.mjs';
 import { aggregate, CLI_HEADER, cliRows, comparisonRows, describeConfig, machine, markdownTable, printTable } from '../bench/report.mjs';
 
@@ -70,6 +72,7 @@ export function parseArgs(argv) {
       case '--cli-timeout': opts.cliTimeoutMs = number(value()) * 1000; break;
       case '--json': opts.json = path.resolve(value()); break;
       case '--write-readme': opts.writeReadme = true; break;
+      case '--render': opts.render = list(value()).map((f) => path.resolve(f)); break;
       case '-h': case '--help':
         console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
         process.exit(0);
@@ -118,41 +121,47 @@ async function benchYaml(opts) {
         }
       }
       const { text, sections: _s, classFields: _c, genericFields: _g, workspaceTasks: _w, ...shape } = config;
-      const entry = {
-        config: shape,
-        tasklens: aggregate(runs.tasklens, floors.tasklens),
-        peer: aggregate(runs['yaml-language-server'], floors['yaml-language-server']),
-        raw: runs,
-      };
+      const entry = { config: shape, raw: runs };
       results.push(entry);
-      printComparison(entry, opts);
+      printComparison(entry);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
   }
-  return { floors, results };
+  return { floors, debounce: configuredDebounce(), results };
+}
+
+/** The medians of one (generator, size) entry, recomputed from its raw runs. */
+function aggregates(entry) {
+  const debounce = configuredDebounce();
+  return { tasklens: aggregate(entry.raw.tasklens, debounce.tasklens), peer: aggregate(entry.raw['yaml-language-server'], debounce['yaml-language-server']) };
 }
 
 const COMPARISON_HEADER = ['measure (p50 / p95)', 'tasklens', SERVERS['yaml-language-server'].label, 'peer ÷ ours', 'target', ''];
 
 function printComparison(entry) {
-  const rows = comparisonRows(entry.config.sectionCount, entry.tasklens, entry.peer);
-  printTable(`${describeConfig(entry.config)} — median of ${Math.max(entry.tasklens.runs, entry.peer.runs)} run(s)`, COMPARISON_HEADER, rows);
+  const { tasklens, peer } = aggregates(entry);
+  const rows = comparisonRows(entry.config.sectionCount, tasklens, peer);
+  printTable(`${describeConfig(entry.config)} — median of ${Math.max(tasklens.runs, peer.runs)} run(s)`, COMPARISON_HEADER, rows);
   const n = (a) => Object.entries(a.n).map(([k, v]) => `${k} ${v.join('/')}`).join(', ');
-  console.log(`  samples per run — tasklens: ${n(entry.tasklens)}`);
-  console.log(`  samples per run — peer: ${n(entry.peer)}`);
-  for (const [who, agg] of [['tasklens', entry.tasklens], ['peer', entry.peer]]) for (const e of agg.errors) console.log(`  ${who}: ${e}`);
+  console.log(`  samples per run — tasklens: ${n(tasklens)}`);
+  console.log(`  samples per run — peer: ${n(peer)}`);
+  for (const [who, agg] of [['tasklens', tasklens], ['peer', peer]]) for (const e of agg.errors) console.log(`  ${who}: ${e}`);
 }
 
 function markdownResults(all) {
   const m = all.machine;
   const out = [`Measured ${m.date} on ${m.nproc} cores (${m.cpu}), ${m.memory} RAM, Node ${m.node}; load average at start ${m.load}. Command: \`${all.command}\`; wall time of the whole run ${all.totalSeconds.toFixed(0)} s.`, ''];
   if (all.yaml) {
-    out.push(`Debounce measured on a one-section file (keystroke → diagnostics p50, subtracted from "keystroke → diagnostics"): tasklens ${all.yaml.floors.tasklens.toFixed(1)} ms (its debounce is 30 ms), yaml-language-server ${all.yaml.floors['yaml-language-server'].toFixed(1)} ms (its debounce is 200 ms).`, '');
+    const d = configuredDebounce();
+    out.push(`"keystroke → diagnostics" subtracts each server's debounce: tasklens ${d.tasklens} ms, yaml-language-server ${d['yaml-language-server']} ms (from their sources). Measured on a one-section file, keystroke → diagnostics p50 was ${all.yaml.floors.tasklens.toFixed(1)} ms and ${all.yaml.floors['yaml-language-server'].toFixed(1)} ms: the debounce plus the smallest fixed cost.`, '');
     for (const entry of all.yaml.results) {
-      out.push(`**${describeConfig(entry.config)}**, median of ${Math.max(entry.tasklens.runs, entry.peer.runs)} run(s):`, '');
-      out.push(markdownTable(COMPARISON_HEADER, comparisonRows(entry.config.sectionCount, entry.tasklens, entry.peer)));
-      const errors = [...entry.tasklens.errors.map((e) => `tasklens: ${e}`), ...entry.peer.errors.map((e) => `peer: ${e}`)];
+      const { tasklens, peer } = aggregates(entry);
+      const n = (a) => Object.entries(a.n).map(([k, v]) => `${k} ${v.join('/')}`).join(', ');
+      out.push(`**${describeConfig(entry.config)}**, median of ${Math.max(tasklens.runs, peer.runs)} run(s):`, '');
+      out.push(markdownTable(COMPARISON_HEADER, comparisonRows(entry.config.sectionCount, tasklens, peer)));
+      out.push('', `Samples per run — tasklens: ${n(tasklens) || 'none'}; peer: ${n(peer) || 'none'}.`);
+      const errors = [...tasklens.errors.map((e) => `tasklens: ${e}`), ...peer.errors.map((e) => `peer: ${e}`)];
       if (errors.length > 0) out.push('', ...errors.map((e) => `- ${e}`));
       out.push('');
     }
@@ -160,6 +169,10 @@ function markdownResults(all) {
   }
   if (all.cli) {
     out.push('**CLI** (realistic workspaces):', '', markdownTable(CLI_HEADER, cliRows(all.cli)), '');
+    for (const rec of all.cli) {
+      const codes = rec.check.find((r) => r.codes)?.codes;
+      if (codes) out.push(`Problems \`check\` reports at ${rec.sections.toLocaleString('en-US')} sections: ${Object.entries(codes).sort().map(([c, k]) => `${c} ${k.toLocaleString('en-US')}`).join(', ')}.`, '');
+    }
   }
   if (all.typescript) {
     const t = all.typescript;
@@ -173,8 +186,24 @@ function markdownResults(all) {
   return out.join('\n');
 }
 
+function writeReadme(markdown) {
+  const readme = path.join(REPO, 'bench', 'README.md');
+  const text = fs.readFileSync(readme, 'utf8');
+  const start = text.indexOf('<!-- results:start -->');
+  const end = text.indexOf('<!-- results:end -->');
+  if (start < 0 || end < 0) throw new Error('bench/README.md has no <!-- results:start --> / <!-- results:end --> markers');
+  fs.writeFileSync(readme, `${text.slice(0, start)}<!-- results:start -->\n${markdown}\n${text.slice(end)}`);
+  console.log('bench/README.md results updated.');
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.render) {
+    // Several saved runs may be given, comma-separated: their parts are rendered in order.
+    const saved = opts.render.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+    writeReadme(saved.map(markdownResults).join('\n'));
+    return;
+  }
   if (!fs.existsSync(path.join(REPO, 'server', 'out', 'server.js'))) throw new Error('server/out/server.js is missing: run `npm run build` first (npm run bench does)');
   const all = { machine: machine(), command: `node scripts/bench.mjs ${process.argv.slice(2).join(' ')}`.trim(), options: opts };
   console.log(`Tasklens bench — ${all.machine.date}; ${all.machine.nproc} cores, ${all.machine.memory} RAM, Node ${all.machine.node}, load ${all.machine.load}`);
@@ -195,15 +224,8 @@ async function main() {
   fs.writeFileSync(opts.json, JSON.stringify(all, (k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1));
   console.log(`Raw figures: ${path.relative(process.cwd(), opts.json)}`);
   const markdown = markdownResults(all);
-  if (opts.writeReadme) {
-    const readme = path.join(REPO, 'bench', 'README.md');
-    const text = fs.readFileSync(readme, 'utf8');
-    const start = text.indexOf('<!-- results:start -->');
-    const end = text.indexOf('<!-- results:end -->');
-    if (start < 0 || end < 0) throw new Error('bench/README.md has no <!-- results:start --> / <!-- results:end --> markers');
-    fs.writeFileSync(readme, `${text.slice(0, start)}<!-- results:start -->\n${markdown}\n${text.slice(end)}`);
-    console.log('bench/README.md results updated.');
-  } else {
+  if (opts.writeReadme) writeReadme(markdown);
+  else {
     fs.writeFileSync(opts.json.replace(/\.json$/, '.md'), markdown + '\n');
   }
 }
