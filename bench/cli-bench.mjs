@@ -7,7 +7,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeBenchWorkspace } from './generate.mjs';
-import { REPO, now } from './lsp.mjs';
+import { REPO, now, processMemory } from './lsp.mjs';
+
+/** The node process: `time`'s child when run under /usr/bin/time, else the child itself. */
+function nodePid(pid) {
+  if (!TIME) return pid;
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]) || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const CLI = path.join(REPO, 'server', 'out', 'cli.js');
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
@@ -25,6 +35,14 @@ function runCli(args, { timeoutMs, stdoutFile }) {
       stderr = (stderr + chunk).slice(-20_000);
     });
     let timedOut = false;
+    // Peak RSS polled from /proc as well: `time -v` prints nothing for a child killed at the timeout.
+    let polledPeakMb = NaN;
+    const poll = setInterval(() => {
+      const pid = nodePid(child.pid);
+      if (pid === undefined) return;
+      const { peakRssMb } = processMemory(pid);
+      if (Number.isFinite(peakRssMb)) polledPeakMb = Number.isFinite(polledPeakMb) ? Math.max(polledPeakMb, peakRssMb) : peakRssMb;
+    }, 250);
     const timer = setTimeout(() => {
       timedOut = true;
       try {
@@ -35,13 +53,14 @@ function runCli(args, { timeoutMs, stdoutFile }) {
     }, timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
+      clearInterval(poll);
       fs.closeSync(out);
       const wallMs = now() - start;
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
       const status = /Exit status: (\d+)/.exec(stderr);
       resolve({
         wallMs,
-        peakRssMb: rss ? Number(rss[1]) / 1024 : NaN,
+        peakRssMb: rss ? Number(rss[1]) / 1024 : polledPeakMb,
         exitCode: status ? Number(status[1]) : code,
         timedOut,
         stderr: stderr.replace(/\tCommand being timed[\s\S]*$/, '').trim().slice(-500),

@@ -8,14 +8,16 @@
 //
 // Options (see bench/README.md):
 //   --only yaml,cli,typescript   parts to run (default: all three)
-//   --runs N                     LSP runs per size; each figure is the median (default 3)
+//   --runs N                     LSP runs at 5,000 sections and more; each figure is the
+//                                median of the runs (default 3)
+//   --small-runs N               LSP runs below 5,000 sections (default 1)
 //   --sizes 50,1000,5000         realistic config sizes (env BENCH_SIZES)
 //   --simple-sizes 5000          sizes for the repo's original, simple generator ('' for none)
 //   --large                      adds 50,000 sections to both (env BENCH_LARGE=1)
 //   --budget S                   per measurement, stop sampling after S seconds once the
 //                                minimum sample count is reached (default 8)
 //   --timeout S                  longest wait for any answer or diagnostics (default 90)
-//   --cli-sizes 5000,42000       CLI workspace sizes;  --cli-runs N (default 1);  --cli-timeout S (default 300)
+//   --cli-sizes 5000,42000       CLI workspace sizes;  --cli-runs N (default 1);  --cli-timeout S (default 120)
 //   --json FILE                  also write every raw figure as JSON (default .bench/last.json)
 //   --write-readme               replace the results section of bench/README.md
 //   --render FILE                measure nothing: render a saved JSON (from --json) into
@@ -36,6 +38,7 @@ export function parseArgs(argv) {
   const opts = {
     only: ['yaml', 'cli', 'typescript'],
     runs: 3,
+    smallRuns: 1,
     sizes: list(process.env.BENCH_SIZES ?? '50,1000,5000').map(Number),
     simpleSizes: [5000],
     large: process.env.BENCH_LARGE === '1',
@@ -43,7 +46,7 @@ export function parseArgs(argv) {
     timeoutMs: 90_000,
     cliSizes: [5000, 42000],
     cliRuns: 1,
-    cliTimeoutMs: 300_000,
+    cliTimeoutMs: 120_000,
     json: path.join(REPO, '.bench', 'last.json'),
     writeReadme: false,
   };
@@ -62,6 +65,7 @@ export function parseArgs(argv) {
     switch (flag) {
       case '--only': opts.only = list(value()); break;
       case '--runs': opts.runs = Math.max(1, Math.round(number(value()))); break;
+      case '--small-runs': opts.smallRuns = Math.max(1, Math.round(number(value()))); break;
       case '--sizes': opts.sizes = list(value()).map(number); break;
       case '--simple-sizes': opts.simpleSizes = list(value()).map(number); break;
       case '--large': opts.large = true; break;
@@ -107,12 +111,13 @@ async function benchYaml(opts) {
       const config = writeBenchWorkspace(root, generator, sections);
       const runs = { tasklens: [], 'yaml-language-server': [] };
       const given = { tasklens: undefined, 'yaml-language-server': undefined };
-      for (let run = 0; run < opts.runs; run++) {
+      const runCount = sections >= 5000 ? opts.runs : opts.smallRuns;
+      for (let run = 0; run < runCount; run++) {
         // Alternate which server goes first, so neither always meets a warmer machine.
         const order = run % 2 === 0 ? ['tasklens', 'yaml-language-server'] : ['yaml-language-server', 'tasklens'];
         for (const name of order) {
           if (given[name]) continue;
-          log(`${generator} ${sections}, run ${run + 1}/${opts.runs}: ${name} (load ${os.loadavg()[0].toFixed(1)})`);
+          log(`${generator} ${sections}, run ${run + 1}/${runCount}: ${name} (load ${os.loadavg()[0].toFixed(1)})`);
           const r = await benchSession(name, root, config, { run, budgetMs: opts.budgetMs, timeoutMs: opts.timeoutMs, log: (m) => log(`  ${m}`) });
           r.load = os.loadavg()[0];
           runs[name].push(r);
