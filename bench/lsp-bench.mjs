@@ -29,7 +29,7 @@ const stats = (times) => ({ p50: percentile(times, 50), p95: percentile(times, 9
 
 /**
  * Runs `once(i)` (returns milliseconds) up to `n` times; stops early once `budgetMs`
- * is spent and at least `min` samples exist, or once ten budgets are spent whatever
+ * is spent and at least `min` samples exist, or once five budgets are spent whatever
  * the count, so that a very slow server costs bounded time (the count is reported).
  */
 async function sample(once, { n, min, budgetMs }) {
@@ -38,7 +38,7 @@ async function sample(once, { n, min, budgetMs }) {
   for (let i = 0; i < n; i++) {
     times.push(await once(i));
     const spent = now() - start;
-    if ((times.length >= min && spent > budgetMs) || spent > 10 * budgetMs) break;
+    if ((times.length >= min && spent > budgetMs) || spent > 5 * budgetMs) break;
   }
   return stats(times);
 }

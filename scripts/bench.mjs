@@ -17,7 +17,9 @@
 //   --budget S                   per measurement, stop sampling after S seconds once the
 //                                minimum sample count is reached (default 8)
 //   --timeout S                  longest wait for any answer or diagnostics (default 90)
-//   --cli-sizes 5000,42000       CLI workspace sizes;  --cli-runs N (default 1);  --cli-timeout S (default 120)
+//   --repeat-limit S             a session whose didOpen → diagnostics took longer than S
+//                                seconds is not repeated in later runs (default 30)
+//   --cli-sizes 5000,42000       CLI workspace sizes;  --cli-runs N (default 1);  --cli-timeout S (default 60)
 //   --json FILE                  also write every raw figure as JSON (default .bench/last.json)
 //   --write-readme               replace the results section of bench/README.md
 //   --render FILE                measure nothing: render a saved JSON (from --json) into
@@ -44,9 +46,10 @@ export function parseArgs(argv) {
     large: process.env.BENCH_LARGE === '1',
     budgetMs: 8000,
     timeoutMs: 90_000,
+    repeatLimitMs: 30_000,
     cliSizes: [5000, 42000],
     cliRuns: 1,
-    cliTimeoutMs: 120_000,
+    cliTimeoutMs: 60_000,
     json: path.join(REPO, '.bench', 'last.json'),
     writeReadme: false,
   };
@@ -71,6 +74,7 @@ export function parseArgs(argv) {
       case '--large': opts.large = true; break;
       case '--budget': opts.budgetMs = number(value()) * 1000; break;
       case '--timeout': opts.timeoutMs = number(value()) * 1000; break;
+      case '--repeat-limit': opts.repeatLimitMs = number(value()) * 1000; break;
       case '--cli-sizes': opts.cliSizes = list(value()).map(number); break;
       case '--cli-runs': opts.cliRuns = Math.max(1, Math.round(number(value()))); break;
       case '--cli-timeout': opts.cliTimeoutMs = number(value()) * 1000; break;
@@ -123,10 +127,12 @@ async function benchYaml(opts) {
           runs[name].push(r);
           // A session that timed out is not repeated: the next would time out too, and cost as much.
           if (r.error) given[name] = `run ${run + 1}: ${r.error}`;
+          // Nor is one so slow that every later run would cost minutes: its figures come from fewer runs.
+          else if (r.openToDiagnostics > opts.repeatLimitMs) given[name] = `run ${run + 1}: didOpen → diagnostics took ${(r.openToDiagnostics / 1000).toFixed(0)} s (over --repeat-limit ${opts.repeatLimitMs / 1000} s): not repeated`;
         }
       }
       const { text, sections: _s, classFields: _c, genericFields: _g, workspaceTasks: _w, ...shape } = config;
-      const entry = { config: shape, raw: runs };
+      const entry = { config: shape, raw: runs, notRepeated: Object.values(given).filter(Boolean) };
       results.push(entry);
       printComparison(entry);
     } finally {
@@ -166,7 +172,7 @@ function markdownResults(all) {
       out.push(`**${describeConfig(entry.config)}**, median of ${Math.max(tasklens.runs, peer.runs)} run(s):`, '');
       out.push(markdownTable(COMPARISON_HEADER, comparisonRows(entry.config.sectionCount, tasklens, peer)));
       out.push('', `Samples per run — tasklens: ${n(tasklens) || 'none'}; peer: ${n(peer) || 'none'}.`);
-      const errors = [...tasklens.errors.map((e) => `tasklens: ${e}`), ...peer.errors.map((e) => `peer: ${e}`)];
+      const errors = [...tasklens.errors.map((e) => `tasklens: ${e}`), ...peer.errors.map((e) => `peer: ${e}`), ...(entry.notRepeated ?? []).filter((e) => e.includes('not repeated')).map((e) => `not repeated: ${e}`)];
       if (errors.length > 0) out.push('', ...errors.map((e) => `- ${e}`));
       out.push('');
     }
