@@ -162,7 +162,7 @@ function printComparison(entry) {
 
 function markdownResults(all) {
   const m = all.machine;
-  const out = [`Measured ${m.date} on ${m.nproc} cores (${m.cpu}), ${m.memory} RAM, Node ${m.node}; load average at start ${m.load}. Command: \`${all.command}\`; wall time of the whole run ${all.totalSeconds.toFixed(0)} s.`, ''];
+  const out = [`### ${m.date.slice(0, 16).replace('T', ' ')} UTC — \`${all.command}\``, '', `Measured ${m.date} on ${m.nproc} cores (${m.cpu}), ${m.memory} RAM, Node ${m.node}; load average at start ${m.load}. Command: \`${all.command}\`; wall time of the whole run ${all.totalSeconds.toFixed(0)} s.`, ''];
   if (all.yaml) {
     const d = configuredDebounce();
     out.push(`"keystroke → diagnostics" subtracts each server's debounce: tasklens ${d.tasklens} ms, yaml-language-server ${d['yaml-language-server']} ms (from their sources). Measured on a one-section file, keystroke → diagnostics p50 was ${all.yaml.floors.tasklens.toFixed(1)} ms and ${all.yaml.floors['yaml-language-server'].toFixed(1)} ms: the debounce plus the smallest fixed cost.`, '');
