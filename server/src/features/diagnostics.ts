@@ -397,7 +397,7 @@ function perTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): P
   const taskId = parseTaskId(entry.key);
   const defined = scope.definedTasks.get(entry.key);
   if (defined === undefined && scope.definedTasks.size > 0) {
-    const suggestion = didYouMean(entry.key, scope.definedTasks.keys());
+    const suggestion = scope.ws.suggestTaskId(entry.key);
     const start = entry.keyLoc?.start ?? 0;
     problems.push({
       code: 'TL008',
@@ -503,13 +503,12 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
     if (key.taskPart !== undefined) {
       task = ws.taskByEnvPart(key.taskPart);
       if (task === undefined && tasks.size > 0) {
-        const upper = new Map([...tasks.values()].map((t) => [envTaskPart(t.taskId), t]));
-        const suggestion = didYouMean(key.taskPart, upper.keys());
+        const suggestion = ws.suggestEnvTaskPart(key.taskPart);
         const start = entry.keyStart + ENV_CLASS_PREFIX.length;
         problems.push({
           code: 'TL008',
           severity: 'warning',
-          message: `No task matches '${key.taskPart}' (per-task env vars are PYNENC__CONFIGTASK__<MODULE>#<FUNC>__<FIELD>, upper-cased)${suggestion ? `. Did you mean '${suggestion}' (${upper.get(suggestion)!.id})?` : ''}`,
+          message: `No task matches '${key.taskPart}' (per-task env vars are PYNENC__CONFIGTASK__<MODULE>#<FUNC>__<FIELD>, upper-cased)${suggestion ? `. Did you mean '${suggestion}' (${ws.taskByEnvPart(suggestion)!.id})?` : ''}`,
           start,
           end: start + key.taskPart.length,
           data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : undefined,

@@ -162,7 +162,7 @@ export function explainTask(ws: Workspace, id: string): ExplainAnswer {
   const task = ws.findTask(id);
   if (task) return { ok: true, resolution: ws.resolve(task) };
   const known = ws.knownTaskIds();
-  const suggestion = didYouMean(id, known);
+  const suggestion = ws.tasks().size > 0 ? ws.suggestTaskId(id) : didYouMean(id, known);
   const where = ws.tasks().size > 0 ? 'defined by task code' : 'named in config';
   return { ok: false, message: `unknown task '${id}'${suggestion ? ` — did you mean '${suggestion}'?` : ''} (${known.length} known, ${where})` };
 }

@@ -233,19 +233,70 @@ export function editDistance(a: string, b: string): number {
 
 /** The closest candidate to `name`, compared case- and separator-insensitively. */
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
-  const norm = (s: string) => s.toLowerCase().replace(/[_\-\s]/g, '');
-  const target = norm(name);
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const candidate of candidates) {
-    if (candidate === name) continue;
-    const score = editDistance(target, norm(candidate));
-    if (score < bestScore) {
-      best = candidate;
-      bestScore = score;
+  return new Suggester(candidates).suggest(name);
+}
+
+const normName = (s: string) => s.toLowerCase().replace(/[_\-\s]/g, '');
+
+function bigrams(text: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < text.length; i++) out.add(text.slice(i, i + 2));
+  return out;
+}
+
+/**
+ * Did-you-mean over a fixed set of names, built once and asked many times (a
+ * config of thousands of sections against thousands of task ids). Candidates are
+ * visited by a lower bound on their edit distance, from the bigrams they share
+ * with the name (an edit changes at most two bigrams), and the search stops when
+ * no unvisited candidate can beat the best one: the answer is the exact nearest.
+ */
+export class Suggester {
+  private readonly names: string[] = [];
+  private readonly normed: string[] = [];
+  private readonly sizes: number[] = [];
+  private readonly postings = new Map<string, number[]>();
+
+  constructor(candidates: Iterable<string>) {
+    for (const name of candidates) {
+      const index = this.names.length;
+      const normed = normName(name);
+      const grams = bigrams(normed);
+      this.names.push(name);
+      this.normed.push(normed);
+      this.sizes.push(grams.size);
+      for (const gram of grams) {
+        const list = this.postings.get(gram);
+        if (list) list.push(index);
+        else this.postings.set(gram, [index]);
+      }
     }
   }
-  // A third of the name, and at least three edits for names long enough to be fields (`max_retry`).
-  const limit = target.length >= 6 ? Math.max(3, Math.floor(target.length / 3)) : 2;
-  return best !== undefined && bestScore <= limit ? best : undefined;
+
+  suggest(name: string): string | undefined {
+    const target = normName(name);
+    // A third of the name, and at least three edits for names long enough to be fields (`max_retry`).
+    const limit = target.length >= 6 ? Math.max(3, Math.floor(target.length / 3)) : 2;
+    const grams = bigrams(target);
+    const shared = new Uint16Array(this.names.length);
+    for (const gram of grams) for (const index of this.postings.get(gram) ?? []) shared[index]++;
+    const order: { index: number; bound: number }[] = [];
+    for (let i = 0; i < this.names.length; i++) {
+      if (this.names[i] === name) continue;
+      const bound = Math.ceil(Math.max(grams.size - shared[i], this.sizes[i] - shared[i]) / 2);
+      if (bound <= limit && Math.abs(this.normed[i].length - target.length) <= limit) order.push({ index: i, bound });
+    }
+    order.sort((x, y) => x.bound - y.bound || x.index - y.index);
+    let best: number | undefined;
+    let bestScore = limit + 1;
+    for (const { index, bound } of order) {
+      if (bound > bestScore) break;
+      const score = editDistance(target, this.normed[index]);
+      if (score < bestScore || (score === bestScore && best !== undefined && index < best)) {
+        best = index;
+        bestScore = score;
+      }
+    }
+    return best !== undefined ? this.names[best] : undefined;
+  }
 }
