@@ -1,10 +1,12 @@
 // The VS Code side of Tasklens: it starts the bundled language server and
 // registers the commands. Every answer comes from the server; nothing here
-// knows about task configuration.
+// knows about task configuration. The server starts only in a workspace that
+// has something for it (activation.ts), or when the user runs a command.
 import * as vscode from 'vscode';
 import { DocumentSelector, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { ConfigurationChangedNotification, StatusNotification, StatusParams } from '../../server/src/protocol';
 import { RESTART_SERVER_COMMAND, SHOW_EFFECTIVE_CONFIGURATION_COMMAND } from './commands';
+import { startInTasklensWorkspace } from './activation';
 import { EFFECTIVE_CONFIGURATION_SCHEME, EffectiveConfigurationDocuments, showEffectiveConfiguration } from './effectiveConfiguration';
 import { CrashReporter, RestartOnCrash } from './restartOnCrash';
 import { TaskStatusItem } from './statusItem';
@@ -36,19 +38,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const languageClient = createClient(context, output, restarts);
   const documents = new EffectiveConfigurationDocuments(languageClient);
   client = languageClient;
+  let starting: Promise<void> | undefined;
+  const start = () => (starting ??= startServer(languageClient, output, status));
 
   context.subscriptions.push(
     output,
     status,
     documents,
     vscode.workspace.registerTextDocumentContentProvider(EFFECTIVE_CONFIGURATION_SCHEME, documents),
-    vscode.commands.registerCommand(SHOW_EFFECTIVE_CONFIGURATION_COMMAND, (taskId?: unknown, folderUri?: unknown) =>
-      showEffectiveConfiguration(languageClient, taskId, folderUri),
-    ),
-    vscode.commands.registerCommand(RESTART_SERVER_COMMAND, () => restartServer(languageClient, restarts)),
+    vscode.commands.registerCommand(SHOW_EFFECTIVE_CONFIGURATION_COMMAND, async (taskId?: unknown, folderUri?: unknown) => {
+      await start();
+      await showEffectiveConfiguration(languageClient, taskId, folderUri);
+    }),
+    vscode.commands.registerCommand(RESTART_SERVER_COMMAND, () => (starting ? restartServer(languageClient, restarts) : start())),
     languageClient.onNotification(StatusNotification, (params: StatusParams) => status.show(params)),
     languageClient.onNotification(ConfigurationChangedNotification, () => documents.refreshOpenDocuments()),
+    startInTasklensWorkspace((reason) => {
+      output.info(`Starting the server: ${reason.why}.`);
+      void start();
+    }),
   );
+}
+
+async function startServer(languageClient: LanguageClient, output: vscode.LogOutputChannel, status: TaskStatusItem): Promise<void> {
   try {
     await languageClient.start();
   } catch (error) {

@@ -1,12 +1,16 @@
 // What the VS Code extension declares, read from package.json, the grammars and
 // the packaged file list: the settings of SPEC §8 with SPEC's defaults, the two
-// commands, the dotenv language, and how the grammars colour sample lines
+// commands, the dotenv language, when the extension activates and when it then
+// starts its server (client/src/activation.ts against a stand-in for VS Code's
+// workspace API over real folders), and how the grammars colour sample lines
 // (tokenized with vscode-textmate, the library VS Code itself uses).
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import * as ts from 'typescript';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
 import { FIELD_NAMES } from '../../server/src/resolver';
@@ -102,13 +106,15 @@ test('both commands are contributed under the Tasklens category and activate the
   }
 });
 
-test('the extension activates on config files, TypeScript, YAML and .env files', () => {
-  for (const file of SPEC_SETTINGS['tasklens.configFiles'].default as string[]) {
-    assert.ok(manifest.activationEvents.includes(`workspaceContains:**/${file}`), file);
+test('the extension activates where pynenc configuration can be, not in every TypeScript workspace', () => {
+  const events = manifest.activationEvents;
+  // Config files are read at a workspace folder's root (SPEC §7).
+  for (const file of SPEC_SETTINGS['tasklens.configFiles'].default as string[]) assert.ok(events.includes(`workspaceContains:${file}`), file);
+  for (const event of ['workspaceContains:**/pyproject.toml', 'workspaceContains:**/.env', 'workspaceContains:**/.env.*', 'onLanguage:python', 'onLanguage:yaml', 'onLanguage:dotenv']) {
+    assert.ok(events.includes(event), event);
   }
-  for (const event of ['workspaceContains:**/*.ts', 'onLanguage:yaml', 'onLanguage:dotenv', 'onLanguage:typescript']) {
-    assert.ok(manifest.activationEvents.includes(event), event);
-  }
+  const everywhere = events.filter((event) => event === '*' || event === 'onStartupFinished' || /^onLanguage:(typescript|javascript)/.test(event) || /^workspaceContains:.*\.[cm]?[tj]sx?$/.test(event));
+  assert.deepEqual(everywhere, [], 'no event that fires in every TypeScript or JavaScript project');
 });
 
 test('the manifest points at the client bundle and declares workspace capabilities', () => {
@@ -156,6 +162,293 @@ test('the package holds only the bundles, the grammars and the metadata', () => 
   }
   for (const grammar of manifest.contributes.grammars) assert.ok(files.includes(grammar.path.replace(/^\.\//, '')), grammar.path);
 });
+
+// When the server starts ----------------------------------------------------
+
+test('a TypeScript workspace without pynenc configuration gets no server', async () => {
+  const folder = workspace({
+    'package.json': '{ "name": "shop" }',
+    'src/index.ts': "import express from 'express';\nimport { createTask } from './queue';\nexport const app = express();\n",
+    'src/queue.ts': 'export function createTask() {}\n',
+    '.env': 'DATABASE_URL=postgres://localhost/shop\n',
+    'deploy/config.yaml': 'replicas: 3\n', // a config name, but not at the root
+    'node_modules/pynenc-js/index.py': 'import pynenc\n', // dependencies are not looked into
+    'pyproject.toml': '[tool.black]\nline-length = 100\n',
+  });
+  const { activation } = loadActivation([folder]);
+  assert.equal(await activation.findTasklensReason(), undefined);
+  const starts = await startsAfter(activation);
+  assert.deepEqual(starts, []);
+});
+
+test('a config file, a [tool.pynenc] table, a PYNENC__ variable or an import each start the server', async () => {
+  const cases: [string, Record<string, string>, Record<string, unknown>, RegExp][] = [
+    ['the demo', {}, {}, /config file config\.yaml/],
+    ['a configured config file', { 'conf/tasks.yaml': 'task: {}\n' }, { configFiles: ['conf/tasks.yaml'] }, /config file conf\/tasks\.yaml/],
+    ['pyproject.toml', { 'pyproject.toml': '[project]\nname = "shop"\n\n[tool.pynenc.task."shop.tasks.send"]\nmax_retries = 2\n' }, {}, /pyproject\.toml has a \[tool\.pynenc\] table/],
+    ['.env in a subfolder', { 'worker/.env': '# worker\nexport PYNENC__CONFIGTASK__MAX_RETRIES=3\n' }, {}, /worker\/\.env sets a PYNENC__ variable/],
+    ['.env.production', { '.env.production': 'PYNENC__MAX_RETRIES=1\n' }, {}, /\.env\.production sets/],
+    ['a configured env file', { 'ops/worker.env': 'PYNENC__MAX_RETRIES=1\n' }, { envFiles: ['ops/worker.env'] }, /ops\/worker\.env sets/],
+    ['Python', { 'shop/tasks.py': '"""Tasks."""\nfrom pynenc import Pynenc\n\napp = Pynenc()\n' }, {}, /shop\/tasks\.py imports pynenc/],
+    ['TypeScript', { 'src/jobs.ts': "import { task } from '@acme/tasks';\nexport const send = task(async () => {});\n" }, {}, /src\/jobs\.ts imports the task function \(task\)/],
+    ['a renamed task function', { 'src/jobs.ts': "import { defineTask } from '@acme/tasks';\n" }, { taskFunctionNames: ['defineTask'] }, /imports the task function \(defineTask\)/],
+  ];
+  for (const [name, files, settings, why] of cases) {
+    const folder = name === 'the demo' ? path.join(REPO_ROOT, 'examples', 'demo') : workspace(files);
+    const { activation } = loadActivation([folder], settings);
+    const reason = await activation.findTasklensReason();
+    assert.match(reason?.why ?? 'no reason', why, name);
+    assert.equal((await startsAfter(activation)).length, 1, name);
+  }
+});
+
+test('Celery, a renamed task function and other YAML do not count', async () => {
+  const folder = workspace({
+    'app/tasks.py': 'from celery import Celery\napp = Celery()\n# import pynenc later\n',
+    'src/jobs.ts': "import { task } from '@acme/tasks';\n",
+    'ci.yaml': 'task: build\n',
+  });
+  const { activation } = loadActivation([folder], { taskFunctionNames: ['defineTask'] });
+  assert.equal(await activation.findTasklensReason(), undefined);
+});
+
+test('an idle workspace starts the server once a file that qualifies is created or changed', async () => {
+  const folder = workspace({ 'src/index.ts': 'export {};\n', '.env': 'PORT=3000\n' });
+  const { activation, events } = loadActivation([folder]);
+  const starts: string[] = [];
+  const watching = activation.startInTasklensWorkspace((reason) => starts.push(reason.why));
+  await settle();
+  assert.deepEqual(starts, []);
+  // A created file that does not qualify, then a changed one that does.
+  write(folder, 'README.md', 'import { task } from "x"\n');
+  events.created(path.join(folder, 'README.md'));
+  write(folder, '.env', 'PORT=3000\nPYNENC__CONFIGTASK__MAX_RETRIES=2\n');
+  events.changed(path.join(folder, '.env'));
+  await settle();
+  assert.deepEqual(starts, ['.env sets a PYNENC__ variable']);
+  // Once started, nothing more is watched and start is not called again.
+  write(folder, 'config.yaml', 'max_retries: 1\n');
+  events.created(path.join(folder, 'config.yaml'));
+  await settle();
+  assert.equal(starts.length, 1);
+  assert.equal(events.listeners(), 0);
+  watching.dispose();
+});
+
+test('a created config file at the root, or a settings change, starts an idle workspace', async () => {
+  const folder = workspace({ 'src/index.ts': 'export {};\n', 'conf/tasks.yaml': 'task: {}\n' });
+  const { activation, events } = loadActivation([folder]);
+  const starts: string[] = [];
+  activation.startInTasklensWorkspace((reason) => starts.push(reason.why));
+  await settle();
+  write(folder, 'pynenc.yml', 'task: {}\n');
+  events.created(path.join(folder, 'pynenc.yml'));
+  await settle();
+  assert.deepEqual(starts, ['it has the config file pynenc.yml']);
+
+  const other = workspace({ 'conf/tasks.yaml': 'task: {}\n' });
+  const second = loadActivation([other]);
+  const later: string[] = [];
+  second.activation.startInTasklensWorkspace((reason) => later.push(reason.why));
+  await settle();
+  assert.deepEqual(later, []);
+  second.settings.configFiles = ['conf/tasks.yaml'];
+  second.events.configurationChanged('tasklens');
+  await settle();
+  assert.deepEqual(later, ['it has the config file conf/tasks.yaml']);
+});
+
+test('the import check names the task function, not a longer name or a method call', () => {
+  const { activation } = loadActivation([]);
+  const importsTask = activation.taskFunctionImport(['task', '$job']);
+  for (const text of [
+    "import { task } from './lib/tasks';",
+    "import { ConcurrencyControlType, task as defineTask } from '../../lib/tasks';",
+    'import {\n  NetworkError,\n  task,\n} from "@acme/tasks";',
+    "import task from './task';",
+    "import type { task } from './task';",
+    "const { task } = require('./lib/tasks');",
+    "import { $job } from './jobs';",
+  ]) assert.ok(importsTask(text), text);
+  for (const text of [
+    "import { taskQueue, createTask } from './queue';",
+    "gulp.task('build', () => {});",
+    "import { tasks } from './tasks';",
+    '// task() is not imported here',
+  ]) assert.ok(!importsTask(text), text);
+});
+
+// A stand-in for the part of VS Code's API that activation.ts uses, over real folders.
+
+interface Reason {
+  readonly uri: FakeUri;
+  readonly why: string;
+}
+interface Activation {
+  findTasklensReason(): Promise<Reason | undefined>;
+  startInTasklensWorkspace(start: (reason: Reason) => void): { dispose(): void };
+  taskFunctionImport(names: readonly string[]): (text: string) => boolean;
+}
+interface FakeEvents {
+  created(file: string): void;
+  changed(file: string): void;
+  configurationChanged(section: string): void;
+  /** Listeners still registered on watchers and workspace events. */
+  listeners(): number;
+}
+
+class FakeUri {
+  constructor(readonly path: string) {}
+  get fsPath(): string {
+    return this.path;
+  }
+  toString(): string {
+    return `file://${this.path}`;
+  }
+  static joinPath(base: FakeUri, ...segments: string[]): FakeUri {
+    return new FakeUri(path.posix.join(base.path, ...segments));
+  }
+}
+
+class FakeEvent<T> {
+  private readonly handlers = new Set<(value: T) => void>();
+  readonly event = (handler: (value: T) => void) => {
+    this.handlers.add(handler);
+    return { dispose: () => this.handlers.delete(handler) };
+  };
+  fire(value: T): void {
+    for (const handler of [...this.handlers]) handler(value);
+  }
+  get size(): number {
+    return this.handlers.size;
+  }
+}
+
+let activationSource: string | undefined;
+
+/** client/src/activation.ts, compiled as esbuild would, given a fake `vscode` over `folders`. */
+function loadActivation(folders: string[], initialSettings: Record<string, unknown> = {}): { activation: Activation; events: FakeEvents; settings: Record<string, unknown> } {
+  const file = path.join(REPO_ROOT, 'client', 'src', 'activation.ts');
+  activationSource ??= ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+    fileName: file,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  }).outputText;
+  const settings = { ...initialSettings };
+  const workspaceFolders = folders.map((folder, index) => ({ uri: new FakeUri(folder), name: path.basename(folder), index }));
+  const created = new FakeEvent<FakeUri>();
+  const changed = new FakeEvent<FakeUri>();
+  const configuration = new FakeEvent<{ affectsConfiguration(section: string): boolean }>();
+  const folderChanges = new FakeEvent<unknown>();
+  const folderOf = (uri: FakeUri) => workspaceFolders.find((f) => uri.path === f.uri.path || uri.path.startsWith(`${f.uri.path}/`));
+  const vscode = {
+    Uri: FakeUri,
+    FileType: { File: 1, Directory: 2 },
+    workspace: {
+      workspaceFolders,
+      getWorkspaceFolder: folderOf,
+      asRelativePath: (uri: FakeUri) => {
+        const folder = folderOf(uri);
+        return folder ? path.relative(folder.uri.path, uri.path) : uri.path;
+      },
+      getConfiguration: (section: string) => ({ get: (key: string) => (section === 'tasklens' ? settings[key] : undefined) }),
+      findFiles: async (include: string, exclude: string, maxResults: number) => {
+        const included = globToRegExp(include);
+        const excluded = globToRegExp(exclude);
+        const found: FakeUri[] = [];
+        for (const folder of workspaceFolders) {
+          for (const relative of filesUnder(folder.uri.path)) {
+            if (found.length < maxResults && included.test(relative) && !excluded.test(relative)) found.push(new FakeUri(path.join(folder.uri.path, relative)));
+          }
+        }
+        return found;
+      },
+      fs: {
+        stat: async (uri: FakeUri) => {
+          const stat = await fs.promises.stat(uri.path);
+          return { type: stat.isFile() ? 1 : 2, size: stat.size };
+        },
+        readFile: async (uri: FakeUri) => new Uint8Array(await fs.promises.readFile(uri.path)),
+      },
+      createFileSystemWatcher: (glob: string) => {
+        assert.equal(glob, '**/*');
+        return { onDidCreate: created.event, onDidChange: changed.event, dispose() {} };
+      },
+      onDidChangeConfiguration: configuration.event,
+      onDidChangeWorkspaceFolders: folderChanges.event,
+    },
+  };
+  const module = { exports: {} as Activation };
+  const requireVscode = (id: string) => {
+    assert.equal(id, 'vscode', 'activation.ts imports nothing but vscode');
+    return vscode;
+  };
+  new Function('require', 'module', 'exports', activationSource)(requireVscode, module, module.exports);
+  const events: FakeEvents = {
+    created: (f) => created.fire(new FakeUri(f)),
+    changed: (f) => changed.fire(new FakeUri(f)),
+    configurationChanged: (section) => configuration.fire({ affectsConfiguration: (s) => s === section }),
+    listeners: () => created.size + changed.size + configuration.size + folderChanges.size,
+  };
+  return { activation: module.exports, events, settings };
+}
+
+/** The reasons `startInTasklensWorkspace` starts with, once its first check has run. */
+async function startsAfter(activation: Activation): Promise<string[]> {
+  const starts: string[] = [];
+  const watching = activation.startInTasklensWorkspace((reason) => starts.push(reason.why));
+  await settle();
+  watching.dispose();
+  return starts;
+}
+
+/** Lets the checks' file reads finish. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+const workspaces: string[] = [];
+after(() => {
+  for (const root of workspaces) fs.rmSync(root, { recursive: true, force: true });
+});
+
+/** A fresh folder holding `files` (path → text), removed when the tests end. */
+function workspace(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-activation-'));
+  workspaces.push(root);
+  for (const [name, text] of Object.entries(files)) write(root, name, text);
+  return root;
+}
+
+function write(root: string, name: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+  fs.writeFileSync(path.join(root, name), text);
+}
+
+function filesUnder(root: string, relative = ''): string[] {
+  return fs.readdirSync(path.join(root, relative), { withFileTypes: true }).flatMap((entry) => {
+    const child = relative ? `${relative}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? filesUnder(root, child) : [child];
+  });
+}
+
+/** The glob forms activation.ts passes to findFiles: `**` + `/`, `*`, `{a,b}`, a trailing `/**`. */
+function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    if (glob.startsWith('**/', i)) {
+      source += '(?:.*/)?';
+      i += 2;
+    } else if (glob.startsWith('/**', i) && i + 3 === glob.length) {
+      source += '(?:/.*)?';
+      i += 2;
+    } else if (glob[i] === '*') source += '[^/]*';
+    else if (glob[i] === '{') source += '(?:';
+    else if (glob[i] === '}') source += ')';
+    else if (glob[i] === ',') source += '|';
+    else source += glob[i].replace(/[.+?^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
 
 // Tokenizing ---------------------------------------------------------------
 
