@@ -35,7 +35,19 @@ interface LanguageContribution {
   filenamePatterns?: string[];
   configuration?: string;
 }
+interface WalkthroughStep {
+  id: string;
+  title: string;
+  description: string;
+  media: { markdown?: string };
+  completionEvents?: string[];
+}
 interface Manifest {
+  version: string;
+  icon: string;
+  galleryBanner: { color: string; theme: string };
+  keywords: string[];
+  categories: string[];
   main: string;
   activationEvents: string[];
   capabilities: { untrustedWorkspaces: { supported: boolean | string }; virtualWorkspaces: boolean };
@@ -44,6 +56,7 @@ interface Manifest {
     commands: { command: string; title: string; category: string }[];
     languages: LanguageContribution[];
     grammars: GrammarContribution[];
+    walkthroughs: { id: string; title: string; description: string; steps: WalkthroughStep[] }[];
   };
 }
 
@@ -151,16 +164,53 @@ test('the YAML injection highlights exactly the server\'s field names', () => {
   assert.deepEqual(alternation[1].split('|').sort(), [...FIELD_NAMES].sort());
 });
 
-test('the package holds only the bundles, the grammars and the metadata', () => {
+test('the package holds only the bundles, the grammars, the icon, the walkthrough and the metadata', () => {
   const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   const listed = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: REPO_ROOT, encoding: 'utf8' });
   const files = listed.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|client\/out\/extension\.js|server\/out\/(server|cli|typescript)\.js|syntaxes\/[\w.-]+\.json)$/;
+  const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|client\/out\/extension\.js|server\/out\/(server|cli|typescript)\.js|syntaxes\/[\w.-]+\.json|media\/icon\.png|media\/walkthrough\/[\w.-]+\.md)$/;
   assert.deepEqual(files.filter((file) => !allowed.test(file)), []);
-  for (const required of ['package.json', 'LICENSE', 'CHANGELOG.md', 'client/out/extension.js', 'server/out/server.js', 'server/out/typescript.js']) {
+  for (const required of ['package.json', 'LICENSE', 'CHANGELOG.md', 'client/out/extension.js', 'server/out/server.js', 'server/out/typescript.js', manifest.icon]) {
     assert.ok(files.includes(required), required);
   }
   for (const grammar of manifest.contributes.grammars) assert.ok(files.includes(grammar.path.replace(/^\.\//, '')), grammar.path);
+  for (const step of manifest.contributes.walkthroughs.flatMap((w) => w.steps)) assert.ok(files.includes(step.media.markdown ?? ''), step.id);
+});
+
+test('the package has a 128×128 PNG icon, a gallery banner, keywords and categories', () => {
+  const png = fs.readFileSync(path.join(REPO_ROOT, manifest.icon));
+  assert.equal(png.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', 'a PNG signature');
+  assert.equal(png.subarray(12, 16).toString('ascii'), 'IHDR');
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+  assert.match(manifest.galleryBanner.color, /^#[0-9a-f]{6}$/i);
+  assert.ok(['dark', 'light'].includes(manifest.galleryBanner.theme));
+  assert.ok(manifest.keywords.includes('pynenc'));
+  assert.ok(manifest.keywords.length <= 30, 'the Marketplace takes at most 30 keywords');
+  assert.ok(manifest.categories.includes('Linters'));
+});
+
+test('the walkthrough opens the config, hovers a value and shows the effective configuration', () => {
+  const [walkthrough, ...others] = manifest.contributes.walkthroughs;
+  assert.deepEqual(others, []);
+  assert.deepEqual(walkthrough.steps.map((s) => s.id), ['openConfig', 'hoverValue', 'showEffectiveConfiguration']);
+  for (const step of walkthrough.steps) {
+    const markdown = fs.readFileSync(path.join(REPO_ROOT, step.media.markdown ?? ''), 'utf8');
+    assert.match(markdown, /^# /, `${step.id} has a page with a heading`);
+    assert.match(step.description, /\]\(command:[\w.]+/, `${step.id} has a button`);
+    assert.ok((step.completionEvents ?? []).length > 0, `${step.id} is marked done by something the user does`);
+  }
+  const last = walkthrough.steps[2];
+  assert.ok(last.description.includes('(command:tasklens.showEffectiveConfiguration)'));
+  assert.deepEqual(last.completionEvents, ['onCommand:tasklens.showEffectiveConfiguration']);
+  // The first page lists the eight sources of SPEC §4, in order.
+  const sources = fs.readFileSync(path.join(REPO_ROOT, walkthrough.steps[0].media.markdown ?? ''), 'utf8').match(/^\d+\. /gm);
+  assert.equal(sources?.length, 8);
+});
+
+test('the changelog has an entry for the current version and an Unreleased section above it', () => {
+  const headings = [...fs.readFileSync(path.join(REPO_ROOT, 'CHANGELOG.md'), 'utf8').matchAll(/^## (.+)$/gm)].map((m) => m[1].trim());
+  assert.equal(headings[0], 'Unreleased');
+  assert.ok(headings.some((h) => h.startsWith(manifest.version)), `a section for ${manifest.version}`);
 });
 
 // When the server starts ----------------------------------------------------
