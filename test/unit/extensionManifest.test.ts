@@ -227,7 +227,7 @@ test('a TypeScript workspace without pynenc configuration gets no server', async
   });
   const { activation } = loadActivation([folder]);
   assert.equal(await activation.findTasklensReason(), undefined);
-  const starts = await startsAfter(activation);
+  const starts = await startsAfter(activation, 300);
   assert.deepEqual(starts, []);
 });
 
@@ -274,7 +274,7 @@ test('an idle workspace starts the server once a file that qualifies is created 
   events.created(path.join(folder, 'README.md'));
   write(folder, '.env', 'PORT=3000\nPYNENC__CONFIGTASK__MAX_RETRIES=2\n');
   events.changed(path.join(folder, '.env'));
-  await settle();
+  await until(() => starts.length > 0);
   assert.deepEqual(starts, ['.env sets a PYNENC__ variable']);
   // Once started, nothing more is watched and start is not called again.
   write(folder, 'config.yaml', 'max_retries: 1\n');
@@ -293,7 +293,7 @@ test('a created config file at the root, or a settings change, starts an idle wo
   await settle();
   write(folder, 'pynenc.yml', 'task: {}\n');
   events.created(path.join(folder, 'pynenc.yml'));
-  await settle();
+  await until(() => starts.length > 0);
   assert.deepEqual(starts, ['it has the config file pynenc.yml']);
 
   const other = workspace({ 'conf/tasks.yaml': 'task: {}\n' });
@@ -304,7 +304,7 @@ test('a created config file at the root, or a settings change, starts an idle wo
   assert.deepEqual(later, []);
   second.settings.configFiles = ['conf/tasks.yaml'];
   second.events.configurationChanged('tasklens');
-  await settle();
+  await until(() => later.length > 0);
   assert.deepEqual(later, ['it has the config file conf/tasks.yaml']);
 });
 
@@ -442,18 +442,23 @@ function loadActivation(folders: string[], initialSettings: Record<string, unkno
   return { activation: module.exports, events, settings };
 }
 
-/** The reasons `startInTasklensWorkspace` starts with, once its first check has run. */
-async function startsAfter(activation: Activation): Promise<string[]> {
+/** The reasons `startInTasklensWorkspace` starts with, once its first check has run (`ms`: how long to wait for one). */
+async function startsAfter(activation: Activation, ms?: number): Promise<string[]> {
   const starts: string[] = [];
   const watching = activation.startInTasklensWorkspace((reason) => starts.push(reason.why));
-  await settle();
+  await until(() => starts.length > 0, ms);
   watching.dispose();
   return starts;
 }
 
-/** Lets the checks' file reads finish. */
+/** Waits for `condition`, or for `ms` when it does not come true (for what must not happen). */
+async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  for (const deadline = Date.now() + ms; !condition() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** Lets the checks' file reads finish, for an assertion that nothing happened. */
 function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 100));
+  return until(() => false, 300);
 }
 
 const workspaces: string[] = [];
