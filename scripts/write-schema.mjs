@@ -1,6 +1,8 @@
-// Writes bench/tasklens-config.schema.json from the field table: the JSON schema
-// the benchmark gives yaml-language-server, so both servers know the same fields.
-// A unit test keeps the committed file in step with the table.
+// Writes bench/tasklens-config.schema.json: the JSON schema of the config file
+// (server/src/features/schema.ts, what `tasklens schema` prints), which the
+// benchmark gives yaml-language-server so both servers know the same fields.
+// Run after `npm run build`; test/unit/schema.test.ts keeps the committed file in
+// step with the field table.
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,31 +12,7 @@ const require = createRequire(import.meta.url);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export function configSchema() {
-  const { FIELDS } = require(path.join(REPO, 'build', 'server', 'src', 'resolver', 'fields.js'));
-  const fieldSchema = (spec) => {
-    const base = { description: spec.summary, default: spec.default };
-    switch (spec.type) {
-      case 'int': return { ...base, type: 'integer' };
-      case 'bool': return { ...base, type: 'boolean' };
-      case 'enum': return { ...base, type: 'string', enum: [...spec.enumValues] };
-      default: return { ...base, type: 'array', items: { type: 'string' } };
-    }
-  };
-  const fields = Object.fromEntries(FIELDS.map((spec) => [spec.name, fieldSchema(spec)]));
-  return {
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    title: 'pynenc task configuration (Tasklens)',
-    type: 'object',
-    properties: {
-      ...fields,
-      task: {
-        type: 'object',
-        description: 'Settings for every task, and per-task sections keyed by task id',
-        properties: fields,
-        additionalProperties: { type: 'object', properties: fields, additionalProperties: false },
-      },
-    },
-  };
+  return require(path.join(REPO, 'build', 'server', 'src', 'features', 'schema.js')).configSchema();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

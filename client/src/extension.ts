@@ -1,6 +1,7 @@
 // The VS Code side of Tasklens: it starts the bundled language server and
 // registers the commands. Every answer comes from the server; nothing here
-// knows about task configuration.
+// knows about task configuration. The server starts only in a workspace that
+// has something for it (activation.ts), or when the user runs a command.
 import * as vscode from 'vscode';
 import { DocumentSelector, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { ConfigurationChangedNotification, EnvironmentsNotification, EnvironmentsParams, StatusNotification, StatusParams } from '../../server/src/protocol';
@@ -10,6 +11,7 @@ import {
 } from './commands';
 import { EnvironmentPicker } from './environmentPicker';
 import { openSource, TaskFilter, TasksView } from './tasksView';
+import { startInTasklensWorkspace } from './activation';
 import { EFFECTIVE_CONFIGURATION_SCHEME, EffectiveConfigurationDocuments, showEffectiveConfiguration } from './effectiveConfiguration';
 import { CrashReporter, RestartOnCrash } from './restartOnCrash';
 import { TaskStatusItem } from './statusItem';
@@ -46,16 +48,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const tasks = new TasksView(languageClient);
   const environments = new EnvironmentPicker();
   client = languageClient;
+  let starting: Promise<void> | undefined;
+  const start = () => (starting ??= startServer(languageClient, output, status));
 
   context.subscriptions.push(
     output,
     status,
     documents,
     vscode.workspace.registerTextDocumentContentProvider(EFFECTIVE_CONFIGURATION_SCHEME, documents),
-    vscode.commands.registerCommand(SHOW_EFFECTIVE_CONFIGURATION_COMMAND, (taskId?: unknown, folderUri?: unknown) =>
-      showEffectiveConfiguration(languageClient, taskId, folderUri),
-    ),
-    vscode.commands.registerCommand(RESTART_SERVER_COMMAND, () => restartServer(languageClient, restarts)),
+    vscode.commands.registerCommand(SHOW_EFFECTIVE_CONFIGURATION_COMMAND, async (taskId?: unknown, folderUri?: unknown) => {
+      await start();
+      await showEffectiveConfiguration(languageClient, taskId, folderUri);
+    }),
+    vscode.commands.registerCommand(RESTART_SERVER_COMMAND, () => (starting ? restartServer(languageClient, restarts) : start())),
     languageClient.onNotification(StatusNotification, (params: StatusParams) => {
       status.show(params);
       if (!params.indexing) tasks.refresh();
@@ -80,9 +85,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (choice) tasks.setFilter(choice.filter);
     }),
     vscode.commands.registerCommand(OPEN_SOURCE_COMMAND, (uri: string, line: number) => openSource(uri, line)),
-    vscode.commands.registerCommand(PICK_ENVIRONMENT_COMMAND, () => environments.pick()),
+    vscode.commands.registerCommand(PICK_ENVIRONMENT_COMMAND, async () => {
+      await start();
+      await environments.pick();
+    }),
     languageClient.onNotification(EnvironmentsNotification, (params: EnvironmentsParams) => environments.show(params)),
+    startInTasklensWorkspace((reason) => {
+      output.info(`Starting the server: ${reason.why}.`);
+      void start();
+    }),
   );
+}
+
+async function startServer(languageClient: LanguageClient, output: vscode.LogOutputChannel, status: TaskStatusItem): Promise<void> {
   try {
     await languageClient.start();
   } catch (error) {

@@ -16,6 +16,7 @@ const USAGE = `Usage:
   tasklens check [--root DIR] [--config FILE] [--env-file FILE]... [--env KEY=VALUE]... [--format text|json|sarif|github]
   tasklens diff <ENV_A> <ENV_B> [--root DIR] [--config FILE] [--env KEY=VALUE]... [--format text|json]
   tasklens resolve <scenario.json> [--format text|json]
+  tasklens schema          print a JSON Schema of the config file (for yaml-language-server and other editors)
 Options:
   --environment NAME   an environment of tasklens.environments (.vscode/settings.json or tasklens.json); 'default' is the plain settings
   --debug   print the stack of an internal error`;
@@ -224,6 +225,10 @@ export function main(argv: readonly string[]): number {
       case 'check': return check(args);
       case 'resolve': return resolve(args);
       case 'diff': return diff(args);
+      case 'schema':
+        if (args.positional.length > 0) throw new UsageError('schema takes no arguments');
+        process.stdout.write(JSON.stringify(features.configSchema(), null, 2) + '\n');
+        return 0;
       case '': case '-h': case '--help': throw new UsageError('');
       case '--version': process.stdout.write(`${VERSION}\n`); return 0;
       default: throw new UsageError(`unknown command '${args.command}'`);

@@ -1,10 +1,13 @@
-// The shared resolver vectors (../shared/vectors/resolver.json) and how a
-// resolution is compared with a case's expectation. A plain module, so the
-// unit and end-to-end tests can both use it without running each other's tests.
+// The resolver vectors and how a resolution is compared with a case's
+// expectation. The vectors live in ../shared/vectors; the repository carries a
+// byte-identical copy in test/vectors, so a clone with nothing beside it tests
+// the same cases (vectors.test.ts checks that the copy has not drifted).
+// A plain module, so the unit and end-to-end tests can both use it without
+// running each other's tests.
 import * as fs from 'fs';
 import * as path from 'path';
 import { FIELD_NAMES, Scenario, TaskResolution } from '../../server/src/resolver';
-import { SHARED_DIR } from '../paths';
+import { REPO_ROOT, SHARED_DIR } from '../paths';
 
 export interface Expected {
   value?: unknown;
@@ -17,8 +20,15 @@ export interface VectorCase extends Scenario {
   expected: Record<string, Expected>;
 }
 
+/** The repository's copy of the vectors, which every test reads. */
+export const VENDORED_VECTORS_DIR = path.join(REPO_ROOT, 'test', 'vectors');
+/** Where the copy comes from; present beside the repository in the project's own checkouts and CI. */
+export const SHARED_VECTORS_DIR = path.join(SHARED_DIR, 'vectors');
+/** The files that make up the vectors, copied together. */
+export const VECTOR_FILES = ['resolver.json', 'README.md'] as const;
+
 export function loadVectors(): VectorCase[] {
-  const file = path.join(SHARED_DIR, 'vectors', 'resolver.json');
+  const file = path.join(VENDORED_VECTORS_DIR, 'resolver.json');
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { cases: VectorCase[] }).cases;
 }
 

@@ -29,6 +29,7 @@ export { diffEnvironments, differencesToJson, differencesToText, environmentByNa
 export { DEFAULT_ENVIRONMENT } from './hover';
 export { renameTargetAt as prepareRename, renameTask as rename, renameTaskFiles as renameFiles, taskIdProblem } from './rename';
 export { taskRows, TaskRow, TaskFieldRow } from './tasksView';
+export { configSchema } from './schema';
 
 export function complete(ws: Workspace, path: string, offset: number): CompletionItem[] {
   const text = ws.readText(path);
