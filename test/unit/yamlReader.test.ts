@@ -198,6 +198,14 @@ describe('the incremental YAML reader reads as a fresh open and a whole parse', 
     }
   });
 
+  test('task:# is no task header (a comment needs a space before it): the file is read as a whole parse reads it', () => {
+    const text = TWO_TASKS.replace('task:\n', 'task:#\n');
+    const doc = edited([TWO_TASKS, text], false);
+    assertAgrees(doc);
+    assert.ok(doc.errors.length > 0);
+    assertAgrees(edited([TWO_TASKS, TWO_TASKS.replace('task:\n', 'task: # the tasks\n')]));
+  });
+
   test('a section parsed alone words its error as the whole file does', () => {
     const texts = [TWO_TASKS, TWO_TASKS.replace('    max_retries: 3', '   max_retries: 3'), TWO_TASKS.replace('    max_retries: 3', '  max_retries 3\n    x')];
     for (const text of texts.slice(1)) assertAgrees(edited([texts[0], text]));

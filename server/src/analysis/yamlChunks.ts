@@ -88,7 +88,8 @@ export interface IncrementalParse {
 }
 
 const NEEDS_WHOLE_PARSE = /^(?:---|\.\.\.|%)|(?:^|[\s,[{:-])[&*][^\s,[\]{}]|^[-?[{!&*|>]|\0/m;
-const TASK_HEADER = /^task:[ \t]*(#.*)?$/;
+/** `task:`, then nothing or a comment (a `#` needs a space before it to start one). */
+const TASK_HEADER = /^task:(?:[ \t]+(?:#.*)?)?$/;
 
 /**
  * The file's tree and load errors, re-using the parsed pieces of `previous`.
@@ -584,6 +585,7 @@ function combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, Gr
       continue;
     }
     const header = piece.chunk;
+    if (header.notMapping || header.entries.length !== 1) troubled = true;
     topKeys.push(header.topKeys);
     const children: Chunk[] = [];
     while (i + 1 < pieces.length && pieces[i + 1].kind === 'child') {

@@ -17,41 +17,48 @@ export interface EnvEntry {
 
 export function parseDotEnv(text: string): EnvEntry[] {
   const entries: EnvEntry[] = [];
-  let offset = 0;
-  const lines = text.split('\n');
-  lines.forEach((rawLine, index) => {
-    const lineStart = offset;
-    offset += rawLine.length + 1;
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    const trimmed = line.trimStart();
-    if (trimmed === '' || trimmed.startsWith('#')) return;
-    let body = line;
-    let bodyStart = lineStart;
-    const exported = /^\s*export\s+/.exec(body);
-    if (exported) {
-      body = body.slice(exported[0].length);
-      bodyStart += exported[0].length;
-    }
-    const eq = body.indexOf('=');
-    if (eq < 0) return;
-    const rawKey = body.slice(0, eq);
-    const key = rawKey.trim();
-    if (key === '') return;
-    const keyStart = bodyStart + rawKey.indexOf(key);
-    const rest = body.slice(eq + 1);
-    // An unquoted value ends at ` #`, so `KEY= # note` is empty.
-    if (/^[ \t]+#/.test(rest)) {
-      const valueStart = bodyStart + eq + 1;
-      entries.push({ key, value: '', line: index + 1, keyStart, keyEnd: keyStart + key.length, valueStart, valueEnd: valueStart, quote: '' });
-      return;
-    }
-    const leading = rest.length - rest.trimStart().length;
-    const valueText = rest.slice(leading);
-    const valueStart = bodyStart + eq + 1 + leading;
-    const { value, length, quote } = readValue(valueText);
-    entries.push({ key, value, line: index + 1, keyStart, keyEnd: keyStart + key.length, valueStart, valueEnd: valueStart + length, quote });
-  });
+  // Lines end at `\n`, `\r\n` or a lone `\r`, as LSP (and python-dotenv) count them.
+  const ends = /\r\n?|\n/g;
+  let lineStart = 0;
+  for (let index = 0; lineStart <= text.length; index++) {
+    ends.lastIndex = lineStart;
+    const end = ends.exec(text);
+    const line = text.slice(lineStart, end ? end.index : text.length);
+    const start = lineStart;
+    lineStart = end ? end.index + end[0].length : text.length + 1;
+    readLine(line, start, index, entries);
+  }
   return entries;
+}
+
+function readLine(line: string, lineStart: number, index: number, entries: EnvEntry[]): void {
+  const trimmed = line.trimStart();
+  if (trimmed === '' || trimmed.startsWith('#')) return;
+  let body = line;
+  let bodyStart = lineStart;
+  const exported = /^\s*export\s+/.exec(body);
+  if (exported) {
+    body = body.slice(exported[0].length);
+    bodyStart += exported[0].length;
+  }
+  const eq = body.indexOf('=');
+  if (eq < 0) return;
+  const rawKey = body.slice(0, eq);
+  const key = rawKey.trim();
+  if (key === '') return;
+  const keyStart = bodyStart + rawKey.indexOf(key);
+  const rest = body.slice(eq + 1);
+  // An unquoted value ends at ` #`, so `KEY= # note` is empty.
+  if (/^[ \t]+#/.test(rest)) {
+    const valueStart = bodyStart + eq + 1;
+    entries.push({ key, value: '', line: index + 1, keyStart, keyEnd: keyStart + key.length, valueStart, valueEnd: valueStart, quote: '' });
+    return;
+  }
+  const leading = rest.length - rest.trimStart().length;
+  const valueText = rest.slice(leading);
+  const valueStart = bodyStart + eq + 1 + leading;
+  const { value, length, quote } = readValue(valueText);
+  entries.push({ key, value, line: index + 1, keyStart, keyEnd: keyStart + key.length, valueStart, valueEnd: valueStart + length, quote });
 }
 
 function readValue(text: string): { value: string; length: number; quote: '"' | "'" | '' } {
