@@ -206,6 +206,17 @@ describe('the incremental YAML reader reads as a fresh open and a whole parse', 
     assertAgrees(edited([TWO_TASKS, TWO_TASKS.replace('task:\n', 'task: # the tasks\n')]));
   });
 
+  test("a block list at its key's own indentation (retry_for: then - x at column 0) is cut, and reads as a whole parse", () => {
+    const text = 'max_retries: 1\nretry_for:\n- builtins.TypeError\n- src.errors.NetworkError\ntask:\n  key_arguments:\n  - to\n  src.a.f:\n    retry_for:\n    - builtins.Error\n    max_retries: 2\n  src.b.g:\n    max_retries: 3\n';
+    const doc = ConfigDocument.parse('config.yaml', text);
+    assert.notEqual(doc.sectionAt(text.indexOf('max_retries: 3')), undefined, 'the file is cut into sections, not parsed whole');
+    assert.deepEqual(entriesData(doc.root), entriesData(parseYamlDocument('config.yaml', text).root));
+    assert.deepEqual(doc.errors, []);
+    const typed = edited([text, insertAt(text, '- src.errors.NetworkError', '- builtins.RangeError\n'), insertAt(text, '  src.b.g:', '  - stray\n')]);
+    assertAgrees(typed);
+    assert.deepEqual(errorData(typed.errors), errorData(parseYamlDocument('config.yaml', typed.text).errors));
+  });
+
   test('a section parsed alone words its error as the whole file does', () => {
     const texts = [TWO_TASKS, TWO_TASKS.replace('    max_retries: 3', '   max_retries: 3'), TWO_TASKS.replace('    max_retries: 3', '  max_retries 3\n    x')];
     for (const text of texts.slice(1)) assertAgrees(edited([texts[0], text]));
@@ -246,6 +257,7 @@ const SEEDS = [
   TWO_TASKS,
   'parallel_batch_size: 50\nretry_for: [builtins.TypeError]\n# tasks\ntask:\n  running_concurrency: task\n  key_arguments:\n    - to\n  src.tasks.email.sendEmail:\n    max_retries: 5\n    key_arguments: [to, subject]\n    retry_for:\n      - builtins.Error\n  src.tasks.billing.chargeCard: {call_result_cache: true}\nregistration_concurrency: keys\n',
   'task:\n  a.b:\n    max_retries: 3\n\n  c.d:\n    max_retries: "4"\n  # between\n  e.f:\n    key_arguments: [\n      x,\n    ]\n',
+  'retry_for:\n- builtins.Error\n- a.B\ntask:\n  key_arguments:\n  - x\n  a.b:\n    retry_for:\n    - c.D\n  e.f:\n    max_retries: 1\n',
 ];
 const SNIPPETS = ['a', ' ', '  ', ':', ': ', '\n', '\n  ', '\n    ', '\t', '#', ' # c', '-', '- ', '[', ']', '{', '}', ',', '"', "'", '?', '? ', '1.5: x\n', 'true: y\n', '1: z\n', '"1": w\n', '\r\n', '\r', '💥', 'é', 'max_retries: 7\n', 'task:\n', '  x.y:\n    max_retries: 1\n', '  src.a.f:\n    max_retries: 9\n', 'null', '~', '.inf', '&a ', '*a', '---\n'];
 
@@ -259,7 +271,7 @@ type Edit =
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...SNIPPETS) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('insertLine' as const), at: fc.nat(), text: fc.constantFrom('', '# note', '  src.c.h:', '    max_retries: 2', 'max_retries: 3', '\t  x: 1', '  ]', 'task:', '  call_result_cache: true') }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('insertLine' as const), at: fc.nat(), text: fc.constantFrom('', '# note', '  src.c.h:', '    max_retries: 2', 'max_retries: 3', '\t  x: 1', '  ]', 'task:', '  call_result_cache: true', '- x', '  - y', '-') }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteLine' as const), at: fc.nat() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'crlf' as const }) },
 );

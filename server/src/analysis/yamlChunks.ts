@@ -87,7 +87,7 @@ export interface IncrementalParse {
   readonly cache: YamlChunkCache;
 }
 
-const NEEDS_WHOLE_PARSE = /^(?:---|\.\.\.|%)|(?:^|[\s,[{:-])[&*][^\s,[\]{}]|^[-?[{!&*|>]|\0/m;
+const NEEDS_WHOLE_PARSE = /^(?:---|\.\.\.|%)|(?:^|[\s,[{:-])[&*][^\s,[\]{}]|^(?:-(?![ \t\r\n]|$)|[?[{!&*|>])|\0/m;
 /** `task:`, then nothing or a comment (a `#` needs a space before it to start one). */
 const TASK_HEADER = /^task:(?:[ \t]+(?:#.*)?)?$/;
 
@@ -118,6 +118,18 @@ const SPACE = 32;
 function isContentCode(code: number): boolean {
   // Not the end of the text, '#', '\r', '\n', ' ' or '\t'.
   return !Number.isNaN(code) && code !== 35 && code !== 13 && code !== 10 && code !== SPACE && code !== 9;
+}
+
+/**
+ * A block sequence item (`- x`) at a key's own indentation continues that key's
+ * value (`retry_for:` then `- builtins.Error` at column 0 is common YAML).
+ */
+function isSequenceItem(lines: LineIndex, l: number, indent: number): boolean {
+  const text = lines.text;
+  const at = lines.lineStart(l) + indent;
+  if (text.charCodeAt(at) !== 45) return false;
+  const next = text.charCodeAt(at + 1);
+  return Number.isNaN(next) || next === SPACE || next === 9 || next === 10 || next === 13;
 }
 
 /** Indentation of line `l` and the code of the first character after it (NaN at the end of the text). */
@@ -152,7 +164,7 @@ function cutTopLevel(lines: LineIndex, fromLine: number, toLine: number, end: nu
   const starts: number[] = [];
   for (let l = fromLine; l < toLine; l++) {
     const { indent, first } = lineShape(lines, l);
-    if (indent === 0 && isContentCode(first) && !CONTINUES.has(first)) starts.push(l);
+    if (indent === 0 && isContentCode(first) && !CONTINUES.has(first) && !isSequenceItem(lines, l, 0)) starts.push(l);
   }
   // Only comments and blank lines may come before the first key: anything else
   // (an indented mapping, a stray scalar) is a shape for the whole parse to judge.
@@ -198,6 +210,7 @@ function cutChildren(lines: LineIndex, fromLine: number, toLine: number, end: nu
     if (!isContentCode(first)) continue;
     if (indent < childIndent) return undefined;
     if (indent === childIndent) {
+      if (sawKey && isSequenceItem(lines, l, indent)) continue;
       if (UNSURE_CHILD.has(first)) return undefined;
       if (CONTINUES.has(first)) continue;
       if (sawKey && l !== starts[starts.length - 1]) starts.push(l);
