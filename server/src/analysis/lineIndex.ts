@@ -95,3 +95,20 @@ export class LineIndex {
     return this.text.slice(this.lineStart(line), this.lineEnd(line));
   }
 }
+
+/** 1-based lines of increasing offsets, without splitting the text. */
+export class LineCounter {
+  private offset = 0;
+  private line = 1;
+  constructor(private readonly text: string) {}
+
+  lineAt(offset: number): number {
+    if (offset < this.offset) {
+      this.offset = 0;
+      this.line = 1;
+    }
+    for (let i = this.text.indexOf('\n', this.offset); i !== -1 && i < offset; i = this.text.indexOf('\n', i + 1)) this.line++;
+    this.offset = offset;
+    return this.line;
+  }
+}

@@ -2,7 +2,7 @@
 // (`typescriptIndex.ts`) and Python (`python/`) each implement `TaskSource`;
 // the workspace and the features read tasks and exception classes only through
 // it, never a language's syntax.
-import { ExceptionClass } from '../resolver';
+import { ExceptionClass, taskIdToString } from '../resolver';
 import { ClassFact, TaskDefinition, TypeScriptFileFacts } from './typescriptFacts';
 
 export type TaskLanguage = 'typescript' | 'python';
@@ -28,4 +28,17 @@ export interface TaskSource {
   exceptionClasses(): ExceptionClass[];
   /** The class declared as `<module>.<Name>`. */
   classByQualifiedName(name: string): ClassFact | undefined;
+}
+
+/** Tasks by id (`<module>.<func>`), in source order; tasks whose name is unknown are left out. */
+export function groupTasksById(tasks: Iterable<TaskDefinition>): Map<string, TaskDefinition[]> {
+  const byId = new Map<string, TaskDefinition[]>();
+  for (const task of tasks) {
+    if (task.func === undefined) continue;
+    const key = taskIdToString({ module: task.module, func: task.func });
+    const list = byId.get(key);
+    if (list === undefined) byId.set(key, [task]);
+    else list.push(task);
+  }
+  return byId;
 }

@@ -4,9 +4,9 @@
 // open editors, the process env) comes in through `WorkspaceHost`.
 import {
   CLASS_SECTION_KEY, collectMappings, configFormat, EnvEntry, envTaskPart, EnvLayer, Environment, ExceptionRegistry,
-  exceptionRegistry, FIELD_NAMES, FieldName, FieldResolution, fieldSpec, isPyprojectPath, LoadedConfig, LoadError, mapGet,
+  exceptionRegistry, FIELD_NAMES, FieldName, FieldResolution, fieldSpec, isPyprojectPath, LoadedConfig, mapGet,
   MappingSource, MapNode, mergeEnvironment, nodeToPlain, notFoundError, parseDotEnv, parseTaskId, ResolutionInput, resolveField, TaskId,
-  Suggester, taskIdToString, TaskResolution,
+  Suggester, taskIdToString, TaskResolution, unreadableError,
 } from '../resolver';
 import { ConfigDocument } from './configDocument';
 import { TextEdit } from './lineIndex';
@@ -672,7 +672,3 @@ export function globMatches(glob: string, path: string): boolean {
   return new RegExp(`^${pattern}$`).test(path) || new RegExp(`^${pattern}/`).test(path);
 }
 
-/** A config file that exists but cannot be read as text (until the loaders provide their own). */
-function unreadableError(path: string, problem: { readonly reason: string; readonly offset?: number }): LoadError {
-  return { kind: 'unreadable' as LoadError['kind'], message: `Configuration file ${path} cannot be read: ${problem.reason}`, reason: problem.reason, start: problem.offset };
-}

@@ -12,6 +12,7 @@ import { condensePython } from './condense';
 import { pythonAnalysisDepth, ScannedImport, scanModuleStatements } from './prefilter';
 import { absoluteModule, Binding, ClassRecord, emptyRecord, FileRecord, isPynencModule, NO_BINDINGS, NO_NAMES, packageOf, PendingExceptionRef, TaskRecord } from './records';
 import { PythonModule } from './roots';
+import { LineCounter } from '../lineIndex';
 
 let lezer: typeof LezerModule | undefined;
 
@@ -238,22 +239,6 @@ function importBindings(imports: readonly ScannedImport[], mod: PythonModule): I
   return { bindings, stars, importsPynenc };
 }
 
-/** 1-based lines of increasing offsets, without splitting the text. */
-class LineCounter {
-  private offset = 0;
-  private line = 1;
-  constructor(private readonly text: string) {}
-
-  lineAt(offset: number): number {
-    if (offset < this.offset) {
-      this.offset = 0;
-      this.line = 1;
-    }
-    for (let i = this.text.indexOf('\n', this.offset); i !== -1 && i < offset; i = this.text.indexOf('\n', i + 1)) this.line++;
-    this.offset = offset;
-    return this.line;
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Parsed files.

@@ -4,8 +4,8 @@
 // or parse); names are resolved across files lazily and cached until a change
 // to something they read. Open documents are re-parsed incrementally.
 import type { Tree } from '@lezer/common';
-import { ExceptionClass, taskIdToString } from '../../resolver';
-import { TaskSource } from '../taskSource';
+import { ExceptionClass } from '../../resolver';
+import { groupTasksById, TaskSource } from '../taskSource';
 import { ClassFact, ExceptionRefFact, TaskDefinition, TypeScriptFileFacts } from '../typescriptFacts';
 import { pythonBuiltinException } from './builtins';
 import { diffEdit, readPythonFile, scanRecord, TextEdit } from './fileReader';
@@ -177,17 +177,7 @@ export class PythonIndex implements TaskSource, ModuleTable {
   }
 
   tasksById(id: string): TaskDefinition[] {
-    if (this.tasksByIdMap === undefined) {
-      const byId = new Map<string, TaskDefinition[]>();
-      for (const task of this.cachedTasks()) {
-        if (task.func === undefined) continue;
-        const key = taskIdToString({ module: task.module, func: task.func });
-        const list = byId.get(key);
-        if (list === undefined) byId.set(key, [task]);
-        else list.push(task);
-      }
-      this.tasksByIdMap = byId;
-    }
+    this.tasksByIdMap ??= groupTasksById(this.cachedTasks());
     return [...(this.tasksByIdMap.get(id) ?? [])];
   }
 

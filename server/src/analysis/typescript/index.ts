@@ -8,8 +8,8 @@
 // TypeScript's compiler) is loaded on the first file that needs it; cross-file
 // resolution (`names.ts`, `classes.ts`) is done lazily and cached until
 // something it depends on changes.
-import { ExceptionClass, moduleForFile, taskIdToString } from '../../resolver';
-import { TaskSource } from '../taskSource';
+import { ExceptionClass, moduleForFile } from '../../resolver';
+import { groupTasksById, TaskSource } from '../taskSource';
 import { ClassFact, TaskDefinition, TypeScriptFileFacts } from '../typescriptFacts';
 import { ClassTable, classTable, DeclaredClass, declaredClass } from './classes';
 import { AnalysisDepth, FileRecord, fileRecord, TypeScriptAnalysisOptions } from './fileRecord';
@@ -182,17 +182,7 @@ export class TypeScriptIndex implements TaskSource {
 
   /** The tasks whose id (`<module>.<func>`) is `id`; more than one is a duplicate. */
   tasksById(id: string): TaskDefinition[] {
-    if (this.tasksByIdMap === undefined) {
-      const byId = new Map<string, TaskDefinition[]>();
-      for (const task of this.cachedTasks()) {
-        if (task.func === undefined) continue;
-        const key = taskIdToString({ module: task.module, func: task.func });
-        const list = byId.get(key);
-        if (list === undefined) byId.set(key, [task]);
-        else list.push(task);
-      }
-      this.tasksByIdMap = byId;
-    }
+    this.tasksByIdMap ??= groupTasksById(this.cachedTasks());
     return [...(this.tasksByIdMap.get(id) ?? [])];
   }
 

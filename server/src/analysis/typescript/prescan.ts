@@ -6,6 +6,7 @@
 // expressions that would try a match at every offset. Text only: this module
 // never loads the compiler.
 import { AnalysisDepth, ClassRecord, ExportLink, FileRecord, fileRecord } from './fileRecord';
+import { LineCounter } from '../lineIndex';
 
 function isIdentifierChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36 || code > 127;
@@ -126,19 +127,3 @@ export function scanClasses(file: string, module: string, text: string): FileRec
   return fileRecord(file, module, 'classScan', { classes, exportLinks });
 }
 
-/** 1-based lines of increasing offsets, without splitting the text. */
-class LineCounter {
-  private offset = 0;
-  private line = 1;
-  constructor(private readonly text: string) {}
-
-  lineAt(offset: number): number {
-    if (offset < this.offset) {
-      this.offset = 0;
-      this.line = 1;
-    }
-    for (let i = this.text.indexOf('\n', this.offset); i !== -1 && i < offset; i = this.text.indexOf('\n', i + 1)) this.line++;
-    this.offset = offset;
-    return this.line;
-  }
-}
