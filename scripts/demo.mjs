@@ -10,4 +10,6 @@ run('check', '--root', 'examples/demo');
 run('explain', 'src.tasks.email.sendEmail', '--root', 'examples/demo');
 run('explain', 'src.tasks.billing.chargeCard', '--root', 'examples/demo');
 run('diff', 'default', 'production', '--root', 'examples/demo');
-console.log('\nThe editor shows the same in examples/demo: see README.md.');
+run('check', '--root', 'examples/demo-python');
+run('explain', 'shop.tasks.orders.place_order', '--root', 'examples/demo-python');
+console.log('\nThe editor shows the same in examples/demo and examples/demo-python: see README.md.');
