@@ -91,8 +91,11 @@ export function describeSource(source: SourceRef): string {
       const where = at ?? envOriginText(source.via);
       return where !== undefined ? `${source.key} (${where})` : `${source.key ?? 'env'}`;
     }
-    case 'task_options':
-      return at !== undefined ? `task() options (${at})` : 'task() options';
+    case 'task_options': {
+      // A Python task's options are its decorator's keywords.
+      const what = source.file?.endsWith('.py') ? 'decorator options' : 'task() options';
+      return at !== undefined ? `${what} (${at})` : what;
+    }
     case 'config_values':
       return source.level !== undefined && source.level !== 'generic' ? `config_values (${source.level} level)` : 'config_values';
     default:
