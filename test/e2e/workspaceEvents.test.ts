@@ -31,15 +31,25 @@ async function taskIds(client: LspTestClient): Promise<string[]> {
 
 describe('incremental text sync', () => {
   let client: LspTestClient;
+  const opened: OpenDocument[] = [];
   before(async () => {
     client = await LspTestClient.start(APP);
+  });
+  afterEach(async () => {
+    for (const doc of opened.splice(0)) await client.close(doc);
   });
   after(async () => {
     await client.stop();
   });
 
+  async function openConfig(text: string): Promise<OpenDocument> {
+    const doc = await client.openPlain('config.yaml', text);
+    opened.push(doc);
+    return doc;
+  }
+
   test('diagnostics and hovers follow a sequence of small edits', async () => {
-    const doc = await client.openPlain('config.yaml', 'task:\n  src.tasks.billing.refund:\n    max_retries: 3\n');
+    const doc = await openConfig('task:\n  src.tasks.billing.refund:\n    max_retries: 3\n');
     assert.deepEqual(await client.waitForDiagnostics(doc), []);
 
     // Type a new line with an invalid value, in two keystrokes.
@@ -62,31 +72,16 @@ describe('incremental text sync', () => {
     assert.deepEqual(await client.waitForDiagnostics(doc), []);
     const markdown = hoverText(await client.hover(doc.uri, positionAt(doc.text, doc.text.indexOf('max_retries'))));
     assert.match(markdown, /\*\*Effective for `src\.tasks\.billing\.refund`: `4`\*\*/);
-    await client.close(doc);
-  });
-});
-
-describe('incremental parse after an edit that joins two keys', () => {
-  let client: LspTestClient;
-  before(async () => {
-    client = await LspTestClient.start(APP);
-  });
-  after(async () => {
-    await client.stop();
   });
 
   test('deleting the text between two top-level keys makes one new key', async () => {
-    const doc = await client.openPlain('config.yaml', 'parallel_batch_size: 50\n\ntask:\n  max_retries: 4\n');
+    const doc = await openConfig('parallel_batch_size: 50\n\ntask:\n  max_retries: 4\n');
     assert.deepEqual(await client.waitForDiagnostics(doc), []);
     await client.didChange(doc, [{ range: { start: { line: 0, character: 19 }, end: { line: 2, character: 0 } }, text: '' }]);
     assert.equal(doc.text, 'parallel_batch_sizetask:\n  max_retries: 4\n');
     const diagnostics = await client.waitForDiagnostics(doc);
-    try {
-      assert.deepEqual((await client.documentSymbol(doc.uri)).map((s) => s.name), ['parallel_batch_sizetask']);
-      assert.deepEqual(codes(diagnostics), ['TL002'], describeDiagnostics(diagnostics));
-    } finally {
-      await client.close(doc);
-    }
+    assert.deepEqual((await client.documentSymbol(doc.uri)).map((s) => s.name), ['parallel_batch_sizetask']);
+    assert.deepEqual(codes(diagnostics), ['TL002'], describeDiagnostics(diagnostics));
   });
 });
 

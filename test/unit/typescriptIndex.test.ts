@@ -8,6 +8,7 @@ import * as fc from 'fast-check';
 import { analysisDepth, analyzeTypeScriptFile, TypeScriptIndex } from '../../server/src/analysis/typescriptIndex';
 import { TaskDefinition, TypeScriptFileFacts } from '../../server/src/analysis/typescriptFacts';
 import { ConfigNode, mapGet, nodeToPlain } from '../../server/src/resolver';
+import * as ts from 'typescript';
 import { FIXTURES } from '../paths';
 
 const OPTIONS = { moduleRoot: '', taskFunctionNames: ['task'] };
@@ -356,9 +357,22 @@ describe('error tolerance', () => {
     assert.equal(nodeToPlain(option(tasks[1], 'max_retries') ?? { type: 'null' }), 2);
   });
 
-  test('an unfinished call and an empty value do not throw', () => {
-    for (const text of ['task(', 'task(() => 1, { max_retries: })', 'export const t = task(', 'task({', 'app.task(() => {}, { retry_for: [', '@@@ class extends {', '']) {
-      assert.doesNotThrow(() => analyze(text), text);
+  test('an unfinished call or an empty value still yields the task on the next line', () => {
+    // The reader never throws (it returns empty facts instead), so what it finds is what is checked.
+    const after = '\nexport const after = task((a: string) => a, { max_retries: 4 });\n';
+    const cases: [string, (string | undefined)[]][] = [
+      ['task(', ['after']],
+      ['task(() => 1, { max_retries: })', [undefined, 'after']],
+      ['export const t = task(', ['after']],
+      ['task({', ['after']],
+      ['app.task(() => {}, { retry_for: [', [undefined, 'after']],
+      ['@@@ class extends {', ['after']],
+      ['', ['after']],
+    ];
+    for (const [broken, funcs] of cases) {
+      const { tasks } = analyze(broken + after);
+      assert.deepEqual(tasks.map((t) => t.func), funcs, broken);
+      assert.deepEqual(plainOptions(tasks[tasks.length - 1]), { max_retries: 4 }, broken);
     }
     const task = onlyTask('export const t = task(() => 1, { max_retries: });');
     assert.equal(option(task, 'max_retries')?.type, 'computed');
@@ -368,23 +382,56 @@ describe('error tolerance', () => {
 describe('never throwing', () => {
   const TOKENS = ['task', 'app.task', '(', ')', '{', '}', '[', ']', ',', ':', '...', '=>', 'async', 'function', 'class', 'extends', 'Error', 'export', 'default', 'const x =', 'import', "from './e'", '* as ns', 'retry_for', 'max_retries', '3', '-', "'s'", 'ConcurrencyControlType.KEYS', 'ns.E', '`t`', ';', '\n', '/*', '*/', '//', '"'];
 
-  test('on every prefix of a real task file', () => {
+  // The reader catches its own errors and returns empty facts, so "does not
+  // throw" would pass whatever happens: these check what it finds instead.
+
+  test('on every prefix of a real task file: each task whose call is complete is found, with its options', () => {
+    const file = 'src/tasks/email.ts';
     const text = fs.readFileSync(path.join(FIXTURES, 'ts-workspace', 'src', 'tasks', 'email.ts'), 'utf8');
-    for (let end = 0; end <= text.length; end++) analyze(text.slice(0, end), 'src/tasks/email.ts');
+    const whole = analyze(text, file).tasks;
+    assert.deepEqual(whole.map((t) => t.func), ['sendEmail', 'warm']);
+    const described = (t: TaskDefinition) => JSON.stringify([t.func, plainOptions(t), t.parameters, t.callRange]);
+    for (let end = 0; end <= text.length; end++) {
+      const found = analyze(text.slice(0, end), file).tasks.map(described);
+      for (const task of whole.filter((t) => t.callRange.end <= end)) assert.ok(found.includes(described(task)), `${task.func} in the first ${end} characters: ${found.join(', ')}`);
+    }
   });
 
-  test('on token soup, in the index too', () => {
+  /** Where TypeScript's own parser reads `statement` as a statement of its own at the end of `text`. */
+  function isolated(text: string, statement: string): boolean {
+    const source = ts.createSourceFile('x.ts', text, ts.ScriptTarget.ES2022, true);
+    const last = source.statements[source.statements.length - 1];
+    return last !== undefined && last.getText(source) === statement;
+  }
+
+  test('after token soup, a task and an exception class that TypeScript reads on their own are found, in the index too', () => {
+    const TASK = "export const after = task((a: string) => a, { max_retries: 4 });";
+    const CLASS = 'export class LastError extends Error {}';
+    let checked = 0;
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }), fc.array(fc.constantFrom(...TOKENS), { maxLength: 20 }), (a, b) => {
-        analyze(a.join(' '));
+        const taskText = `${a.join(' ')}\n;\n${TASK}\n`;
+        const classText = `${b.join(' ')}\n;\n${CLASS}\n`;
+        const facts = analyze(taskText);
+        for (const t of facts.tasks) assert.ok(t.callRange.start >= 0 && t.callRange.end <= taskText.length, 'call ranges inside the text');
         const index = new TypeScriptIndex(OPTIONS);
-        index.update('src/e.ts', b.join(' '));
-        index.update('src/t.ts', a.join(' '));
-        index.tasks();
-        index.exceptionClasses();
+        index.update('src/e.ts', classText);
+        index.update('src/t.ts', taskText);
+        if (isolated(taskText, TASK)) {
+          checked++;
+          const after = facts.tasks.find((t) => t.func === 'after');
+          assert.ok(after, `task 'after' in ${JSON.stringify(taskText)}`);
+          assert.deepEqual(plainOptions(after), { max_retries: 4 });
+          assert.ok(index.tasksById('src.t.after').length > 0, `src.t.after in the index for ${JSON.stringify(taskText)}`);
+        }
+        // A soup that declares or imports a name `Error` shadows the built-in (a test above): no claim then.
+        if (isolated(classText, CLASS) && !b.includes('Error')) {
+          assert.ok(index.exceptionClasses().some((c) => c.module === 'src.e' && c.name === 'LastError' && c.extendsError), `LastError in ${JSON.stringify(classText)}`);
+        }
       }),
       { numRuns: 300 },
     );
+    assert.ok(checked > 100, `TypeScript isolated the task in ${checked} of 300 soups`);
   });
 });
 
