@@ -39,8 +39,8 @@ const TS_RUNS = Number(process.env.TASKLENS_FUZZ_TS_RUNS ?? (FULL ? 2_500 : 300)
 const ENV_RUNS = FULL ? 1_000 : 200;
 const LSP_YAML_DOCS = FULL ? 200 : 25;
 const LSP_TS_DOCS = FULL ? 100 : 15;
-/** The property tests' edit sequences: their full counts, or a fifth of them in the sample. */
-const propertyRuns = (full: number): number => (FULL ? full : Math.max(20, Math.round(full / 5)));
+/** The property tests' edit sequences: their full counts, or a tenth of them in the sample. */
+const propertyRuns = (full: number): number => (FULL ? full : Math.max(20, Math.round(full / 10)));
 
 // ------------------------------------------------------------ workspace
 
