@@ -1,10 +1,12 @@
 // Bundles the client, the language server and the CLI with esbuild, so the
 // extension and the bins run without node_modules beside them. TypeScript's
 // compiler is a bundle of its own (server/out/typescript.js), loaded only when a
-// workspace has TypeScript files: a YAML-only workspace does not pay for it.
+// workspace has TypeScript files: a YAML-only workspace does not pay for it. The
+// Python parser likewise (server/out/python.js).
 import { build } from 'esbuild';
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// ESM entry points first: jsonc-parser's UMD build requires files a bundle does not have.
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', mainFields: ['module', 'main'] };
 
 /** `require('typescript')` in the server and CLI becomes `require('./typescript.js')` beside them. */
 const typescriptBeside = {
@@ -14,11 +16,24 @@ const typescriptBeside = {
   },
 };
 
+/**
+ * The Python parser (`@lezer/python`) is a bundle of its own too (server/out/python.js), loaded
+ * on the first Python file that needs parsing: `require('./lezer')` in server/src/analysis/python/
+ * becomes `require('./python.js')` beside the server and CLI bundles.
+ */
+const pythonParserBeside = {
+  name: 'python-parser-beside',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/lezer$/ }, (args) => (/[\\/]analysis[\\/]python$/.test(args.resolveDir) ? { path: './python.js', external: true } : undefined));
+  },
+};
+
 await Promise.all([
+  build({ ...common, minify: true, sourcemap: false, entryPoints: ['server/src/analysis/python/lezer.ts'], outfile: 'server/out/python.js' }),
   build({ ...common, minify: true, sourcemap: false, entryPoints: ['node_modules/typescript/lib/typescript.js'], outfile: 'server/out/typescript.js' }),
-  build({ ...common, minify: true, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', banner: { js: '#!/usr/bin/env node' }, plugins: [typescriptBeside] }),
+  build({ ...common, minify: true, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', banner: { js: '#!/usr/bin/env node' }, plugins: [typescriptBeside, pythonParserBeside] }),
   // A shell line first, so that Node never parses Tasklens's options (Node 20 takes `--env-file` from anywhere).
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/bin/sh\n":" //# ; exec /usr/bin/env node "$0" -- "$@"' }, plugins: [typescriptBeside] }),
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/bin/sh\n":" //# ; exec /usr/bin/env node "$0" -- "$@"' }, plugins: [typescriptBeside, pythonParserBeside] }),
   build({ ...common, minify: true, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
 ]);
 

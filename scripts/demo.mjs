@@ -9,4 +9,5 @@ const run = (...args) => {
 run('check', '--root', 'examples/demo');
 run('explain', 'src.tasks.email.sendEmail', '--root', 'examples/demo');
 run('explain', 'src.tasks.billing.chargeCard', '--root', 'examples/demo');
+run('diff', 'default', 'production', '--root', 'examples/demo');
 console.log('\nThe editor shows the same in examples/demo: see README.md.');

@@ -3,8 +3,13 @@
 // knows about task configuration.
 import * as vscode from 'vscode';
 import { DocumentSelector, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { ConfigurationChangedNotification, StatusNotification, StatusParams } from '../../server/src/protocol';
-import { RESTART_SERVER_COMMAND, SHOW_EFFECTIVE_CONFIGURATION_COMMAND } from './commands';
+import { ConfigurationChangedNotification, EnvironmentsNotification, EnvironmentsParams, StatusNotification, StatusParams } from '../../server/src/protocol';
+import {
+  FILTER_TASKS_COMMAND, OPEN_SOURCE_COMMAND, PICK_ENVIRONMENT_COMMAND, REFRESH_TASKS_COMMAND, RESTART_SERVER_COMMAND,
+  SHOW_EFFECTIVE_CONFIGURATION_COMMAND,
+} from './commands';
+import { EnvironmentPicker } from './environmentPicker';
+import { openSource, TaskFilter, TasksView } from './tasksView';
 import { EFFECTIVE_CONFIGURATION_SCHEME, EffectiveConfigurationDocuments, showEffectiveConfiguration } from './effectiveConfiguration';
 import { CrashReporter, RestartOnCrash } from './restartOnCrash';
 import { TaskStatusItem } from './statusItem';
@@ -14,14 +19,20 @@ const CLIENT_NAME = 'Tasklens';
 const SERVER_MODULE = 'server/out/server.js';
 
 /**
- * YAML is sent whole (the server decides which YAML files are config files: the
- * configured names, the files env vars point to, any file with a top-level `task:`).
+ * Every file kind is sent whole; the server decides which files are config files
+ * (the configured names, `pyproject.toml`, the files env vars point to, any YAML
+ * file with a top-level `task:`) and answers nothing for the others.
  */
 const DOCUMENT_SELECTOR: DocumentSelector = [
   { scheme: 'file', language: 'yaml' },
+  { scheme: 'file', language: 'json' },
+  { scheme: 'file', language: 'jsonc' },
+  { scheme: 'file', language: 'toml' },
+  { scheme: 'file', pattern: '**/*.toml' },
   { scheme: 'file', language: 'dotenv' },
   { scheme: 'file', language: 'typescript' },
   { scheme: 'file', language: 'typescriptreact' },
+  { scheme: 'file', language: 'python' },
 ];
 
 let client: LanguageClient | undefined;
@@ -32,6 +43,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const restarts = new RestartOnCrash(crashReporter(output, status));
   const languageClient = createClient(context, output, restarts);
   const documents = new EffectiveConfigurationDocuments(languageClient);
+  const tasks = new TasksView(languageClient);
+  const environments = new EnvironmentPicker();
   client = languageClient;
 
   context.subscriptions.push(
@@ -43,8 +56,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       showEffectiveConfiguration(languageClient, taskId, folderUri),
     ),
     vscode.commands.registerCommand(RESTART_SERVER_COMMAND, () => restartServer(languageClient, restarts)),
-    languageClient.onNotification(StatusNotification, (params: StatusParams) => status.show(params)),
-    languageClient.onNotification(ConfigurationChangedNotification, () => documents.refreshOpenDocuments()),
+    languageClient.onNotification(StatusNotification, (params: StatusParams) => {
+      status.show(params);
+      if (!params.indexing) tasks.refresh();
+    }),
+    languageClient.onNotification(ConfigurationChangedNotification, () => {
+      documents.refreshOpenDocuments();
+      tasks.refresh();
+    }),
+    tasks,
+    environments,
+    vscode.window.registerTreeDataProvider('tasklens.tasks', tasks),
+    vscode.commands.registerCommand(REFRESH_TASKS_COMMAND, () => tasks.refresh()),
+    vscode.commands.registerCommand(FILTER_TASKS_COMMAND, async () => {
+      const choice = await vscode.window.showQuickPick(
+        [
+          { label: 'All tasks', filter: 'all' as TaskFilter },
+          { label: 'Tasks with problems', filter: 'problems' as TaskFilter },
+          { label: 'Fields not at their default', filter: 'notDefault' as TaskFilter },
+        ],
+        { placeHolder: 'Show in the Tasks view…' },
+      );
+      if (choice) tasks.setFilter(choice.filter);
+    }),
+    vscode.commands.registerCommand(OPEN_SOURCE_COMMAND, (uri: string, line: number) => openSource(uri, line)),
+    vscode.commands.registerCommand(PICK_ENVIRONMENT_COMMAND, () => environments.pick()),
+    languageClient.onNotification(EnvironmentsNotification, (params: EnvironmentsParams) => environments.show(params)),
   );
   try {
     await languageClient.start();

@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DiskHost } from './analysis/diskHost';
+import { settingsFromWorkspaceFiles, TasklensSettings } from './analysis/settings';
 import { Workspace } from './analysis/workspace';
 import * as features from './features';
 import { resolveScenario, Scenario, scenarioProblem, TaskResolution } from './resolver';
@@ -13,8 +14,10 @@ const VERSION = '0.1.0';
 const USAGE = `Usage:
   tasklens explain <taskId> [--root DIR] [--config FILE] [--env-file FILE]... [--env KEY=VALUE]... [--format text|json]
   tasklens check [--root DIR] [--config FILE] [--env-file FILE]... [--env KEY=VALUE]... [--format text|json|sarif|github]
+  tasklens diff <ENV_A> <ENV_B> [--root DIR] [--config FILE] [--env KEY=VALUE]... [--format text|json]
   tasklens resolve <scenario.json> [--format text|json]
 Options:
+  --environment NAME   an environment of tasklens.environments (.vscode/settings.json or tasklens.json); 'default' is the plain settings
   --debug   print the stack of an internal error`;
 
 type Format = 'text' | 'json' | 'sarif' | 'github';
@@ -29,12 +32,14 @@ interface Args {
   envFiles: string[];
   env: Record<string, string>;
   format: Format;
+  environment?: string;
   debug: boolean;
 }
 
 const FORMATS: Record<string, readonly Format[]> = {
   check: ['text', 'json', 'sarif', 'github'],
   explain: ['text', 'json'],
+  diff: ['text', 'json'],
   resolve: ['text', 'json'],
 };
 
@@ -61,6 +66,7 @@ function parseArgs(argv: readonly string[]): Args {
         break;
       }
       case '--format': format = value(); break;
+      case '--environment': args.environment = value(); break;
       case '--debug': args.debug = true; break;
       case '-h': case '--help': throw new UsageError('');
       default:
@@ -93,6 +99,18 @@ function fileProblem(file: string): string | undefined {
   return undefined;
 }
 
+/** The environment `name` names, or a usage error listing those there are. */
+function environmentNamed(environments: readonly string[], name: string): string {
+  if (name === features.DEFAULT_ENVIRONMENT || name === '') return environments.includes(name) && name !== '' ? name : '';
+  if (environments.includes(name)) return name;
+  const known = [features.DEFAULT_ENVIRONMENT, ...environments.filter((e) => e !== '')];
+  throw new UsageError(`unknown environment '${name}' (known: ${known.join(', ')}; environments come from tasklens.environments in .vscode/settings.json or tasklens.json)`);
+}
+
+function environmentNamesOf(settings: TasklensSettings): string[] {
+  return ['', ...Object.keys(settings.environments)];
+}
+
 function openWorkspace(args: Args): Workspace {
   let rootStat: fs.Stats | undefined;
   try {
@@ -111,13 +129,17 @@ function openWorkspace(args: Args): Workspace {
     const problem = fileProblem(inRoot(file));
     if (problem) throw new UsageError(`--env-file ${file}: ${problem}`);
   }
-  const ws = new Workspace(new DiskHost(args.root), {
+  const host = new DiskHost(args.root);
+  const settings = settingsFromWorkspaceFiles((p) => host.readText(p));
+  const ws = new Workspace(host, {
+    settings,
     root: args.root,
     processEnv: process.env,
     alwaysUseProcessEnv: true,
     extraEnv: args.env,
     configFile: args.config !== undefined ? relative(args.config) : undefined,
     envFiles: args.envFiles.length > 0 ? args.envFiles.map(relative) : undefined,
+    environment: args.environment !== undefined ? environmentNamed(environmentNamesOf(settings), args.environment) : undefined,
   });
   ws.scanTypeScript();
   return ws;
@@ -165,6 +187,16 @@ function check(args: Args): number {
   return rows.some((r) => r.severity === 'error') ? 1 : 0;
 }
 
+function diff(args: Args): number {
+  if (args.positional.length !== 2) throw new UsageError('diff takes two environment names');
+  const ws = openWorkspace(args);
+  const [a, b] = args.positional.map((name) => environmentNamed(ws.environmentNames(), name));
+  const differences = features.diffEnvironments(ws, a, b);
+  if (args.format === 'json') process.stdout.write(JSON.stringify(features.differencesToJson(differences, a, b), null, 2) + '\n');
+  else process.stdout.write(features.differencesToText(differences, a, b));
+  return 0;
+}
+
 function resolve(args: Args): number {
   const file = args.positional[0];
   if (file === undefined || args.positional.length > 1) throw new UsageError('resolve takes one scenario file');
@@ -191,6 +223,7 @@ export function main(argv: readonly string[]): number {
       case 'explain': return explain(args);
       case 'check': return check(args);
       case 'resolve': return resolve(args);
+      case 'diff': return diff(args);
       case '': case '-h': case '--help': throw new UsageError('');
       case '--version': process.stdout.write(`${VERSION}\n`); return 0;
       default: throw new UsageError(`unknown command '${args.command}'`);

@@ -36,3 +36,36 @@ export interface StatusParams {
 
 /** Notification from the server: the configuration changed (the explain view refreshes). */
 export const ConfigurationChangedNotification = 'tasklens/configurationChanged';
+
+/** Request: every task with its eleven effective values, for the Tasks view. */
+export const TaskTreeRequest = 'tasklens/taskTree';
+export interface TaskTreeField {
+  readonly field: string;
+  /** The value as a user reads it (`5`, `"keys"`, `error`). */
+  readonly value: string;
+  readonly source: string;
+  readonly error?: string;
+  readonly atDefault: boolean;
+  /** Where the value is written, for a click. */
+  readonly uri?: string;
+  readonly line?: number;
+}
+export interface TaskTreeTask {
+  readonly id: string;
+  readonly module: string;
+  readonly func: string;
+  readonly folderUri: string;
+  readonly uri?: string;
+  readonly line?: number;
+  readonly hasProblems: boolean;
+  readonly fields: readonly TaskTreeField[];
+}
+export type TaskTreeResult = TaskTreeTask[];
+
+/** Notification from the server: the environment in force and those there are (for the status-bar picker). */
+export const EnvironmentsNotification = 'tasklens/environments';
+export interface EnvironmentsParams {
+  /** The active environment's name; `default` for the plain settings. */
+  readonly active: string;
+  readonly names: readonly string[];
+}

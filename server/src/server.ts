@@ -4,7 +4,7 @@
 // connection (stdio, IPC, or an in-memory pair in tests).
 import * as path from 'path';
 import {
-  CodeAction, CodeActionKind, CompletionItem, Connection, createConnection, DidChangeConfigurationNotification,
+  CodeAction, CodeActionKind, CompletionItem, Connection, createConnection, DidChangeConfigurationNotification, ErrorCodes, ResponseError, TextEdit,
   DidChangeWatchedFilesNotification, DocumentSymbol, FileChangeType, Hover, InitializeParams, InitializeResult, InlayHint,
   Location, ProposedFeatures, Range, TextDocuments, TextDocumentSyncKind, WorkspaceFolder,
 } from 'vscode-languageserver/node';
@@ -15,7 +15,7 @@ import { DEFAULT_SETTINGS, readSettings } from './analysis/settings';
 import { normalisePath, Workspace, WorkspaceHost } from './analysis/workspace';
 import * as features from './features';
 import {
-  ConfigurationChangedNotification, ExplainTaskParams, ExplainTaskRequest, ExplainTaskResult, ListTasksRequest, ListTasksResult,
+  ConfigurationChangedNotification, EnvironmentsNotification, EnvironmentsParams, ExplainTaskParams, TaskTreeRequest, TaskTreeResult, ExplainTaskRequest, ExplainTaskResult, ListTasksRequest, ListTasksResult,
   StatusNotification, StatusParams,
 } from './protocol';
 
@@ -136,14 +136,19 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: [':', ' ', '[', ',', '-', '_', '#', "'", '"', '='], resolveProvider: false },
+        completionProvider: { triggerCharacters: [':', ' ', '[', ',', '-', '_', '#', "'", '"', '='], resolveProvider: true },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         definitionProvider: true,
         referencesProvider: true,
         documentSymbolProvider: true,
         inlayHintProvider: true,
-        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        renameProvider: { prepareProvider: true },
+        workspace: {
+          workspaceFolders: { supported: true, changeNotifications: true },
+          // Moving a task file renames its tasks: config keys and env vars follow.
+          fileOperations: { willRename: { filters: [{ scheme: 'file', pattern: { glob: '**/*.{ts,tsx,mts,cts,py}', matches: 'file' } }, { scheme: 'file', pattern: { glob: '**/*', matches: 'folder' } }] } },
+        },
       },
       serverInfo: { name: 'tasklens-language-server', version: '0.1.0' },
     };
@@ -153,7 +158,7 @@ export function startServer(connection: Connection): void {
     if (supportsConfiguration) await connection.client.register(DidChangeConfigurationNotification.type, { section: 'tasklens' });
     if (supportsWatchedFiles) {
       await connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.{yaml,yml,json,toml,ts,tsx,mts,cts}' }, { globPattern: '**/.env*' }],
+        watchers: [{ globPattern: '**/*.{yaml,yml,json,toml,ts,tsx,mts,cts,py}' }, { globPattern: '**/.env*' }],
       });
     }
     if (supportsWorkspaceFolders) {
@@ -176,6 +181,7 @@ export function startServer(connection: Connection): void {
 
   async function startFolder(folder: Folder): Promise<void> {
     await guardedAsync('settings', () => loadSettings(folder));
+    sendEnvironments();
     await indexFolder(folder);
   }
 
@@ -214,6 +220,18 @@ export function startServer(connection: Connection): void {
     log(`${cancelled ? 'indexing cancelled after' : 'indexed'} ${files.length} task files in ${Date.now() - started} ms: ${ws.tasks().size} tasks`);
     sendStatus(folder);
     scheduleValidation(...documents.all().map((d) => d.uri));
+  }
+
+  /** Tells the client which environment is in force and which there are (the status-bar picker). */
+  function sendEnvironments(): void {
+    const folder = [...folders.values()][0];
+    if (!folder) return;
+    const ws = folder.workspace;
+    const params: EnvironmentsParams = {
+      active: ws.activeEnvironment() || features.DEFAULT_ENVIRONMENT,
+      names: ws.environmentNames().map((n) => n || features.DEFAULT_ENVIRONMENT),
+    };
+    void connection.sendNotification(EnvironmentsNotification, params);
   }
 
   function sendStatus(folder: Folder, percentage?: number): void {
@@ -291,6 +309,7 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration(async () => {
     for (const folder of folders.values()) await guardedAsync('settings', () => loadSettings(folder));
+    sendEnvironments();
     changed(undefined);
   });
 
@@ -304,6 +323,8 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onCompletion((params): CompletionItem[] => request(params.textDocument.uri, [], (folder, p, doc) => features.complete(folder.workspace, p, doc.offsetAt(params.position))));
+
+  connection.onCompletionResolve((item) => guarded('completionResolve', item, () => features.resolveCompletionItem(item)));
 
   connection.onHover((params): Hover | null => request(params.textDocument.uri, null, (folder, p, doc) => features.hover(folder.workspace, p, doc.offsetAt(params.position))));
 
@@ -322,6 +343,46 @@ export function startServer(connection: Connection): void {
     for (const folder of folders.values()) {
       for (const task of features.listTasks(folder.workspace)) {
         result.push({ id: task.id, folderUri: folder.uri, uri: task.file !== undefined ? uriOf(folder)(task.file) : undefined, line: task.line });
+      }
+    }
+    return result;
+  }));
+
+  connection.onPrepareRename((params) => request(params.textDocument.uri, null, (folder, p, doc) => {
+    const target = features.prepareRename(folder.workspace, p, doc.offsetAt(params.position));
+    return target ? { range: { start: doc.positionAt(target.start), end: doc.positionAt(target.end) }, placeholder: target.placeholder } : null;
+  }));
+
+  connection.onRenameRequest((params) => {
+    const problem = features.taskIdProblem(params.newName);
+    if (problem) throw new ResponseError(ErrorCodes.InvalidParams, problem);
+    return request(params.textDocument.uri, null, (folder, p, doc) => features.rename(folder.workspace, p, doc.offsetAt(params.position), params.newName, uriOf(folder)));
+  });
+
+  connection.workspace.onWillRenameFiles((params) => guarded('willRenameFiles', null, () => {
+    const byFolder = new Map<Folder, { oldPath: string; newPath: string }[]>();
+    for (const file of params.files) {
+      const from = locate(file.oldUri);
+      const to = locate(file.newUri);
+      if (!from || !to || from.folder !== to.folder) continue;
+      byFolder.set(from.folder, [...(byFolder.get(from.folder) ?? []), { oldPath: from.path, newPath: to.path }]);
+    }
+    const changes: Record<string, TextEdit[]> = {};
+    for (const [folder, moves] of byFolder) Object.assign(changes, features.renameFiles(folder.workspace, moves, uriOf(folder))?.changes ?? {});
+    return Object.keys(changes).length > 0 ? { changes } : null;
+  }));
+
+  connection.onRequest(TaskTreeRequest, (): TaskTreeResult => guarded('taskTree', [], () => {
+    const result: TaskTreeResult = [];
+    for (const folder of folders.values()) {
+      const toUri = uriOf(folder);
+      for (const task of features.taskRows(folder.workspace)) {
+        result.push({
+          ...task,
+          folderUri: folder.uri,
+          uri: task.file !== undefined ? toUri(task.file) : undefined,
+          fields: task.fields.map((f) => ({ ...f, uri: f.file !== undefined ? toUri(f.file) : undefined })),
+        });
       }
     }
     return result;

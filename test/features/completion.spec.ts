@@ -98,12 +98,17 @@ describe('YAML values', () => {
 });
 
 describe('.env names and values', () => {
-  test('after PYNENC__CONFIGTASK__: class-level fields and per-task names of every task', () => {
+  test('after PYNENC__CONFIGTASK__: class-level fields and one per-task prefix per task; then that task\'s fields', () => {
     const c = complete('.env', 'PYNENC__CONFIGTASK__|\n');
     for (const field of FIELDS) assert.ok(labels(c.items).includes(`PYNENC__CONFIGTASK__${field.toUpperCase()}`), field);
-    assert.ok(labels(c.items).includes('PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__MAX_RETRIES'));
-    assert.ok(labels(c.items).includes('PYNENC__CONFIGTASK__SRC.TASKS.BILLING#CHARGECARD__KEY_ARGUMENTS'));
-    assert.equal(c.lineAfter('PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__MAX_RETRIES'), 'PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__MAX_RETRIES=');
+    assert.ok(labels(c.items).includes('PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__'));
+    assert.ok(labels(c.items).includes('PYNENC__CONFIGTASK__SRC.TASKS.BILLING#CHARGECARD__'));
+    assert.ok(!labels(c.items).includes('PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__MAX_RETRIES'), 'fields come in a second step');
+    assert.equal(c.items.find((i) => i.label === 'PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__')?.command?.command, 'editor.action.triggerSuggest');
+    const task = complete('.env', 'PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__|\n');
+    assert.deepEqual(labels(task.items).sort(), FIELDS.map((f) => `PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__${f.toUpperCase()}`).sort());
+    assert.equal(task.lineAfter('PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__MAX_RETRIES'), 'PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__MAX_RETRIES=');
+    assert.equal(task.items[0].documentation, undefined, 'documentation comes with completionItem/resolve');
   });
 
   test('a half-typed name before an existing value keeps the value', () => {

@@ -93,7 +93,7 @@ test('enum: exactly a lowercase value; KEYS, Keys and key are errors', () => {
     assert.equal(result.value, undefined, bad);
     assert.match(result.error ?? '', /is not a valid ConcurrencyControlType value \(expected disabled, task, arguments or keys\)/, bad);
   }
-  assert.match(fromValues(null, 'running_concurrency').error ?? '', /None null is not a valid ConcurrencyControlType/);
+  assert.match(fromValues(null, 'running_concurrency').error ?? '', /running_concurrency: None is not a valid ConcurrencyControlType/);
 });
 
 test('retry_for: qualified names resolve against the registry, order and duplicates kept', () => {

@@ -44,7 +44,7 @@ test('each server layer imports only the layers below it', () => {
 });
 
 test('the resolver imports no editor, LSP or TypeScript package, and no file system', () => {
-  const allowed = new Set(['yaml', 'smol-toml']);
+  const allowed = new Set(['yaml', 'smol-toml', 'jsonc-parser']);
   const problems: string[] = [];
   for (const file of sourceFiles(path.join(REPO_ROOT, 'server', 'src', 'resolver'))) {
     for (const spec of imports(file)) if (!spec.startsWith('.') && !allowed.has(spec)) problems.push(`${path.relative(REPO_ROOT, file)} imports ${spec}`);
@@ -67,6 +67,26 @@ test('the client shares only the protocol file with the server', () => {
       if (!spec.startsWith('.')) continue;
       const target = path.resolve(path.dirname(file), spec);
       if (target.startsWith(path.join(REPO_ROOT, 'server')) && !target.endsWith(path.join('server', 'src', 'protocol'))) problems.push(`${path.relative(REPO_ROOT, file)} imports ${spec}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('the server and the CLI reach features only through the facade, features/index.ts', () => {
+  const problems: string[] = [];
+  for (const glue of ['server.ts', 'cli.ts']) {
+    const file = path.join(REPO_ROOT, 'server', 'src', glue);
+    for (const spec of imports(file)) if (spec.startsWith('./features/')) problems.push(`${glue} imports ${spec}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('only analysis/diskHost.ts touches the file system among the analysis, features and resolver layers', () => {
+  const problems: string[] = [];
+  for (const layer of ['resolver', 'analysis', 'features']) {
+    for (const file of sourceFiles(path.join(REPO_ROOT, 'server', 'src', layer))) {
+      if (file.endsWith(path.join('analysis', 'diskHost.ts'))) continue;
+      for (const spec of imports(file)) if (spec === 'fs' || spec === 'node:fs' || spec === 'fs/promises' || spec === 'node:fs/promises') problems.push(`${path.relative(REPO_ROOT, file)} imports ${spec}`);
     }
   }
   assert.deepEqual(problems, []);

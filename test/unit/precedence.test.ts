@@ -135,7 +135,7 @@ test('a null in config_values counts as found: false for a bool, an error for an
   assert.deepEqual(field({ configValues: { force_new_workflow: null } }, 'force_new_workflow'), { value: false, source: { kind: 'config_values', level: 'generic' }, shadowed: [] });
   const broken = field({ configValues: { max_retries: null } }, 'max_retries');
   assert.equal(broken.value, undefined);
-  assert.match(broken.error ?? '', /max_retries: expected an integer, got None null \(from config_values\)/);
+  assert.match(broken.error ?? '', /max_retries: expected an integer, got None \(from config_values\)/);
 });
 
 test('a null task() option is dropped, so the next source shows through', () => {

@@ -11,10 +11,15 @@ import { ConfigNode, mapGet, nodeToPlain } from '../../server/src/resolver';
 import * as ts from 'typescript';
 import { FIXTURES } from '../paths';
 
-const OPTIONS = { moduleRoot: '', taskFunctionNames: ['task'] };
+/** Analysis never throws: an internal error it swallowed fails the test instead. */
+function failOnInternalError(error: unknown, file: string): never {
+  assert.fail(`internal error on ${file}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+}
+
+const OPTIONS = { moduleRoot: '', taskFunctionNames: ['task'], onInternalError: failOnInternalError };
 
 function analyze(text: string, file = 'src/tasks/jobs.ts', taskFunctionNames: readonly string[] = ['task']): TypeScriptFileFacts {
-  return analyzeTypeScriptFile(file, text, { moduleRoot: '', taskFunctionNames });
+  return analyzeTypeScriptFile(file, text, { ...OPTIONS, taskFunctionNames });
 }
 
 /** The one task of `text`, failing when there is not exactly one. */
@@ -148,8 +153,8 @@ describe('the task function', () => {
 
   test('a file outside the module root has no tasks', () => {
     const text = 'export const t = task(() => 1);';
-    assert.deepEqual(analyzeTypeScriptFile('scripts/t.ts', text, { moduleRoot: 'src', taskFunctionNames: ['task'] }).tasks, []);
-    assert.equal(analyzeTypeScriptFile('src/a/t.ts', text, { moduleRoot: 'src', taskFunctionNames: ['task'] }).tasks[0].module, 'a.t');
+    assert.deepEqual(analyzeTypeScriptFile('scripts/t.ts', text, { ...OPTIONS, moduleRoot: 'src' }).tasks, []);
+    assert.equal(analyzeTypeScriptFile('src/a/t.ts', text, { ...OPTIONS, moduleRoot: 'src' }).tasks[0].module, 'a.t');
   });
 });
 
@@ -357,22 +362,25 @@ describe('error tolerance', () => {
     assert.equal(nodeToPlain(option(tasks[1], 'max_retries') ?? { type: 'null' }), 2);
   });
 
-  test('an unfinished call or an empty value still yields the task on the next line', () => {
-    // The reader never throws (it returns empty facts instead), so what it finds is what is checked.
-    const after = '\nexport const after = task((a: string) => a, { max_retries: 4 });\n';
-    const cases: [string, (string | undefined)[]][] = [
-      ['task(', ['after']],
-      ['task(() => 1, { max_retries: })', [undefined, 'after']],
-      ['export const t = task(', ['after']],
-      ['task({', ['after']],
-      ['app.task(() => {}, { retry_for: [', [undefined, 'after']],
-      ['@@@ class extends {', ['after']],
-      ['', ['after']],
+  test('an unfinished call or an empty value leaves the tasks around it intact', () => {
+    const before = 'export const before = task(() => 1, { max_retries: 1 });';
+    const after = 'export const after = task(() => 2, { max_retries: 2 });';
+    // Each fragment with the names of the tasks it is read as itself (undefined: a call whose name is unknown).
+    const fragments: [string, (string | undefined)[]][] = [
+      ['task(', []],
+      ['task(() => 1, { max_retries: })', [undefined]],
+      ['export const t = task(', []],
+      ['task({', []],
+      ['app.task(() => {}, { retry_for: [', [undefined]],
+      ['@@@ class extends {', []],
+      ['', []],
     ];
-    for (const [broken, funcs] of cases) {
-      const { tasks } = analyze(broken + after);
-      assert.deepEqual(tasks.map((t) => t.func), funcs, broken);
-      assert.deepEqual(plainOptions(tasks[tasks.length - 1]), { max_retries: 4 }, broken);
+    for (const [fragment, own] of fragments) {
+      assert.deepEqual(analyze(fragment).tasks.map((t) => t.func), own, fragment);
+      const { tasks } = analyze([before, fragment, after].join('\n'));
+      assert.deepEqual(tasks.map((t) => t.func), ['before', ...own, 'after'], fragment);
+      assert.deepEqual(plainOptions(tasks[0]), { max_retries: 1 }, fragment);
+      assert.deepEqual(plainOptions(tasks[tasks.length - 1]), { max_retries: 2 }, fragment);
     }
     const task = onlyTask('export const t = task(() => 1, { max_retries: });');
     assert.equal(option(task, 'max_retries')?.type, 'computed');
@@ -382,19 +390,33 @@ describe('error tolerance', () => {
 describe('never throwing', () => {
   const TOKENS = ['task', 'app.task', '(', ')', '{', '}', '[', ']', ',', ':', '...', '=>', 'async', 'function', 'class', 'extends', 'Error', 'export', 'default', 'const x =', 'import', "from './e'", '* as ns', 'retry_for', 'max_retries', '3', '-', "'s'", 'ConcurrencyControlType.KEYS', 'ns.E', '`t`', ';', '\n', '/*', '*/', '//', '"'];
 
-  // The reader catches its own errors and returns empty facts, so "does not
-  // throw" would pass whatever happens: these check what it finds instead.
-
-  test('on every prefix of a real task file: each task whose call is complete is found, with its options', () => {
+  test('on every prefix of a real task file, each call the prefix completes is read as in the whole file', () => {
     const file = 'src/tasks/email.ts';
     const text = fs.readFileSync(path.join(FIXTURES, 'ts-workspace', 'src', 'tasks', 'email.ts'), 'utf8');
+    const reading = (t: TaskDefinition): string => JSON.stringify([t.func, t.callRange, t.nameRange, plainOptions(t)]);
     const whole = analyze(text, file).tasks;
-    assert.deepEqual(whole.map((t) => t.func), ['sendEmail', 'warm']);
-    const described = (t: TaskDefinition) => JSON.stringify([t.func, plainOptions(t), t.parameters, t.callRange]);
+    assert.equal(whole.length, 2);
     for (let end = 0; end <= text.length; end++) {
-      const found = analyze(text.slice(0, end), file).tasks.map(described);
-      for (const task of whole.filter((t) => t.callRange.end <= end)) assert.ok(found.includes(described(task)), `${task.func} in the first ${end} characters: ${found.join(', ')}`);
+      const found = new Set(analyze(text.slice(0, end), file).tasks.map(reading));
+      const complete = whole.filter((t) => t.callRange.end <= end).map(reading);
+      assert.deepEqual(complete.filter((r) => !found.has(r)), [], `prefix of ${end} characters`);
     }
+  });
+
+  test('on token soup, in the index too, where tasks and classes are those each file reads as alone', () => {
+    const shape = (t: TaskDefinition): unknown[] => [t.file, t.func, t.callRange, t.nameRange];
+    const qualified = (classes: readonly { module: string; name: string }[]): string[] => [...new Set(classes.map((c) => `${c.module}.${c.name}`))];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }), fc.array(fc.constantFrom(...TOKENS), { maxLength: 20 }), (a, b) => {
+        const alone = [analyze(b.join(' '), 'src/e.ts'), analyze(a.join(' '), 'src/t.ts')];
+        const index = new TypeScriptIndex(OPTIONS);
+        index.update('src/e.ts', b.join(' '));
+        index.update('src/t.ts', a.join(' '));
+        assert.deepEqual(index.tasks().map(shape), alone.flatMap((facts) => facts.tasks.map(shape)));
+        assert.deepEqual(qualified(index.exceptionClasses()), qualified(alone.flatMap((facts) => facts.classes)));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   /** Where TypeScript's own parser reads `statement` as a statement of its own at the end of `text`. */
@@ -628,7 +650,7 @@ describe('the workspace index', () => {
     index.update('tools/x.ts', 'export const c = task(() => 3);');
     assert.deepEqual(taskIds(index), ['src.jobs.a', 'tools.x.c']);
     const version = index.version;
-    index.setOptions({ moduleRoot: 'src', taskFunctionNames: ['job'] });
+    index.setOptions({ ...OPTIONS, moduleRoot: 'src', taskFunctionNames: ['job'] });
     assert.ok(index.version > version);
     assert.deepEqual(taskIds(index), ['jobs.b']);
   });

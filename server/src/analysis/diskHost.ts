@@ -3,20 +3,80 @@
 // by configuration.
 import * as fs from 'fs';
 import * as path from 'path';
+import { ReadProblem } from '../resolver';
 import { WorkspaceHost } from './workspace';
 
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'out', 'dist', 'build', 'coverage', '.vscode-test']);
-const LISTED_FILE = /\.(ts|tsx|mts|cts|ya?ml)$/;
+const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'out', 'dist', 'build', 'coverage', '.vscode-test', 'venv', '__pycache__', 'site-packages']);
+/** Task code, config files and the files that make a Python project folder. */
+const LISTED_FILE = /(\.(ts|tsx|mts|cts|ya?ml|py|json|toml)|^setup\.(py|cfg))$/;
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The byte offset of the first sequence that is not valid UTF-8, or undefined when all of it is. */
+export function invalidUtf8Offset(bytes: Uint8Array): number | undefined {
+  let i = 0;
+  const n = bytes.length;
+  while (i < n) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return i;
+    let cp = b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return undefined;
+}
 
 export class DiskHost implements WorkspaceHost {
   constructor(readonly root: string) {}
 
+  /** The file's text; undefined when it does not exist or cannot be read as UTF-8 text (see `readProblem`). */
   readText(relativePath: string): string | undefined {
     try {
-      return fs.readFileSync(path.resolve(this.root, relativePath), 'utf8');
+      return STRICT_UTF8.decode(fs.readFileSync(path.resolve(this.root, relativePath)));
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Why a path that exists cannot be read as text: a directory, permission
+   * denied, not valid UTF-8 at byte N. Undefined when it does not exist (or reads).
+   */
+  readProblem(relativePath: string): ReadProblem | undefined {
+    const full = path.resolve(this.root, relativePath);
+    let bytes: Buffer;
+    try {
+      if (fs.statSync(full).isDirectory()) return { reason: 'it is a directory' };
+      bytes = fs.readFileSync(full);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      if (code === 'EACCES' || code === 'EPERM') return { reason: 'permission denied' };
+      if (code === 'EISDIR') return { reason: 'it is a directory' };
+      return { reason: (e as Error).message.split('\n')[0] };
+    }
+    const offset = invalidUtf8Offset(bytes);
+    return offset === undefined ? undefined : { reason: `it is not UTF-8 text (an invalid byte sequence at byte ${offset})`, offset };
   }
 
   listFiles(): readonly string[] {

@@ -38,6 +38,40 @@ export interface TaskDefinition {
   readonly exceptionRefs: readonly ExceptionRefFact[];
   /** The task function's parameter names, in order; undefined when unknown. */
   readonly parameters: readonly string[] | undefined;
+
+  // -- Python tasks (SPEC §10). All optional and absent for TypeScript tasks. ----------
+  // For a Python task `callRange` is the decorator from `@` to its `)` (or the
+  // `app.task(f, ...)` call), `nameRange` the `def` name, `optionsRange` the
+  // argument list with its parentheses (undefined for a bare `@app.task`).
+
+  /** The language the task is declared in; absent means TypeScript. */
+  readonly language?: 'typescript' | 'python';
+  /** The Python root (workspace-relative, `''` = the workspace folder) the module name was computed from, for hovers. */
+  readonly moduleRoot?: string;
+  /** `task`, `direct_task` or `workflow`: the pynenc method that declares it. */
+  readonly pythonDecorator?: 'task' | 'direct_task' | 'workflow';
+  /**
+   * Why the runtime refuses the task at import: TL023 (the function is not at
+   * module level: a method or a nested `def`), TL024 (its module is or contains `__main__`).
+   */
+  readonly refusal?: { readonly code: 'TL023' | 'TL024'; readonly message: string };
+  /**
+   * `retry_for=ValueError`: one class instead of a tuple (TL025). `range` and
+   * `text` are the name as written, `fixText` its replacement (`(ValueError,)`).
+   * The option's value is then `computed` (its text), never a list.
+   */
+  readonly singleExceptionRetryFor?: { readonly range: OffsetRange; readonly text: string; readonly fixText: string };
+  /**
+   * Options written as a parenthesised single string, `key_arguments=("user_id")`:
+   * the value is the string (TL013); `range` covers the parentheses and
+   * `fixText` is the one-item tuple (`("user_id",)`).
+   */
+  readonly missingTupleCommas?: readonly { readonly key: string; readonly range: OffsetRange; readonly fixText: string }[];
+  /**
+   * Keywords pynenc accepts that are not ConfigTask fields (`triggers`,
+   * `parallel_func`, `aggregate_func`): kept out of `options` (so no TL002), listed here.
+   */
+  readonly nonFieldKeywords?: readonly { readonly key: string; readonly keyRange: OffsetRange; readonly valueRange: OffsetRange }[];
 }
 
 export interface ExceptionRefFact {

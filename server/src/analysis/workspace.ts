@@ -3,17 +3,33 @@
 // Both the language server and the CLI drive it; the outside world (the disk,
 // open editors, the process env) comes in through `WorkspaceHost`.
 import {
-  CLASS_SECTION_KEY, collectMappings, configFormat, EnvEntry, envTaskPart, EnvLayer, Environment, ExceptionClass, ExceptionRegistry,
+  CLASS_SECTION_KEY, collectMappings, configFormat, EnvEntry, envTaskPart, EnvLayer, Environment, ExceptionRegistry,
   exceptionRegistry, FIELD_NAMES, FieldName, FieldResolution, fieldSpec, isPyprojectPath, LoadedConfig, LoadError, mapGet,
-  MappingSource, MapNode, mergeEnvironment, notFoundError, parseDotEnv, parseTaskId, ResolutionInput, resolveField, TaskId,
+  MappingSource, MapNode, mergeEnvironment, nodeToPlain, notFoundError, parseDotEnv, parseTaskId, ResolutionInput, resolveField, TaskId,
   taskIdToString, TaskResolution,
 } from '../resolver';
 import { ConfigDocument } from './configDocument';
 import { TextEdit } from './lineIndex';
 import { DEFAULT_SETTINGS, TasklensSettings } from './settings';
-import { TaskFileFacts, TaskSource } from './taskSource';
+import { TaskFileFacts, TaskLanguage, TaskSource } from './taskSource';
 import { ClassFact, TaskDefinition } from './typescriptFacts';
 import type { TypeScriptIndex } from './typescriptIndex';
+import type { PythonIndex } from './python';
+
+/** The Python source is loaded on the first Python file: a TypeScript workspace does not pay for it. */
+function loadPython(): typeof import('./python') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./python') as typeof import('./python');
+}
+
+const PYTHON_RETRY_ERROR = 'pynenc.exceptions.RetryError';
+
+interface CodeFacts {
+  readonly at: number;
+  readonly tasks: Map<string, KnownTask>;
+  readonly exceptions: Readonly<Record<TaskLanguage, ExceptionRegistry>>;
+  byEnvPart?: Map<string, KnownTask>;
+}
 
 /**
  * The TypeScript index is loaded on first use: TypeScript's parser costs ~50 MB,
@@ -54,12 +70,15 @@ export interface WorkspaceOptions {
   readonly envFiles?: readonly string[];
   /** The CLI reads the process env whatever the settings say. */
   readonly alwaysUseProcessEnv?: boolean;
+  /** The environment in force (`--environment`), instead of `tasklens.environment`. */
+  readonly environment?: string;
 }
 
 /** The kinds of file Tasklens reads, each with its own features. */
-export type FileKind = 'config' | 'env' | 'typescript';
+export type FileKind = 'config' | 'env' | 'typescript' | 'python';
 
 export const TYPESCRIPT_FILE = /\.(ts|tsx|mts|cts)$/;
+const TASK_CODE_FILE = /\.(ts|tsx|mts|cts|py)$/;
 /** Folders never read: dependencies, version control, build output. */
 export const IGNORED_DIRECTORIES: readonly string[] = ['node_modules', '.git', 'out', 'dist', 'build', 'coverage', '.vscode-test'];
 const IGNORED_DIRECTORY = new RegExp(`(^|/)(${IGNORED_DIRECTORIES.map((d) => d.replace(/\./g, '\\.')).join('|')})/`);
@@ -87,10 +106,15 @@ export class Workspace {
   /** Counters per input kind: a change to one drops only what depends on it. */
   private readonly versions: Versions = { settings: 0, env: 0, config: 0, code: 0 };
   private readonly fileVersions = new Map<string, number>();
-  private envCache: { at: string; env: Environment } | undefined;
-  private mappingCache: { at: string; mappings: MappingSource[] } | undefined;
-  private codeCache: { at: number; tasks: Map<string, KnownTask>; exceptions: ExceptionRegistry; byEnvPart?: Map<string, KnownTask> } | undefined;
-  private resolutionCache: { at: string; resolutions: Map<string, FieldResolution> } = { at: '', resolutions: new Map() };
+  /** What each task-code file tells the rest (tasks, options, classes, imports), without its offsets. */
+  private readonly codeSignatures = new Map<string, string>();
+  /** Moves only when some file's signature changes: an edit inside a function body leaves it alone. */
+  private codeMeaning = 0;
+  private readonly envCache = new Map<string, { at: string; env: Environment }>();
+  private readonly mappingCache = new Map<string, { at: string; mappings: MappingSource[] }>();
+  private codeCache: CodeFacts | undefined;
+  private pyIndex: PythonIndex | undefined;
+  private readonly resolutionCache = new Map<string, { at: string; resolutions: Map<string, FieldResolution> }>();
 
   constructor(private readonly host: WorkspaceHost, private readonly options: WorkspaceOptions = {}) {
     this.settingsValue = options.settings ?? DEFAULT_SETTINGS;
@@ -106,9 +130,35 @@ export class Workspace {
     return this.tsIndex;
   }
 
+  /** The Python index, created (and its module loaded) on the first Python file. */
+  private get pythonIndex(): PythonIndex {
+    this.pyIndex ??= new (loadPython().PythonIndex)({ roots: this.pythonRoots() });
+    return this.pyIndex;
+  }
+
+  /** Python roots (SPEC §10): the setting, else the folder and every project folder with its `src/`. */
+  private pythonRoots(): string[] {
+    return loadPython().pythonRootsFor([...this.host.listFiles()], [...this.settingsValue.pythonRoots]);
+  }
+
   /** The task sources that have been loaded (none before the first task file is read). */
   private taskSources(): TaskSource[] {
-    return this.tsIndex ? [this.tsIndex] : [];
+    const sources: TaskSource[] = [];
+    if (this.tsIndex) sources.push(this.tsIndex);
+    if (this.pyIndex) sources.push(this.pyIndex);
+    return sources;
+  }
+
+  /** The language of a task: its definition's, else the workspace's (Python when only Python declares tasks). */
+  languageOf(task: KnownTask | undefined): TaskLanguage {
+    const language = task?.definition?.language;
+    if (language) return language;
+    return this.pyIndex && this.pyIndex.tasks().length > 0 && (this.tsIndex?.tasks().length ?? 0) === 0 ? 'python' : 'typescript';
+  }
+
+  /** Which root gave a Python file its module, for hovers. */
+  pythonModuleRoot(file: string): string | undefined {
+    return this.pyIndex?.moduleOf(file)?.root;
   }
 
   /** Changes settings; everything is re-resolved, TypeScript re-read when its options changed. */
@@ -118,8 +168,10 @@ export class Workspace {
     if (before.moduleRoot !== settings.moduleRoot || before.taskFunctionNames.join('\0') !== settings.taskFunctionNames.join('\0')) {
       this.tsIndex?.setOptions({ moduleRoot: settings.moduleRoot, taskFunctionNames: settings.taskFunctionNames });
     }
+    if (before.pythonRoots.join('\0') !== settings.pythonRoots.join('\0')) this.pyIndex?.setRoots(this.pythonRoots());
     if (before.exclude.join('\0') !== settings.exclude.join('\0')) this.scanTypeScript();
     this.versions.settings++;
+    this.codeMeaning++;
   }
 
   /**
@@ -127,8 +179,8 @@ export class Workspace {
    * files, task code): what a result about `path` may be cached under.
    */
   contextKeyExcept(path: string): string {
-    let key = `${this.versions.settings}:${this.codeVersion()}`;
-    for (const [file, version] of this.fileVersions) if (file !== path) key += `|${file}:${version}`;
+    let key = `${this.versions.settings}:${this.codeMeaning}`;
+    for (const [file, version] of this.fileVersions) if (file !== path && !TASK_CODE_FILE.test(file)) key += `|${file}:${version}`;
     return key;
   }
 
@@ -138,7 +190,7 @@ export class Workspace {
   }
 
   private codeVersion(): number {
-    return this.versions.code + (this.tsIndex?.version ?? 0);
+    return this.versions.code + (this.tsIndex?.version ?? 0) + (this.pyIndex?.version ?? 0);
   }
 
   // ------------------------------------------------------------------ files
@@ -174,8 +226,18 @@ export class Workspace {
       const text = this.readText(path);
       if (text === undefined) this.tsIndex?.remove(path);
       else this.typeScriptIndex.update(path, text);
+      this.noteCodeMeaning(path);
       return;
     }
+    if (this.isIndexedPython(path)) {
+      const text = this.readText(path);
+      if (text === undefined) this.pyIndex?.remove(path);
+      else this.pythonIndex.update(path, text);
+      this.noteCodeMeaning(path);
+      return;
+    }
+    // A new or removed project folder moves Python roots.
+    if (this.pyIndex && /(^|\/)(pyproject\.toml|setup\.py|setup\.cfg)$/.test(path)) this.pyIndex.setRoots(this.pythonRoots());
     if (this.isEnvFile(path)) this.versions.env++;
     // Any other file may be a config file (named by a FILEPATH variable, say).
     this.versions.config++;
@@ -190,11 +252,17 @@ export class Workspace {
     return TYPESCRIPT_FILE.test(path) && !IGNORED_DIRECTORY.test(path) && !path.endsWith('.d.ts') && !this.settingsValue.exclude.some((glob) => globMatches(glob, path));
   }
 
-  /** Reads every TypeScript file of the folder into the index. */
+  isIndexedPython(path: string): boolean {
+    return path.endsWith('.py') && !IGNORED_DIRECTORY.test(path) && !loadPython().isIgnoredPythonPath(path) && !this.settingsValue.exclude.some((glob) => globMatches(glob, path));
+  }
+
+  /** Reads every task-code file (TypeScript, Python) of the folder into its index. */
   scanTypeScript(onProgress?: (done: number, total: number) => boolean | void): void {
     const files = this.taskFiles();
     const keep = new Set(files);
     for (const known of this.tsIndex?.files() ?? []) if (!keep.has(known)) this.tsIndex?.remove(known);
+    for (const known of this.pyIndex?.files() ?? []) if (!keep.has(known)) this.pyIndex?.remove(known);
+    for (const known of this.codeSignatures.keys()) if (!keep.has(known)) this.codeSignatures.delete(known);
     files.forEach((file, i) => {
       this.indexTaskFile(file);
       if (onProgress && i % 200 === 0 && onProgress(i, files.length) === false) throw new ScanCancelled();
@@ -204,13 +272,28 @@ export class Workspace {
 
   /** The files of the folder that task code may be in. */
   taskFiles(): string[] {
-    return this.host.listFiles().filter((f) => this.isIndexedTypeScript(f));
+    return this.host.listFiles().filter((f) => this.isIndexedTypeScript(f) || (f.endsWith('.py') && this.isIndexedPython(f)));
   }
 
   /** Reads one task file into its source (for indexing in batches). */
   indexTaskFile(file: string): void {
     const text = this.readText(file);
-    if (text !== undefined && this.isIndexedTypeScript(file)) this.typeScriptIndex.update(file, text);
+    if (text === undefined) return;
+    if (this.isIndexedTypeScript(file)) this.typeScriptIndex.update(file, text);
+    else if (file.endsWith('.py') && this.isIndexedPython(file)) this.pythonIndex.update(file, text);
+    else return;
+    this.codeMeaning++;
+    this.codeSignatures.delete(file);
+  }
+
+  /** After task code in `path` changed: does the rest of the workspace see a difference? */
+  private noteCodeMeaning(path: string): void {
+    const before = this.codeSignatures.get(path);
+    const facts = this.taskFacts(path);
+    const after = facts ? factsSignature(facts) : undefined;
+    if (after === undefined) this.codeSignatures.delete(path);
+    else this.codeSignatures.set(path, after);
+    if (before === undefined || before !== after) this.codeMeaning++;
   }
 
   /** Every file of the folder the host lists. */
@@ -221,6 +304,7 @@ export class Workspace {
   /** What Tasklens reads `path` as, if anything (SPEC §7 "Which files"). */
   fileKind(path: string): FileKind | undefined {
     if (this.isIndexedTypeScript(path)) return 'typescript';
+    if (path.endsWith('.py') && this.isIndexedPython(path)) return 'python';
     if (this.isEnvFile(path)) return 'env';
     if (this.isConfigFile(path)) return 'config';
     return undefined;
@@ -254,27 +338,39 @@ export class Workspace {
     return this.settingsValue.configFiles.find((f) => this.readText(f) !== undefined);
   }
 
-  envFilePaths(): readonly string[] {
-    return this.options.envFiles ?? this.settingsValue.envFiles;
+  /** The environment in force (SPEC §12): `--environment`, else `tasklens.environment`; `''` is the plain settings. */
+  activeEnvironment(): string {
+    return this.options.environment ?? this.settingsValue.environment;
+  }
+
+  /** Every environment's name, the plain settings (`''`) first. */
+  environmentNames(): string[] {
+    return ['', ...Object.keys(this.settingsValue.environments)];
+  }
+
+  envFilePaths(environment = this.activeEnvironment()): readonly string[] {
+    return this.options.envFiles ?? this.settingsValue.environments[environment]?.envFiles ?? this.settingsValue.envFiles;
   }
 
   /** The env the runtime would see (SPEC §4 "Env sources"), strongest source first. */
-  environment(): Environment {
+  environment(environment = this.activeEnvironment()): Environment {
     const at = `${this.versions.settings}:${this.versions.env}`;
-    if (this.envCache?.at === at) return this.envCache.env;
+    const cached = this.envCache.get(environment);
+    if (cached?.at === at) return cached.env;
     const layers: EnvLayer[] = [];
     if (this.options.extraEnv) layers.push({ vars: Object.entries(this.options.extraEnv), origin: { via: 'cli' } });
-    layers.push({ vars: Object.entries(this.settingsValue.env), origin: { via: 'setting' } });
+    layers.push({ vars: Object.entries(this.settingsValue.environments[environment]?.env ?? this.settingsValue.env), origin: { via: 'setting' } });
     if ((this.options.alwaysUseProcessEnv || this.settingsValue.useProcessEnv) && this.options.processEnv) {
       const vars = Object.entries(this.options.processEnv).filter((e): e is [string, string] => e[1] !== undefined);
       layers.push({ vars, origin: { via: 'process' } });
     }
-    for (const file of this.envFilePaths()) {
+    for (const file of this.envFilePaths(environment)) {
       const doc = this.envDocument(file);
       if (doc) layers.push({ vars: doc.entries, origin: { via: 'file', file } });
     }
-    this.envCache = { at, env: mergeEnvironment(layers) };
-    return this.envCache.env;
+    const env = mergeEnvironment(layers);
+    this.envCache.set(environment, { at, env });
+    return env;
   }
 
   /** A path as the workspace names files: relative to the folder when it lies inside it. */
@@ -286,9 +382,10 @@ export class Workspace {
   }
 
   /** The mapping sources in force, lowest first. */
-  mappings(): MappingSource[] {
+  mappings(environment = this.activeEnvironment()): MappingSource[] {
     const at = `${this.versions.settings}:${this.versions.env}:${this.versions.config}`;
-    if (this.mappingCache?.at === at) return this.mappingCache.mappings;
+    const cached = this.mappingCache.get(environment);
+    if (cached?.at === at) return cached.mappings;
     const missing = (path: string): LoadedConfig => {
       const problem = this.host.readProblem?.(path);
       return { ok: false, error: problem ? unreadableError(path, problem) : notFoundError(path) };
@@ -302,7 +399,7 @@ export class Workspace {
     };
     const mappings = collectMappings({
       configFilepath: this.configFilepath(),
-      env: this.environment(),
+      env: this.environment(environment),
       files: { readText: (path) => this.readText(this.relativePath(path)) },
       parse: (path) => parse(this.relativePath(path)),
     }).map((m) => {
@@ -310,7 +407,7 @@ export class Workspace {
       const partial = file !== undefined ? partials.get(file) : undefined;
       return { ...m, file, ...(partial ? { partial } : {}), ...(m.file !== undefined && !m.loaded.ok && m.loaded.error.kind === 'notFound' ? { loaded: missing(file!) } : {}) };
     });
-    this.mappingCache = { at, mappings };
+    this.mappingCache.set(environment, { at, mappings });
     return mappings;
   }
 
@@ -341,7 +438,7 @@ export class Workspace {
   }
 
   isEnvFile(path: string): boolean {
-    return this.envFilePaths().includes(path) || ENV_FILE_NAME.test(path);
+    return ENV_FILE_NAME.test(path) || this.environmentNames().some((name) => this.envFilePaths(name).includes(path));
   }
 
   /** The defined task a per-task env var's `<MODULE>#<FUNC>` part names. */
@@ -354,26 +451,34 @@ export class Workspace {
     return code.byEnvPart.get(part);
   }
 
-  private code(): { byEnvPart?: Map<string, KnownTask>; tasks: Map<string, KnownTask>; exceptions: ExceptionRegistry } {
+  private code(): CodeFacts {
     const at = this.codeVersion();
     if (this.codeCache?.at === at) return this.codeCache;
     const tasks = new Map<string, KnownTask>();
-    const classes: ExceptionClass[] = [];
+    const exceptions = {} as Record<TaskLanguage, ExceptionRegistry>;
+    exceptions.typescript = exceptionRegistry(this.tsIndex?.exceptionClasses() ?? []);
+    exceptions.python = exceptionRegistry(this.pyIndex?.exceptionClasses() ?? [], this.pyIndex ? loadPython().PYTHON_BUILTIN_EXCEPTIONS : []);
     for (const source of this.taskSources()) {
       for (const definition of source.tasks()) {
-        if (definition.func === undefined) continue;
+        // A task pynenc refuses (TL023, TL024) is not a task the runtime knows.
+        if (definition.func === undefined || definition.refusal !== undefined) continue;
         const taskId = { module: definition.module, func: definition.func };
         const id = taskIdToString(taskId);
         if (!tasks.has(id)) tasks.set(id, { id, taskId, definition });
       }
-      classes.push(...source.exceptionClasses());
     }
-    this.codeCache = { at, tasks, exceptions: exceptionRegistry(classes) };
+    this.codeCache = { at, tasks, exceptions };
     return this.codeCache;
   }
 
-  exceptions(): ExceptionRegistry {
-    return this.code().exceptions;
+  /** The exception classes a task's `retry_for` can name: its language's built-ins and workspace classes. */
+  exceptions(language: TaskLanguage = this.languageOf(undefined)): ExceptionRegistry {
+    return this.code().exceptions[language];
+  }
+
+  /** The registry for one task. */
+  exceptionsFor(task: KnownTask | TaskId | undefined): ExceptionRegistry {
+    return this.exceptions(this.languageOf(task && 'id' in task ? task : task ? this.knownTask(task) : undefined));
   }
 
   /** Every task that task code defines. */
@@ -442,39 +547,53 @@ export class Workspace {
   }
 
   /** What the resolver needs for one task. */
-  resolutionInput(task: KnownTask | TaskId): ResolutionInput {
+  resolutionInput(task: KnownTask | TaskId, environment = this.activeEnvironment()): ResolutionInput {
     const known = this.knownTask(task);
     const options: MapNode | undefined = known.definition?.options;
     return {
       taskId: known.taskId,
       taskOptions: options,
       taskOptionsFile: known.definition?.file,
-      mappings: this.mappings(),
-      env: this.environment(),
-      exceptions: this.exceptions(),
+      mappings: this.mappings(environment),
+      env: this.environment(environment),
+      exceptions: this.exceptionsFor(known),
+      ...(this.languageOf(known) === 'python' ? { defaults: { retry_for: [PYTHON_RETRY_ERROR] } } : {}),
     };
   }
 
-  resolve(task: KnownTask | TaskId): TaskResolution {
+  resolve(task: KnownTask | TaskId, environment = this.activeEnvironment()): TaskResolution {
     const known = this.knownTask(task);
     const fields = {} as Record<FieldName, FieldResolution>;
-    for (const name of FIELD_NAMES) fields[name] = this.resolveField(known, name);
+    for (const name of FIELD_NAMES) fields[name] = this.resolveField(known, name, environment);
     return { taskId: known.taskId, fields };
   }
 
-  /** One field of one task, resolved once per workspace state. */
-  resolveField(task: KnownTask | TaskId, field: FieldName): FieldResolution {
+  /** One field of one task, resolved once per workspace state (and environment). */
+  resolveField(task: KnownTask | TaskId, field: FieldName, environment = this.activeEnvironment()): FieldResolution {
     const known = this.knownTask(task);
     const at = `${this.versions.settings}:${this.versions.env}:${this.versions.config}:${this.codeVersion()}`;
-    if (this.resolutionCache.at !== at) this.resolutionCache = { at, resolutions: new Map() };
+    let cache = this.resolutionCache.get(environment);
+    if (cache?.at !== at) {
+      cache = { at, resolutions: new Map() };
+      this.resolutionCache.set(environment, cache);
+    }
     const key = `${known.id}\u0000${field}`;
-    let resolved = this.resolutionCache.resolutions.get(key);
+    let resolved = cache.resolutions.get(key);
     if (resolved === undefined) {
-      resolved = resolveField(this.resolutionInput(known), fieldSpec(field)!);
-      this.resolutionCache.resolutions.set(key, resolved);
+      resolved = resolveField(this.resolutionInput(known, environment), fieldSpec(field)!);
+      cache.resolutions.set(key, resolved);
     }
     return resolved;
   }
+}
+
+/** A file's facts as the rest of the workspace reads them: everything but where they are written. */
+function factsSignature(facts: TaskFileFacts): string {
+  return JSON.stringify([
+    facts.tasks.map((t) => [t.module, t.func, t.options ? nodeToPlain(t.options) : null, t.optionsHaveSpread, t.parameters ?? null, t.exceptionRefs.map((r) => r.qualifiedName ?? r.identifier)]),
+    facts.classes.map((c) => [c.module, c.name, c.extendsName ?? null]),
+    [...facts.imports],
+  ]);
 }
 
 /** A task no per-task config names: what generic and class-level values give. */

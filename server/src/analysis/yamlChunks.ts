@@ -1,17 +1,23 @@
 // Incremental YAML reading. A config file is cut into pieces: top-level
 // sections and, inside a block `task:` mapping, one piece per child (a class-level
-// field or a per-task section). Each piece is parsed on its own. On an edit only
-// the pieces the edit touches are cut and parsed again; the others are kept and
-// just moved, so a keystroke costs a parse of the edited section, not of the file.
-// Locations are read from a piece's current place, so moving a piece copies
-// nothing. Anything the cutting cannot be sure about (several documents,
-// anchors, a root that is not a block mapping) is parsed whole.
-import * as YAML from 'yaml';
+// field or a per-task section). Each piece is parsed on its own. On an edit the
+// text is cut again (a scan of line starts, cheap) and every piece whose text is
+// unchanged keeps its parse and is just moved, so a keystroke costs a parse of the
+// edited section, not of the file. Locations are read from a piece's current
+// place, so moving a piece copies nothing.
+//
+// The result is a function of the text alone: a document reached by edits reads
+// exactly as a fresh open of its text. And it says what a whole-file parse says:
+// anything the cutting cannot be sure about (several documents, anchors, a root
+// that is not a block mapping) is parsed whole, and when a piece has a problem
+// (a syntax error, a duplicate key, a stray line) the errors come from a whole
+// parse, since a piece read alone can word an error differently.
 import {
-  EMPTY_MAP, LoadError, Loc, MapEntry, MapNode, mapNode, parseYamlDocument, withMessage, YAML_PARSE_OPTIONS,
-  yamlReason, YamlTreeBuilder,
+  ConfigNode, EMPTY_MAP, LoadError, Loc, MapEntry, MapNode, mapNode, parseYamlDocument, readYaml, YamlRead,
 } from '../resolver';
 import { LineIndex, TextEdit } from './lineIndex';
+
+type TopKey = YamlRead['topKeys'][number];
 
 /** A parsed piece of text and its current place in the file. */
 class Chunk {
@@ -19,12 +25,14 @@ class Chunk {
   /** 1-based line of the chunk's first line. */
   firstLine = 1;
   entries: readonly MapEntry[] = [];
-  /** Errors with offsets relative to the chunk. */
-  errors: readonly LoadError[] = [];
+  /** The chunk's top-level keys as the duplicate check compares them. */
+  topKeys: readonly TopKey[] = [];
+  /** Whether reading the chunk alone found a problem. */
+  hasErrors = false;
   /** Where the chunk's content ends (before trailing blank lines and comments), relative to the chunk. */
   contentEnd = 0;
-  /** Where the chunk's content is not a mapping (a stray line), relative to the chunk. */
-  notMapping: { start: number; end: number } | undefined;
+  /** Whether the chunk's content is not a mapping (a stray line). */
+  notMapping = false;
 
   constructor(readonly text: string) {}
 
@@ -79,39 +87,52 @@ export interface IncrementalParse {
   readonly cache: YamlChunkCache;
 }
 
-const NEEDS_WHOLE_PARSE = /^(?:---|\.\.\.|%)|(?:^|[\s,[{:-])[&*][^\s,[\]{}]|^[-?[{!&*|>]/m;
+const NEEDS_WHOLE_PARSE = /^(?:---|\.\.\.|%)|(?:^|[\s,[{:-])[&*][^\s,[\]{}]|^[-?[{!&*|>]|\0/m;
 const TASK_HEADER = /^task:[ \t]*(#.*)?$/;
 
-/** `edit`, when the caller knows it, saves comparing the old and new texts to find it. */
+/**
+ * The file's tree and load errors, re-using the parsed pieces of `previous`.
+ * `edit` is accepted for compatibility; the result never depends on it.
+ */
 export function parseYamlIncrementally(path: string, text: string, lines: LineIndex, previous?: YamlChunkCache, edit?: TextEdit): IncrementalParse {
+  const whole = (): IncrementalParse => {
+    const parsed = parseYamlDocument(path, text);
+    return { root: parsed.root, errors: parsed.errors, cache: { text, lines, pieces: undefined } };
+  };
   const pieces = (previous?.pieces && editPieces(previous, text, lines, edit)) ?? cutWhole(text, lines, previous?.pieces);
-  if (pieces === undefined) {
-    const parsed = parseYamlDocument(path, text);
-    return { root: parsed.root, errors: parsed.errors, cache: { text, lines, pieces: undefined } };
-  }
-  const combined = combine(path, pieces, lines, previous?.groups);
-  if (combined === undefined) {
-    const parsed = parseYamlDocument(path, text);
-    return { root: parsed.root, errors: parsed.errors, cache: { text, lines, pieces: undefined } };
-  }
-  const { root, errors, groups } = combined;
-  return { root, errors, cache: { text, lines, pieces, groups } };
+  if (pieces === undefined) return whole();
+  const combined = combine(pieces, previous?.groups);
+  if (combined === undefined) return whole();
+  const cache = { text, lines, pieces, groups: combined.groups };
+  if (!combined.troubled) return { root: combined.root, errors: [], cache };
+  // A piece read alone cannot be trusted to word an error as the whole file would.
+  const parsed = parseYamlDocument(path, text);
+  return { root: parsed.errors.length > 0 ? combined.root : parsed.root, errors: parsed.errors, cache };
 }
 
 // ------------------------------------------------------------------ cutting
 
-function isContentChar(ch: string | undefined): boolean {
-  return ch !== undefined && ch !== '#' && ch !== '\r' && ch !== '\n' && ch !== ' ' && ch !== '\t';
+const SPACE = 32;
+
+function isContentCode(code: number): boolean {
+  // Not the end of the text, '#', '\r', '\n', ' ' or '\t'.
+  return !Number.isNaN(code) && code !== 35 && code !== 13 && code !== 10 && code !== SPACE && code !== 9;
 }
 
-/** Indentation of line `l` and the first character after it. */
-function lineShape(lines: LineIndex, l: number): { indent: number; first: string | undefined } {
+/** Indentation of line `l` and the code of the first character after it (NaN at the end of the text). */
+function lineShape(lines: LineIndex, l: number): { indent: number; first: number } {
   const text = lines.text;
   const start = lines.lineStart(l);
   let i = start;
-  while (i < text.length && text[i] === ' ') i++;
-  return { indent: i - start, first: i < text.length ? text[i] : undefined };
+  while (text.charCodeAt(i) === SPACE) i++;
+  return { indent: i - start, first: text.charCodeAt(i) };
 }
+
+const code = (ch: string) => ch.charCodeAt(0);
+/** Characters that continue a flow collection: a line starting with one is never a new piece. */
+const CONTINUES = new Set([']', '}', ','].map(code));
+/** Characters a child line may not start with for the cutting to be sure of it (the whole section is then one piece). */
+const UNSURE_CHILD = new Set(['-', '?', ':', '!', '&', '*', '|', '>', '[', '{', '%', '@', '`'].map(code));
 
 interface Cut {
   readonly kind: PieceKind;
@@ -121,49 +142,50 @@ interface Cut {
 }
 
 /**
- * Cuts lines [fromLine, toLine) at top level: a column-0 key starts a piece, and
- * a block `task:` is cut further at its children's indentation. Undefined when the
- * text is not a shape this can be sure about.
+ * Cuts lines [fromLine, toLine) at top level: a column-0 key starts a piece (the
+ * blank lines and comments before it end the piece before), and a block `task:`
+ * is cut further at its children's indentation. Undefined when the text is not a
+ * shape this can be sure about.
  */
 function cutTopLevel(lines: LineIndex, fromLine: number, toLine: number, end: number): Cut[] | undefined {
   const starts: number[] = [];
   for (let l = fromLine; l < toLine; l++) {
     const { indent, first } = lineShape(lines, l);
-    if (indent === 0 && isContentChar(first) && first !== ']' && first !== '}' && first !== ',') starts.push(l);
+    if (indent === 0 && isContentCode(first) && !CONTINUES.has(first)) starts.push(l);
   }
   // Only comments and blank lines may come before the first key: anything else
   // (an indented mapping, a stray scalar) is a shape for the whole parse to judge.
   const firstKey = starts.length > 0 ? starts[0] : toLine;
-  for (let l = fromLine; l < firstKey; l++) if (isContentChar(lineShape(lines, l).first)) return undefined;
+  for (let l = fromLine; l < firstKey; l++) if (isContentCode(lineShape(lines, l).first)) return undefined;
   if (starts.length === 0) return fromLine === 0 ? [{ kind: 'top', start: lines.lineStart(fromLine), end }] : undefined;
-  starts[0] = fromLine;
   const cuts: Cut[] = [];
   for (let i = 0; i < starts.length; i++) {
-    const line = starts[i];
+    const keyLine = starts[i];
     const nextLine = i + 1 < starts.length ? starts[i + 1] : toLine;
-    const start = lines.lineStart(line);
+    // The first piece also holds the comments and blank lines above its key.
+    const start = lines.lineStart(i === 0 ? fromLine : keyLine);
     const pieceEnd = i + 1 < starts.length ? lines.lineStart(nextLine) : end;
-    const task = TASK_HEADER.test(lines.lineText(line)) ? cutTaskSection(lines, line, nextLine, pieceEnd) : undefined;
-    if (task) cuts.push(...task);
+    const task = TASK_HEADER.test(lines.lineText(keyLine)) ? cutTaskSection(lines, start, keyLine, nextLine, pieceEnd) : undefined;
+    if (task) for (const cut of task) cuts.push(cut);
     else cuts.push({ kind: 'top', start, end: pieceEnd });
   }
   return cuts;
 }
 
 /** A block `task:` section: the header line, then one piece per child at the children's indentation. */
-function cutTaskSection(lines: LineIndex, headerLine: number, nextLine: number, end: number): Cut[] | undefined {
+function cutTaskSection(lines: LineIndex, start: number, headerLine: number, nextLine: number, end: number): Cut[] | undefined {
   let childIndent = -1;
   for (let l = headerLine + 1; l < nextLine; l++) {
     const { indent, first } = lineShape(lines, l);
-    if (!isContentChar(first)) continue;
-    if (first === '-' || first === '[' || first === '{') return undefined;
+    if (!isContentCode(first)) continue;
+    if (UNSURE_CHILD.has(first) || CONTINUES.has(first)) return undefined;
     childIndent = indent;
     break;
   }
   if (childIndent <= 0) return undefined;
   const children = cutChildren(lines, headerLine + 1, nextLine, end, childIndent);
   if (!children) return undefined;
-  return [{ kind: 'taskHeader', start: lines.lineStart(headerLine), end: lines.lineStart(headerLine + 1), childIndent }, ...children];
+  return [{ kind: 'taskHeader', start, end: lines.lineStart(headerLine + 1), childIndent }, ...children];
 }
 
 /** Cuts lines [fromLine, toLine) into children of a task section; the first line starts the first child. */
@@ -172,10 +194,11 @@ function cutChildren(lines: LineIndex, fromLine: number, toLine: number, end: nu
   let sawKey = false;
   for (let l = fromLine; l < toLine; l++) {
     const { indent, first } = lineShape(lines, l);
-    if (!isContentChar(first)) continue;
+    if (!isContentCode(first)) continue;
     if (indent < childIndent) return undefined;
     if (indent === childIndent) {
-      if (first === '-') return undefined;
+      if (UNSURE_CHILD.has(first)) return undefined;
+      if (CONTINUES.has(first)) continue;
       if (sawKey && l !== starts[starts.length - 1]) starts.push(l);
       sawKey = true;
     }
@@ -195,17 +218,176 @@ function detached(text: string): string {
 
 function parseChunk(text: string): Chunk {
   const chunk = new Chunk(detached(text));
-  const counter = new YAML.LineCounter();
-  const doc = YAML.parseDocument(text, { ...YAML_PARSE_OPTIONS, lineCounter: counter });
-  chunk.errors = doc.errors.map((error) => yamlReason(error, text, counter));
-  const builder = new YamlTreeBuilder(doc, (start, end) => new ChunkLoc(chunk, counter.linePos(start).line, start, end));
-  const root = doc.contents === null ? EMPTY_MAP : builder.node(doc.contents);
-  chunk.entries = root.type === 'map' ? root.entries : [];
-  chunk.contentEnd = YAML.isNode(doc.contents) && doc.contents.range ? doc.contents.range[1] : text.length;
-  if (root.type !== 'map' && doc.contents !== null && YAML.isNode(doc.contents) && doc.contents.range) {
-    chunk.notMapping = { start: doc.contents.range[0], end: doc.contents.range[1] };
+  const simple = readSimpleChunk(text, chunk);
+  if (simple) {
+    chunk.entries = simple.entries;
+    chunk.topKeys = simple.topKeys;
+    chunk.contentEnd = simple.contentEnd;
+    return chunk;
   }
+  const read = readYaml(text, (start, end, line) => new ChunkLoc(chunk, line, start, end));
+  const doc = read.docs[0];
+  chunk.hasErrors = read.errors.length > 0 || read.docs.length === 0;
+  chunk.topKeys = read.topKeys;
+  const root = read.root ?? EMPTY_MAP;
+  chunk.entries = root.type === 'map' ? root.entries : [];
+  const contents = doc?.contents;
+  chunk.contentEnd = contents && contents.range ? contents.range[1] : text.length;
+  chunk.notMapping = root.type !== 'map' && contents !== null && contents !== undefined;
   return chunk;
+}
+
+// A reader for the plainest sections, which is most of a large file: block
+// mappings of plain keys whose values are plain words, integers, booleans, nulls,
+// simple quoted strings or flow lists of those. It gives exactly what the `yaml`
+// package gives for them (values and ranges; a unit test compares the two) at a
+// small part of the cost, and declines anything else.
+
+const SIMPLE_KEY_LINE = /^( *)([A-Za-z_][A-Za-z0-9_./-]*):(?=$| )( *)/;
+const SIMPLE_TOKEN = /"[^"\\\n]*"|'[^'\n]*'|[A-Za-z0-9_./+-]+/y;
+const NOT_A_STRING_KEY = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
+
+/** A simple scalar token as the YAML 1.2 core schema reads it; undefined when it is not that simple. */
+function simpleScalar(token: string, loc: Loc): ConfigNode | undefined {
+  const first = token[0];
+  if (first === '"' || first === "'") return { type: 'string', value: token.slice(1, -1), loc };
+  if (/^[-+]?[0-9]{1,15}$/.test(token)) return { type: 'int', value: Number(token), loc };
+  if (/^(?:true|True|TRUE)$/.test(token)) return { type: 'bool', value: true, loc };
+  if (/^(?:false|False|FALSE)$/.test(token)) return { type: 'bool', value: false, loc };
+  if (/^(?:null|Null|NULL)$/.test(token)) return { type: 'string', value: '', loc };
+  if (/^[A-Za-z_][A-Za-z0-9_./-]*$/.test(token)) return { type: 'string', value: token, loc };
+  return undefined;
+}
+
+interface OpenMap {
+  readonly indent: number;
+  readonly entries: MapEntry[];
+  readonly keys: Set<string>;
+  readonly start: number;
+  readonly line: number;
+  end: number;
+  /** Where the built map goes. */
+  readonly place: (node: MapNode) => void;
+}
+
+function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEntry[]; topKeys: TopKey[]; contentEnd: number } | undefined {
+  if (text.includes('\r') || text.includes('\t')) return undefined;
+  const loc = (line: number, start: number, end: number): Loc => new ChunkLoc(chunk, line, start, end);
+  const stack: OpenMap[] = [];
+  let root: MapNode | undefined;
+  /** A key whose value is on the lines below (a mapping) or nothing. */
+  let pending: { indent: number; entries: MapEntry[]; index: number; emptyAt: number; line: number; comment: boolean; owner: OpenMap; trailEnd?: number } | undefined;
+  const close = (map: OpenMap) => map.place(mapNode(map.entries, loc(map.line, map.start, map.end)));
+  const settleEmpty = () => {
+    if (!pending) return true;
+    if (pending.comment) return false;
+    const entry = pending.entries[pending.index];
+    pending.entries[pending.index] = { ...entry, value: { type: 'string', value: '', loc: loc(pending.line, pending.emptyAt, pending.emptyAt) } };
+    // An empty value reaches over the comment lines below it (as the `yaml` package reads it).
+    pending.owner.end = pending.trailEnd ?? pending.emptyAt;
+    pending = undefined;
+    return true;
+  };
+  let lineStart = 0;
+  for (let line = 1; lineStart < text.length; line++) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 ? text.length : newline;
+    const next = newline < 0 ? text.length : newline + 1;
+    const body = text.slice(lineStart, lineEnd);
+    if (/^ *(?:#.*)?$/.test(body)) {
+      if (pending && body.trim() !== '') pending.trailEnd = next;
+      lineStart = next;
+      continue;
+    }
+    const m = SIMPLE_KEY_LINE.exec(body);
+    if (!m) return undefined;
+    const indent = m[1].length;
+    const key = m[2];
+    if (NOT_A_STRING_KEY.test(key)) return undefined;
+    if (pending) {
+      if (indent > pending.indent) {
+        // The pending key's value is a mapping at this indentation.
+        const owner = pending.owner;
+        const entries = pending.entries;
+        const index = pending.index;
+        stack.push({ indent, entries: [], keys: new Set(), start: lineStart + indent, line, end: 0, place: (node) => {
+          entries[index] = { ...entries[index], value: node };
+          owner.end = node.loc!.end!;
+        } });
+        pending = undefined;
+      } else if (!settleEmpty()) return undefined;
+    }
+    while (stack.length > 0 && stack[stack.length - 1].indent > indent) close(stack.pop()!);
+    if (stack.length === 0) {
+      if (root) return undefined;
+      stack.push({ indent, entries: [], keys: new Set(), start: lineStart + indent, line, end: 0, place: (node) => (root = node) });
+    }
+    const map = stack[stack.length - 1];
+    if (map.indent !== indent || map.keys.has(key)) return undefined;
+    map.keys.add(key);
+    const keyStart = lineStart + indent;
+    const keyEnd = keyStart + key.length;
+    const entry: MapEntry = { key, keyLoc: loc(line, keyStart, keyEnd), value: { type: 'string', value: '' } };
+    map.entries.push(entry);
+    let at = lineStart + m[0].length;
+    const rest = text.slice(at, lineEnd);
+    if (rest === '' || rest[0] === '#') {
+      if (rest[0] === '#' && text[at - 1] !== ' ') return undefined;
+      pending = { indent, entries: map.entries, index: map.entries.length - 1, emptyAt: at, line, comment: rest !== '', owner: map };
+      lineStart = next;
+      continue;
+    }
+    let value: ConfigNode | undefined;
+    if (rest[0] === '[') {
+      const listStart = at;
+      const items: ConfigNode[] = [];
+      at++;
+      const skip = () => {
+        while (text[at] === ' ') at++;
+      };
+      skip();
+      if (text[at] !== ']') {
+        for (;;) {
+          SIMPLE_TOKEN.lastIndex = at;
+          const t = SIMPLE_TOKEN.exec(text);
+          if (!t || t.index !== at) return undefined;
+          const item = simpleScalar(t[0], loc(line, at, at + t[0].length));
+          if (!item) return undefined;
+          items.push(item);
+          at += t[0].length;
+          skip();
+          if (text[at] === ',') {
+            at++;
+            skip();
+            continue;
+          }
+          if (text[at] === ']') break;
+          return undefined;
+        }
+      }
+      at++;
+      value = { type: 'list', items, loc: loc(line, listStart, at) };
+    } else {
+      SIMPLE_TOKEN.lastIndex = at;
+      const t = SIMPLE_TOKEN.exec(text);
+      if (!t || t.index !== at) return undefined;
+      value = simpleScalar(t[0], loc(line, at, at + t[0].length));
+      at += t[0].length;
+    }
+    if (!value) return undefined;
+    // Only spaces and a comment after a space may follow the value.
+    const tail = text.slice(at, lineEnd);
+    if (!/^(?: +(?:#.*)?)?$/.test(tail)) return undefined;
+    map.entries[map.entries.length - 1] = { ...entry, value };
+    map.end = next;
+    lineStart = next;
+  }
+  if (!settleEmpty()) return undefined;
+  while (stack.length > 0) close(stack.pop()!);
+  const built = root as MapNode | undefined;
+  if (!built || built.entries.length === 0) return undefined;
+  const topKeys = built.entries.map((e) => ({ id: `string:${e.key}`, text: e.key, start: e.keyLoc!.start! - chunk.start, end: e.keyLoc!.end! - chunk.start }));
+  return { entries: built.entries, topKeys, contentEnd: built.loc!.end! - chunk.start };
 }
 
 /** Turns cuts into pieces, re-using parsed chunks of the same text from `reusable`. */
@@ -255,49 +437,42 @@ function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
   return { prefix, suffix: low };
 }
 
-function pieceIndexAt(pieces: readonly Piece[], offset: number): number {
-  let low = 0;
-  let high = pieces.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (pieces[mid].chunk.start <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
 /**
- * Re-cuts only the pieces an edit touches. Undefined when the edit changes the
- * file's shape (a new top-level key inside `task:`, the `task:` line itself, …):
- * then the whole file is cut again, still re-using every unchanged piece.
+ * Re-cuts only the pieces around an edit, with exactly the result a cut of the
+ * whole text would give: the region runs from the piece before the edited line
+ * (a blank line typed at a boundary belongs to the piece above) to the piece
+ * holding the edit's end; the pieces outside it start on lines the edit did not
+ * touch, so they start there in a whole cut too. Undefined when the edit may
+ * change more than the region (the first piece of the file or of `task:`, which
+ * decide the shape; a new top-level key inside `task:`; a new `task:`): then the
+ * whole text is cut again, still re-using every unchanged piece.
  */
 function editPieces(previous: YamlChunkCache, text: string, lines: LineIndex, edit: TextEdit | undefined): Piece[] | undefined {
   const old = previous.pieces!;
   if (old.length === 0) return undefined;
   const { prefix, suffix } = edit ? { prefix: edit.start, suffix: previous.text.length - edit.oldEnd } : commonEnds(previous.text, text);
   const oldEditEnd = previous.text.length - suffix;
+  if (oldEditEnd < prefix) return undefined;
   const delta = text.length - previous.text.length;
-  // The pieces holding the edit, widened to whole lines.
-  const first = pieceIndexAt(old, previous.lines.lineStart(previous.lines.positionAt(prefix).line));
-  const last = pieceIndexAt(old, Math.max(prefix, oldEditEnd - 1));
-  const kinds = new Set(old.slice(first, last + 1).map((p) => p.kind));
-  if (kinds.has('taskHeader') || kinds.size !== 1) return undefined;
+  const editLineStart = previous.lines.lineStart(previous.lines.positionAt(prefix).line);
+  const first = pieceIndexAt(old, editLineStart) - 1;
+  const last = pieceIndexAt(old, oldEditEnd);
+  if (first < 1) return undefined;
+  const kind = old[first].kind;
+  if (kind === 'taskHeader') return undefined;
+  for (let i = first; i <= last; i++) if (old[i].kind !== kind) return undefined;
+  // The first child of `task:` decides the children's indentation.
+  if (kind === 'child' && old[first - 1].kind !== 'child') return undefined;
   const spanStart = old[first].chunk.start;
   const spanEnd = old[last].chunk.end + delta;
-  if (spanEnd < spanStart || oldEditEnd > old[last].chunk.end) return undefined;
-  // An edit that removed the line break ending the span joins it to the next piece.
-  if (spanEnd < text.length && text[spanEnd - 1] !== '\n') return undefined;
+  if (spanEnd < spanStart) return undefined;
   if (NEEDS_WHOLE_PARSE.test(text.slice(spanStart, spanEnd))) return undefined;
   const fromLine = lines.positionAt(spanStart).line;
   const toLine = spanEnd >= text.length ? lines.lineCount : lines.positionAt(spanEnd).line;
+  if (spanEnd < text.length && lines.lineStart(toLine) !== spanEnd) return undefined;
   let cuts: Cut[] | undefined;
-  if (old[first].kind === 'child') {
-    const childIndent = old[first].childIndent!;
-    // The span must open with a child key, or its first lines would belong to the child before it.
-    let firstContent = fromLine;
-    while (firstContent < toLine && !isContentChar(lineShape(lines, firstContent).first)) firstContent++;
-    cuts = firstContent < toLine && lineShape(lines, firstContent).indent === childIndent ? cutChildren(lines, fromLine, toLine, spanEnd, childIndent) : undefined;
-  } else {
+  if (kind === 'child') cuts = cutChildren(lines, fromLine, toLine, spanEnd, old[first].childIndent!);
+  else {
     cuts = cutTopLevel(lines, fromLine, toLine, spanEnd);
     if (cuts?.some((c) => c.kind !== 'top')) cuts = undefined;
   }
@@ -309,7 +484,21 @@ function editPieces(previous: YamlChunkCache, text: string, lines: LineIndex, ed
     piece.chunk.start += delta;
     piece.chunk.firstLine += lineDelta;
   }
-  return [...old.slice(0, first), ...fresh, ...after];
+  const pieces = old.slice(0, first);
+  for (const piece of fresh) pieces.push(piece);
+  for (const piece of after) pieces.push(piece);
+  return pieces;
+}
+
+function pieceIndexAt(pieces: readonly Piece[], offset: number): number {
+  let low = 0;
+  let high = pieces.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (pieces[mid].chunk.start <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 // -------------------------------------------------------------- combining
@@ -320,19 +509,35 @@ interface GroupState {
   readonly entries: readonly MapEntry[];
   /** Key → position in `entries`; shared by versions whose keys are the same. */
   readonly positions: ReadonlyMap<string, number>;
-  /** Entries whose key repeats an earlier one (the file then fails to load). */
-  readonly duplicates: readonly MapEntry[];
+  /** Whether a key repeats (as a string, or as the runtime's duplicate check compares keys). */
+  readonly repeats: boolean;
+  /** Whether two children's keys are duplicates for the runtime (the file then fails to load). */
+  readonly duplicate: boolean;
 }
 
 function sameKeys(a: Chunk, b: Chunk): boolean {
-  if (a.entries.length !== b.entries.length) return false;
+  if (a.entries.length !== b.entries.length || a.topKeys.length !== b.topKeys.length) return false;
   for (let i = 0; i < a.entries.length; i++) if (a.entries[i].key !== b.entries[i].key) return false;
+  for (let i = 0; i < a.topKeys.length; i++) if (a.topKeys[i].id !== b.topKeys[i].id) return false;
   return true;
+}
+
+/** Whether two of these keys are the same for the runtime's duplicate check. */
+function hasDuplicate(keyLists: Iterable<readonly TopKey[]>): boolean {
+  const seen = new Set<string>();
+  for (const keys of keyLists) {
+    for (const key of keys) {
+      if (key.id === undefined) continue;
+      if (seen.has(key.id)) return true;
+      seen.add(key.id);
+    }
+  }
+  return false;
 }
 
 /** The group's entries, updated from `previous` when only values changed, else built anew. */
 function groupState(children: readonly Chunk[], previous: GroupState | undefined): GroupState {
-  if (previous && previous.duplicates.length === 0 && previous.children.length === children.length) {
+  if (previous && !previous.repeats && previous.children.length === children.length) {
     let entries: MapEntry[] | undefined;
     let reusable = true;
     for (let i = 0; i < children.length && reusable; i++) {
@@ -345,76 +550,54 @@ function groupState(children: readonly Chunk[], previous: GroupState | undefined
         for (const entry of now.entries) entries[previous.positions.get(entry.key)!] = entry;
       }
     }
-    if (reusable) return { children, entries: entries ?? previous.entries, positions: previous.positions, duplicates: [] };
+    if (reusable) return { children, entries: entries ?? previous.entries, positions: previous.positions, repeats: false, duplicate: false };
   }
-  const entries: MapEntry[] = [];
+  const all: MapEntry[] = [];
+  for (const child of children) for (const entry of child.entries) all.push(entry);
+  // A repeated key is listed once, at its last place, with its last value (as a whole parse lists it).
+  const entries = mapNode(all).entries;
   const positions = new Map<string, number>();
-  const duplicates: MapEntry[] = [];
-  for (const child of children) {
-    for (const entry of child.entries) {
-      const at = positions.get(entry.key);
-      if (at !== undefined) {
-        duplicates.push(entry);
-        entries[at] = entry;
-      } else {
-        positions.set(entry.key, entries.length);
-        entries.push(entry);
-      }
-    }
-  }
-  return { children, entries, positions, duplicates };
+  entries.forEach((entry, i) => positions.set(entry.key, i));
+  const duplicate = hasDuplicate(children.map((c) => c.topKeys));
+  return { children, entries, positions, repeats: entries.length !== all.length || duplicate, duplicate };
 }
 
 /**
- * The pieces as one tree. Undefined when the file's shape is one the pieces
+ * The pieces as one tree, and whether any piece has a problem (then the whole
+ * parse words the errors). Undefined when the file's shape is one the pieces
  * cannot tell (a `task:` whose whole body is a scalar): then it is parsed whole.
  */
-function combine(path: string, pieces: readonly Piece[], lines: LineIndex, previousGroups: ReadonlyMap<Chunk, GroupState> | undefined): { root: MapNode; errors: LoadError[]; groups: Map<Chunk, GroupState> } | undefined {
-  const errors: LoadError[] = [];
-  // A line that is no `key: value` among others makes the runtime's reader fail;
-  // a file that is nothing but one scalar is read as empty.
-  const strayLine = (chunk: Chunk) => {
-    if (!chunk.notMapping || pieces.length === 1) return;
-    const start = chunk.start + chunk.notMapping.start;
-    const reason = 'this line is not a `key: value` pair, so the file is not a mapping';
-    errors.push(withMessage(path, 'YAML', { kind: 'syntax', message: '', reason, start, end: chunk.start + chunk.notMapping.end, line: lines.positionAt(start).line + 1 }));
-  };
+function combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, GroupState> | undefined): { root: MapNode; troubled: boolean; groups: Map<Chunk, GroupState> } | undefined {
+  let troubled = false;
   const groups = new Map<Chunk, GroupState>();
   const topEntries: MapEntry[] = [];
-  const seenTop = new Map<string, MapEntry>();
-  const duplicateError = (entry: MapEntry) => {
-    const start = entry.keyLoc?.start;
-    const line = start !== undefined ? lines.positionAt(start).line + 1 : undefined;
-    errors.push(withMessage(path, 'YAML', { kind: 'duplicateKey', message: '', reason: `duplicate entry with key "${entry.key}"`, start, end: entry.keyLoc?.end, line }));
-  };
-  const addTop = (entry: MapEntry) => {
-    if (seenTop.has(entry.key)) duplicateError(entry);
-    seenTop.set(entry.key, entry);
-    topEntries.push(entry);
-  };
+  const topKeys: (readonly TopKey[])[] = [];
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i];
-    if (piece.chunk.errors.length > 0) errors.push(...absoluteErrors(path, piece.chunk, lines));
+    if (piece.chunk.hasErrors) troubled = true;
     if (piece.kind === 'top' || piece.kind === 'child') {
       if (i === 0 && piece.chunk.notMapping) return undefined;
-      strayLine(piece.chunk);
-      for (const entry of piece.chunk.entries) addTop(entry);
+      // A line that is no `key: value` among others makes the runtime's reader fail.
+      if (piece.chunk.notMapping) troubled = true;
+      topKeys.push(piece.chunk.topKeys);
+      for (const entry of piece.chunk.entries) topEntries.push(entry);
       continue;
     }
     const header = piece.chunk;
+    topKeys.push(header.topKeys);
     const children: Chunk[] = [];
     while (i + 1 < pieces.length && pieces[i + 1].kind === 'child') {
       const child = pieces[++i].chunk;
-      if (child.errors.length > 0) errors.push(...absoluteErrors(path, child, lines));
+      if (child.hasErrors || child.notMapping) troubled = true;
       children.push(child);
     }
     // A body that starts with a scalar may be one multi-line scalar: the whole parse decides.
     if (children.length > 0 && children[0].notMapping) return undefined;
-    children.forEach(strayLine);
     const state = groupState(children, previousGroups?.get(header));
     groups.set(header, state);
-    state.duplicates.forEach(duplicateError);
+    if (state.duplicate) troubled = true;
     const lastChild = children[children.length - 1];
+    const taskKey = header.entries[0]?.keyLoc;
     const firstKey = children[0]?.entries[0]?.keyLoc;
     const end = lastChild ? lastChild.start + lastChild.contentEnd : header.end;
     const entries = state.entries;
@@ -422,25 +605,16 @@ function combine(path: string, pieces: readonly Piece[], lines: LineIndex, previ
     const value: MapNode = {
       type: 'map',
       entries,
-      loc: { line: firstKey?.line ?? header.firstLine + 1, start: firstKey?.start ?? header.end, end: Math.max(header.end, end) },
+      loc: { line: firstKey?.line ?? (taskKey?.line ?? header.firstLine) + 1, start: firstKey?.start ?? header.end, end: Math.max(header.end, end) },
       lookup: (key) => {
         const at = positions.get(key);
         return at === undefined ? undefined : entries[at];
       },
     };
-    addTop({ key: 'task', keyLoc: { line: header.firstLine, start: header.start, end: header.start + 'task'.length }, value });
+    topEntries.push({ key: 'task', keyLoc: taskKey ?? { line: header.firstLine, start: header.start, end: header.start + 'task'.length }, value });
   }
-  errors.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
-  return { root: mapNode(topEntries), errors, groups };
-}
-
-function absoluteErrors(path: string, chunk: Chunk, lines: LineIndex): LoadError[] {
-  if (chunk.errors.length === 0) return [];
-  return chunk.errors.map((e) => {
-    const start = e.start !== undefined ? chunk.start + e.start : chunk.start;
-    const end = e.end !== undefined ? chunk.start + e.end : start;
-    return withMessage(path, 'YAML', { ...e, start, end, line: lines.positionAt(start).line + 1 });
-  });
+  if (hasDuplicate(topKeys)) troubled = true;
+  return { root: mapNode(topEntries), troubled, groups };
 }
 
 /** Where the section holding `offset` starts, and whether it is a child of a `task:` mapping. */

@@ -19,7 +19,7 @@ export function fieldDocumentation(spec: FieldSpec): string {
   return `**${spec.name}** — ${type}, default \`${JSON.stringify(spec.default)}\`\n\n${spec.description}`;
 }
 
-function fieldItem(spec: FieldSpec, lines: LineIndex, start: number, end: number, newText: string, sortPrefix = '1'): CompletionItem {
+export function fieldItem(spec: FieldSpec, lines: LineIndex, start: number, end: number, newText: string, sortPrefix = '1'): CompletionItem {
   return {
     label: spec.name,
     kind: CompletionItemKind.Property,
@@ -169,28 +169,56 @@ export function envCompletion(ws: Workspace, text: string, offset: number): Comp
   const end = lineStart + wordEndChar;
   const suffix = eq >= 0 ? '' : '=';
   const items: CompletionItem[] = [];
+  const range = offsetRange(lines, start, end);
+  // Documentation comes with completionItem/resolve: a response stays small however many tasks there are.
   const add = (key: string, spec: FieldSpec, detail: string, sort: string) => items.push({
     label: key,
     kind: CompletionItemKind.Variable,
     detail,
-    documentation: { kind: MarkupKind.Markdown, value: fieldDocumentation(spec) },
-    textEdit: TextEdit.replace(offsetRange(lines, start, end), key + suffix),
+    textEdit: TextEdit.replace(range, key + suffix),
     sortText: sort + key,
+    data: { field: spec.name },
   });
   const typed = before.slice(wordStartChar);
-  for (const spec of FIELDS) {
-    const upper = spec.name.toUpperCase();
-    add(`${ENV_CLASS_PREFIX}${upper}`, spec, 'all tasks (class level)', '1');
-    add(`${ENV_PREFIX}${upper}`, spec, 'all tasks (generic; weaker than PYNENC__CONFIGTASK__)', '2');
+  const hash = typed.indexOf('#');
+  if (typed.startsWith(ENV_CLASS_PREFIX) && hash >= 0) {
+    // Past `<MODULE>#`: the fields of the task being named, or else every task's prefix.
+    const sep = typed.indexOf('__', hash);
+    const task = sep >= 0 ? ws.taskByEnvPart(typed.slice(ENV_CLASS_PREFIX.length, sep)) : undefined;
+    if (task) {
+      const prefix = `${ENV_CLASS_PREFIX}${envTaskPart(task.taskId)}__`;
+      for (const spec of FIELDS) add(`${prefix}${spec.name.toUpperCase()}`, spec, `only ${task.id}`, '0');
+      return items;
+    }
+  } else {
+    for (const spec of FIELDS) {
+      const upper = spec.name.toUpperCase();
+      add(`${ENV_CLASS_PREFIX}${upper}`, spec, 'all tasks (class level)', '1');
+      add(`${ENV_PREFIX}${upper}`, spec, 'all tasks (generic; weaker than PYNENC__CONFIGTASK__)', '2');
+    }
   }
-  // Per-task names once the user is past the class prefix, to keep the list short.
+  // Per-task names in two steps: first the task (one item each), then its fields.
   if (typed.startsWith(ENV_CLASS_PREFIX) || typed.length === 0 || ENV_CLASS_PREFIX.startsWith(typed)) {
     for (const task of ws.tasks().values()) {
       const prefix = `${ENV_CLASS_PREFIX}${envTaskPart(task.taskId)}__`;
-      for (const spec of FIELDS) add(`${prefix}${spec.name.toUpperCase()}`, spec, `only ${task.id}`, '0');
+      items.push({
+        label: prefix,
+        kind: CompletionItemKind.Module,
+        detail: `settings for ${task.id} only`,
+        textEdit: TextEdit.replace(range, prefix),
+        sortText: `0${prefix}`,
+        command: { title: 'Fields', command: 'editor.action.triggerSuggest' },
+      });
     }
   }
   return items;
+}
+
+/** `completionItem/resolve`: the documentation of a field item, added only for the item being shown. */
+export function resolveCompletionItem(item: CompletionItem): CompletionItem {
+  const field = (item.data as { field?: unknown } | undefined)?.field;
+  const spec = typeof field === 'string' ? fieldSpec(field) : undefined;
+  return spec && item.documentation === undefined ? { ...item, documentation: { kind: MarkupKind.Markdown, value: fieldDocumentation(spec) } } : item;
 }
 
 // --------------------------------------------------------------- TypeScript

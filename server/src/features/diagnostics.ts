@@ -31,9 +31,10 @@ export function fileProblems(ws: Workspace, path: string): FileProblems | undefi
       const doc = ws.envDocument(path);
       return doc ? { lines: new LineIndex(doc.text), problems: envProblems(ws, path) } : undefined;
     }
-    case 'typescript': {
+    case 'typescript':
+    case 'python': {
       const text = ws.readText(path);
-      return text === undefined ? undefined : { lines: new LineIndex(text), problems: [...typescriptProblems(ws, path), ...filelessEnvProblemsAt(ws, path)] };
+      return text === undefined ? undefined : { lines: new LineIndex(text), problems: [...taskCodeProblems(ws, path), ...filelessEnvProblemsAt(ws, path)] };
     }
     default:
       return undefined;
@@ -460,11 +461,12 @@ function yamlInsertPoint(doc: ConfigDocument, entry: MapEntry): InsertPoint {
  * own when the key starts its line, else inline. The enum member only when the
  * file has `ConcurrencyControlType` in scope; otherwise its value, `'keys'`.
  */
-function typescriptInsertPoint(text: string, entry: MapEntry): InsertPoint | undefined {
+function codeInsertPoint(text: string, entry: MapEntry, python: boolean): InsertPoint | undefined {
   const start = entry.keyLoc?.start;
   if (start === undefined) return undefined;
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   const indent = text.slice(lineStart, start);
+  if (python) return { offset: start, text: `${RUNNING}="keys",${/^\s*$/.test(indent) ? `\n${indent}` : ' '}` };
   const value = /\b(?:import|const|let|var|enum|class)\b[^;]*\bConcurrencyControlType\b/.test(text) ? 'ConcurrencyControlType.KEYS' : "'keys'";
   return { offset: start, text: `${RUNNING}: ${value},${/^\s*$/.test(indent) ? `\n${indent}` : ' '}` };
 }
@@ -535,22 +537,40 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
 
 // -------------------------------------------------------------- TypeScript
 
-export function typescriptProblems(ws: Workspace, path: string): Problem[] {
+/** The problems of one task-code file (TypeScript `task()` calls, Python decorators). */
+export function taskCodeProblems(ws: Workspace, path: string): Problem[] {
   const facts = ws.taskFacts(path);
   if (!facts) return [];
   const problems: Problem[] = [];
-  const ctx: ValueContext = { exceptions: ws.exceptions(), syntax: 'typescript' };
   for (const definition of facts.tasks) {
+    const python = definition.language === 'python';
+    if (definition.refusal) {
+      problems.push({ code: definition.refusal.code, severity: 'error', message: definition.refusal.message, start: definition.nameRange.start, end: definition.nameRange.end });
+      continue;
+    }
     if (definition.func === undefined) {
       problems.push({ code: 'TL020', severity: 'warning', message: 'The task name of this task() call cannot be determined: name the function or assign the result to a variable', start: definition.nameRange.start, end: definition.nameRange.end });
       continue;
     }
-    if (!definition.options) continue;
     const task: KnownTask = { id: taskIdToString({ module: definition.module, func: definition.func }), taskId: { module: definition.module, func: definition.func }, definition };
+    const ctx: ValueContext = { exceptions: ws.exceptionsFor(task), syntax: python ? 'python' : 'typescript' };
+    if (definition.singleExceptionRetryFor) {
+      const single = definition.singleExceptionRetryFor;
+      problems.push({
+        code: 'TL025',
+        severity: 'error',
+        message: `retry_for is one exception class, not a tuple: ${single.text} is not iterable, so the task fails at its first call. Write ${single.fixText}.`,
+        start: single.range.start,
+        end: single.range.end,
+        data: { replaceWith: single.fixText, title: `Change to ${single.fixText}` },
+      });
+    }
+    if (!definition.options) continue;
     const refStarts = new Set(definition.exceptionRefs.map((r) => r.range.start));
+    const tupleFixes = new Map((definition.missingTupleCommas ?? []).map((m) => [m.range.start, m.fixText]));
     for (const entry of definition.options.entries) {
       if (!isFieldName(entry.key)) {
-        if (!definition.optionsHaveSpread) problems.push(unknownKeyProblem(entry, 'error', 'is not a task option'));
+        if (!definition.optionsHaveSpread) problems.push(unknownKeyProblem(entry, 'error', python ? 'is not a task option (the decorator raises TypeError at import)' : 'is not a task option'));
         continue;
       }
       const field = entry.key;
@@ -562,12 +582,15 @@ export function typescriptProblems(ws: Workspace, path: string): Problem[] {
           problems.push(...checkExceptionName(item.value, ctx, { start: item.loc?.start ?? 0, end: item.loc?.end ?? 0 }));
         }
       } else {
-        problems.push(...checkFieldValue(fieldSpec(field)!, node, ctx));
+        const found = checkFieldValue(fieldSpec(field)!, node, ctx);
+        // `("user_id")` is a string: the fix adds the comma that makes it a tuple.
+        const tuple = node.loc?.start !== undefined ? tupleFixes.get(node.loc.start) : undefined;
+        problems.push(...found.map((p) => (tuple && p.code === 'TL013' ? { ...p, data: { replaceWith: tuple, title: `Change to ${tuple}` } } : p)));
       }
       const reach = fieldReach(ws, task, field, writtenAt(undefined, node));
       if (reach.applies && reach.winner) problems.push(shadowProblem(field, node, reach.winner, ''));
       problems.push(...parameterProblems(field, node, [task]));
-      const insertAt = fieldSpec(field)!.role === 'concurrencyKey' ? typescriptInsertPoint(ws.readText(path) ?? '', entry) : undefined;
+      const insertAt = fieldSpec(field)!.role === 'concurrencyKey' ? codeInsertPoint(ws.readText(path) ?? '', entry, python) : undefined;
       problems.push(...interplayProblems(ws, field, node, [task], insertAt));
     }
     for (const ref of definition.exceptionRefs) {
@@ -578,7 +601,7 @@ export function typescriptProblems(ws: Workspace, path: string): Problem[] {
       }
       const cls = ctx.exceptions.lookup(ref.qualifiedName);
       if (cls === undefined) problems.push({ code: 'TL006', severity: 'warning', message: `Exception class '${ref.qualifiedName}' was not found in the workspace`, ...at });
-      else if (!cls.extendsError) problems.push({ code: 'TL007', severity: 'error', message: `'${ref.identifier}' (${ref.qualifiedName}) does not extend Error, so it cannot be retried for`, ...at });
+      else if (!cls.extendsError) problems.push({ code: 'TL007', severity: 'error', message: `'${ref.identifier}' (${ref.qualifiedName}) does not ${python ? 'derive from Exception' : 'extend Error'}, so it cannot be retried for`, ...at });
     }
   }
   return problems;

@@ -44,6 +44,31 @@ export function chainMarkdown(field: FieldResolution, taskLabel: string, here?: 
   return out.join('\n');
 }
 
+/** The plain settings' name where environments are listed. */
+export const DEFAULT_ENVIRONMENT = 'default';
+
+/** Under the effective value: the value in each other environment where it differs (SPEC §12). */
+function otherEnvironmentsMarkdown(ws: Workspace, task: KnownTask | TaskId, field: FieldName): string {
+  const names = ws.environmentNames();
+  if (names.length < 2) return '';
+  const active = ws.activeEnvironment();
+  const here = ws.resolveField(task, field, active);
+  const rows: string[] = [];
+  for (const name of names) {
+    if (name === active) continue;
+    const there = ws.resolveField(task, field, name);
+    if (valueText(there) === valueText(here) && (there.error ?? '') === (here.error ?? '')) continue;
+    rows.push(`| ${escapeCell(name || DEFAULT_ENVIRONMENT)} | \`${escapeCell(valueText(there))}\` | ${escapeCell(sourceText(there.source))} |`);
+  }
+  if (rows.length === 0) return '';
+  return ['', `In other environments (this is **${escapeCell(active || DEFAULT_ENVIRONMENT)}**):`, '', '| environment | value | source |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/** The chain for one field of one task in force now, then where other environments differ. */
+function taskChainMarkdown(ws: Workspace, task: KnownTask, field: FieldName, here?: { file?: string; node?: ConfigNode }): string {
+  return chainMarkdown(ws.resolve(task).fields[field], task.id, here) + otherEnvironmentsMarkdown(ws, task, field);
+}
+
 /** A field hover: what it is in force with first (what people look for), then what the field does. */
 function fieldHover(field: FieldName, effective: string[]): string {
   return [...effective, '---', fieldHeader(field)].join('\n\n');
@@ -82,7 +107,8 @@ function exceptionMarkdown(cls: ExceptionClass | undefined, name: string): strin
 function taskMarkdown(ws: Workspace, task: KnownTask | TaskId, definition?: TaskDefinition): string {
   const resolution = ws.resolve(task);
   const defined = definition ? `\n\nDefined in \`${definition.file}\`${definition.parameters ? ` with parameters ${definition.parameters.map((p) => `\`${p}\``).join(', ') || 'none'}` : ''}.` : '';
-  return explainToMarkdown(resolution) + defined;
+  const root = definition?.language === 'python' && definition.moduleRoot !== undefined ? `\n\nModule \`${definition.module}\` from the Python root \`${definition.moduleRoot || '.'}\`.` : '';
+  return explainToMarkdown(resolution) + defined + root;
 }
 
 
@@ -143,7 +169,7 @@ function fieldEntryHover(ws: Workspace, doc: ConfigDocument, entry: MapEntry, hi
   else if (scope === 'generic' || scope === 'class') parts.push(reachMarkdown(ws, field, doc.path, entry.value));
   else {
     const known = ws.knownTask(scope);
-    parts.push(chainMarkdown(ws.resolve(known).fields[field], known.id, { file: doc.path, node: entry.value }));
+    parts.push(taskChainMarkdown(ws, known, field, { file: doc.path, node: entry.value }));
   }
   const start = hit === 'key' ? entry.keyLoc!.start! : entry.value.loc!.start!;
   const end = hit === 'key' ? entry.keyLoc!.end! : entry.value.loc!.end!;
@@ -167,7 +193,7 @@ export function envHover(ws: Workspace, path: string, offset: number): Hover | n
   const parts: string[] = [];
   if (key.taskPart !== undefined) {
     const task = ws.taskByEnvPart(key.taskPart);
-    if (task) parts.push(chainMarkdown(ws.resolve(task).fields[key.field], task.id));
+    if (task) parts.push(taskChainMarkdown(ws, task, key.field));
     else parts.push(`_No task matches \`${key.taskPart}\`._`);
   } else {
     const level = key.level === 'class' ? 'every task (class level; beats `PYNENC__' + key.field.toUpperCase() + '`)' : 'every task (generic; the weakest env var)';
@@ -200,7 +226,7 @@ export function typescriptHover(ws: Workspace, path: string, text: string, offse
     }
     for (const entry of definition.options?.entries ?? []) {
       if (!isFieldName(entry.key) || !within(offset, entry.keyLoc?.start, entry.keyLoc?.end)) continue;
-      const parts = known ? [chainMarkdown(ws.resolve(known).fields[entry.key], known.id, { node: entry.value })] : [];
+      const parts = known ? [taskChainMarkdown(ws, known, entry.key, { node: entry.value })] : [];
       return markdown(fieldHover(entry.key, parts), lines, entry.keyLoc!.start!, entry.keyLoc!.end!);
     }
   }

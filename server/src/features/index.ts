@@ -9,11 +9,14 @@ import { LineIndex } from '../analysis/lineIndex';
 import { Workspace } from '../analysis/workspace';
 import { didYouMean, TaskResolution } from '../resolver';
 import { quickFixes } from './codeActions';
-import { envCompletion, typescriptCompletion, yamlCompletion } from './completion';
+import { envCompletion, resolveCompletionItem, typescriptCompletion, yamlCompletion } from './completion';
+
+export { resolveCompletionItem };
+import { pythonCompletion } from './pythonCompletion';
 import { fileDiagnostics, workspaceProblems, WorkspaceFileProblems } from './diagnostics';
 import { envHover, typescriptHover, yamlHover } from './hover';
 import {
-  configSymbols, envDefinition, optionInlayHints, taskAtCursor, taskReferences, typescriptDefinition, UriOf,
+  configSymbols, envDefinition, optionInlayHints, targetFiles, taskAtCursor, taskReferences, typescriptDefinition, UriOf,
   yamlDefinition,
 } from './navigation';
 
@@ -22,6 +25,10 @@ export type { Problem, Severity } from './problems';
 export type { WorkspaceFileProblems } from './diagnostics';
 export { explainToJson, explainToMarkdown, explainToText } from './explain';
 export { problemsToGithub, problemsToSarif, problemRows, CheckRow } from './report';
+export { diffEnvironments, differencesToJson, differencesToText, environmentByName, EnvironmentDifference } from './environments';
+export { DEFAULT_ENVIRONMENT } from './hover';
+export { renameTargetAt as prepareRename, renameTask as rename, renameTaskFiles as renameFiles, taskIdProblem } from './rename';
+export { taskRows, TaskRow, TaskFieldRow } from './tasksView';
 
 export function complete(ws: Workspace, path: string, offset: number): CompletionItem[] {
   const text = ws.readText(path);
@@ -35,6 +42,8 @@ export function complete(ws: Workspace, path: string, offset: number): Completio
       return envCompletion(ws, text, offset);
     case 'typescript':
       return typescriptCompletion(ws, path, text, offset);
+    case 'python':
+      return pythonCompletion(ws, path, text, offset);
     default:
       return [];
   }
@@ -51,6 +60,7 @@ export function hover(ws: Workspace, path: string, offset: number): Hover | null
     case 'env':
       return envHover(ws, path, offset);
     case 'typescript':
+    case 'python':
       return typescriptHover(ws, path, text, offset);
     default:
       return null;
@@ -82,6 +92,7 @@ export function definition(ws: Workspace, path: string, offset: number, uriOf: U
     case 'env':
       return envDefinition(ws, uriOf, path, offset);
     case 'typescript':
+    case 'python':
       return typescriptDefinition(ws, uriOf, path, offset);
     default:
       return [];
@@ -93,8 +104,7 @@ export function references(ws: Workspace, path: string, offset: number, uriOf: U
   if (ws.fileKind(path) === undefined) return [];
   const id = taskAtCursor(ws, path, offset);
   if (!id) return [];
-  const files = new Set([...ws.listFiles(), ...ws.envFilePaths(), ...ws.activeConfigFiles().keys(), path]);
-  const refs = taskReferences(ws, uriOf, id, [...files]);
+  const refs = taskReferences(ws, uriOf, id, targetFiles(ws, [path]));
   if (!includeDeclaration) return refs;
   const declarations = ws.taskDefinitions(id).flatMap((d) => {
     const text = ws.readText(d.file);
@@ -113,7 +123,8 @@ export function symbols(ws: Workspace, path: string): DocumentSymbol[] {
 
 export function inlayHints(ws: Workspace, path: string, start: number, end: number): InlayHint[] {
   const text = ws.readText(path);
-  if (text === undefined || ws.fileKind(path) !== 'typescript') return [];
+  const kind = ws.fileKind(path);
+  if (text === undefined || (kind !== 'typescript' && kind !== 'python')) return [];
   return optionInlayHints(ws, path, text, start, end);
 }
 

@@ -7,7 +7,7 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
 import { TaskDefinition } from '../analysis/typescriptFacts';
 import { normalisePath, Workspace } from '../analysis/workspace';
-import { ConfigNode, envTaskPart, FieldName, fieldSpec, isFieldName, MapEntry, parseTaskId, taskIdToString } from '../resolver';
+import { ConfigNode, ENV_CLASS_PREFIX, envTaskPart, FieldName, fieldSpec, isFieldName, MapEntry, mapGet, parseTaskId, taskIdToString } from '../resolver';
 import { parseEnvKey } from './envKeys';
 import { sourceText, valueText } from './explain';
 import { classSection, settingsRoot, within } from './locations';
@@ -75,39 +75,79 @@ export function typescriptDefinition(ws: Workspace, uriOf: UriOf, path: string, 
   return [];
 }
 
+/** One place that names a task: a per-task config key, or the task part of a per-task env var. */
+export interface TaskTarget {
+  readonly path: string;
+  readonly kind: 'configKey' | 'envKey';
+  /** Offsets of the key as written (quotes included for a quoted config key). */
+  readonly start: number;
+  readonly end: number;
+  /** Offsets of the task id itself inside the key (no quotes; `<MODULE>#<FUNC>` in an env var). */
+  readonly idStart: number;
+  readonly idEnd: number;
+}
+
+/** The files that may name a task: every config file and every environment's env files. */
+export function targetFiles(ws: Workspace, also: readonly string[] = []): string[] {
+  const files = new Set([...ws.listFiles(), ...ws.activeConfigFiles().keys(), ...ws.settings.configFiles, ...also]);
+  for (const name of ws.environmentNames()) for (const file of ws.envFilePaths(name)) files.add(file);
+  return [...files].filter((f) => ws.readText(f) !== undefined);
+}
+
 /** Every config entry and env var that targets task `id`. */
-export function taskReferences(ws: Workspace, uriOf: UriOf, id: string, files: readonly string[]): Location[] {
+export function taskTargets(ws: Workspace, id: string, files: readonly string[]): TaskTarget[] {
   const taskId = parseTaskId(id);
   if (!taskId) return [];
-  const locations: Location[] = [];
+  const targets: TaskTarget[] = [];
   const envTask = envTaskPart(taskId);
   for (const path of files) {
-    if (ws.isConfigYaml(path)) {
+    const kind = ws.fileKind(path);
+    if (kind === 'config') {
       const doc = ws.configDocument(path);
-      const child = doc && classSection(doc) ? classSection(doc)!.value.entries.find((e) => e.key === id) : undefined;
-      if (doc && child?.keyLoc?.start !== undefined) locations.push({ uri: uriOf(path), range: offsetRange(doc.lines, child.keyLoc.start, child.keyLoc.end ?? child.keyLoc.start) });
-    } else if (ws.isEnvFile(path)) {
+      const section = doc ? classSection(doc) : undefined;
+      const child = section ? mapGet(section.value, id) : undefined;
+      const start = child?.keyLoc?.start;
+      if (!doc || !child || child.value.type !== 'map' || start === undefined) continue;
+      const end = child.keyLoc?.end ?? start;
+      const quoted = /^["']/.test(doc.text.slice(start, start + 1)) ? 1 : 0;
+      targets.push({ path, kind: 'configKey', start, end, idStart: start + quoted, idEnd: end - quoted });
+    } else if (kind === 'env') {
       const doc = ws.envDocument(path);
-      if (!doc) continue;
-      const lines = new LineIndex(doc.text);
-      for (const entry of doc.entries) {
+      for (const entry of doc?.entries ?? []) {
         const key = parseEnvKey(entry.key);
-        if (key?.kind === 'field' && key.taskPart === envTask) locations.push({ uri: uriOf(path), range: offsetRange(lines, entry.keyStart, entry.keyEnd) });
+        if (key?.kind !== 'field' || key.taskPart !== envTask) continue;
+        const idStart = entry.keyStart + ENV_CLASS_PREFIX.length;
+        targets.push({ path, kind: 'envKey', start: entry.keyStart, end: entry.keyEnd, idStart, idEnd: idStart + envTask.length });
       }
     }
   }
-  return locations;
+  return targets;
 }
 
-/** The task under the cursor: a task name in TypeScript or a per-task key in YAML. */
+export function taskReferences(ws: Workspace, uriOf: UriOf, id: string, files: readonly string[]): Location[] {
+  return taskTargets(ws, id, files).flatMap((t) => locationOf(ws, uriOf, t.path, t.start, t.end) ?? []);
+}
+
+/** The task under the cursor: a task name in task code, a per-task key in config, a per-task env var. */
 export function taskAtCursor(ws: Workspace, path: string, offset: number): string | undefined {
-  if (ws.isConfigYaml(path)) {
-    const doc = ws.configDocument(path);
-    const target = doc ? yamlTarget(doc, offset) : undefined;
-    return target?.kind === 'task' ? target.id : undefined;
+  switch (ws.fileKind(path)) {
+    case 'config': {
+      const doc = ws.configDocument(path);
+      const target = doc ? yamlTarget(doc, offset) : undefined;
+      return target?.kind === 'task' ? target.id : undefined;
+    }
+    case 'env': {
+      const entry = ws.envDocument(path)?.entries.find((e) => within(offset, e.keyStart, e.keyEnd));
+      const key = entry ? parseEnvKey(entry.key) : undefined;
+      if (key?.kind !== 'field' || key.taskPart === undefined) return undefined;
+      const part = key.taskPart;
+      return ws.taskByEnvPart(part)?.id ?? ws.configuredTaskIds().find((id) => envTaskPart(parseTaskId(id)!) === part);
+    }
+    default: {
+      const definition = ws.taskFacts(path)?.tasks.find((d) => within(offset, d.nameRange.start, d.nameRange.end));
+      return definition?.func !== undefined ? taskIdToString({ module: definition.module, func: definition.func }) : undefined;
+    }
   }
-  const definition = ws.taskFacts(path)?.tasks.find((d) => within(offset, d.nameRange.start, d.nameRange.end));
-  return definition?.func !== undefined ? taskIdToString({ module: definition.module, func: definition.func }) : undefined;
 }
 
 // ---------------------------------------------------------------- symbols

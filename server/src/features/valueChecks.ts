@@ -10,7 +10,7 @@ import { Problem } from './problems';
 export interface ValueContext {
   readonly exceptions: ExceptionRegistry;
   /** How values are written in this file: YAML/env values or TypeScript literals. */
-  readonly syntax: 'yaml' | 'env' | 'typescript';
+  readonly syntax: 'yaml' | 'env' | 'typescript' | 'python';
   /** Where the value is written, when the node has no location (env values). */
   readonly start?: number;
   readonly end?: number;
@@ -21,7 +21,12 @@ function range(node: ConfigNode, ctx: ValueContext): { start: number; end: numbe
 }
 
 function quoted(text: string, ctx: ValueContext): string {
-  return ctx.syntax === 'typescript' ? `'${text}'` : text;
+  return ctx.syntax === 'typescript' || ctx.syntax === 'python' ? `'${text}'` : text;
+}
+
+/** A one-item list of `text` as this syntax writes it. */
+function oneItemList(text: string, ctx: ValueContext): string {
+  return ctx.syntax === 'python' ? `('${text}',)` : ctx.syntax === 'typescript' ? `['${text}']` : `[${text}]`;
 }
 
 /** Every problem of `node` as a value of `field`. */
@@ -114,7 +119,7 @@ function checkStringList(field: FieldSpec, node: ConfigNode, ctx: ValueContext, 
       const chars = Array.from(node.value);
       if (chars.length <= 1) return [];
       const shown = chars.slice(0, 6).map((c) => `'${c}'`).join(', ') + (chars.length > 6 ? ', …' : '');
-      const data = ctx.syntax === 'env' ? undefined : { replaceWith: ctx.syntax === 'typescript' ? `['${node.value}']` : `[${node.value}]`, title: `Change to a list: [${node.value}]` };
+      const data = ctx.syntax === 'env' ? undefined : { replaceWith: oneItemList(node.value, ctx), title: `Change to a list: ${ctx.syntax === 'python' ? oneItemList(node.value, ctx) : `[${node.value}]`}` };
       return [problem({ code: 'TL013', severity: 'warning', message: `${field.name} is a string, and a string is split into its characters: '${node.value}' becomes [${shown}]. Write a list.`, data })];
     }
     case 'list':
@@ -128,7 +133,7 @@ function checkStringList(field: FieldSpec, node: ConfigNode, ctx: ValueContext, 
 function checkExceptionList(field: FieldSpec, node: ConfigNode, ctx: ValueContext, problem: Make): Problem[] {
   if (node.type === 'string') {
     if (node.value === '') return [];
-    const data = ctx.syntax === 'env' ? undefined : { replaceWith: ctx.syntax === 'typescript' ? `['${node.value}']` : `[${node.value}]`, title: `Change to a list: [${node.value}]` };
+    const data = ctx.syntax === 'env' ? undefined : { replaceWith: oneItemList(node.value, ctx), title: `Change to a list: ${ctx.syntax === 'python' ? oneItemList(node.value, ctx) : `[${node.value}]`}` };
     return [problem({ code: 'TL013', severity: 'warning', message: `${field.name} is a string, and a string is split into its characters, so the runtime fails on '${Array.from(node.value)[0]}'. Write a list.`, data })];
   }
   if (node.type === 'map') return [];
@@ -158,6 +163,6 @@ export function checkExceptionName(name: string, ctx: ValueContext, at: { start:
     const data = matches.length === 1 ? { replaceWith: matches[0], title: `Qualify as ${matches[0]}` } : { alternatives: matches };
     return [{ code: 'TL005', severity: 'error', message: `'${name}' is not qualified: the runtime cannot import it. Write <module>.${name}${matches.length > 0 ? ` (e.g. ${matches[0]})` : ''}.`, data, ...at }];
   }
-  if (check.problem === 'notAnError') return [{ code: 'TL007', severity: 'error', message: `'${name}' does not extend Error, so it cannot be retried for`, ...at }];
+  if (check.problem === 'notAnError') return [{ code: 'TL007', severity: 'error', message: `'${name}' does not ${ctx.syntax === 'python' ? 'derive from Exception' : 'extend Error'}, so it cannot be retried for`, ...at }];
   return [{ code: 'TL006', severity: 'warning', message: `Exception class '${name}' was not found in the workspace; the runtime will fail if it cannot import it`, ...at }];
 }

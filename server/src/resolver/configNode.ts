@@ -63,54 +63,194 @@ export function mapGet(map: MapNode, key: string): MapEntry | undefined {
 
 export const EMPTY_MAP: MapNode = { type: 'map', entries: [] };
 
-/** Reads a plain JSON-like value (config_values, task options, JSON scenarios). */
+/** How deep a value tree may nest (SPEC §11); a file nesting deeper fails to load. */
+export const MAX_NESTING = 1_000;
+
+/**
+ * Reads a plain JSON-like value (config_values, task options, JSON scenarios).
+ * Iterative, so a deeply nested value cannot exhaust the stack; a cycle reads as null.
+ */
 export function nodeFromPlain(value: unknown): ConfigNode {
-  if (value === null || value === undefined) return { type: 'null' };
-  if (typeof value === 'boolean') return { type: 'bool', value };
-  if (typeof value === 'number') return Number.isInteger(value) ? { type: 'int', value } : { type: 'float', value };
-  if (typeof value === 'string') return { type: 'string', value };
-  if (Array.isArray(value)) return { type: 'list', items: value.map(nodeFromPlain) };
-  if (value instanceof Map) {
-    return mapNode([...value.entries()].map(([k, v]) => ({ key: String(k), value: nodeFromPlain(v) })));
-  }
-  if (typeof value === 'object') {
-    return mapNode(Object.entries(value as Record<string, unknown>).map(([key, v]) => ({ key, value: nodeFromPlain(v) })));
-  }
-  return { type: 'string', value: String(value) };
-}
-
-/** The node as plain JSON (for output; computed values become their source text). */
-export function nodeToPlain(node: ConfigNode): unknown {
-  switch (node.type) {
-    case 'null':
-      return null;
-    case 'bool':
-    case 'int':
-    case 'float':
-    case 'string':
-      return node.value;
-    case 'list':
-      return node.items.map(nodeToPlain);
-    case 'map': {
-      const out: Record<string, unknown> = {};
-      for (const e of node.entries) out[e.key] = nodeToPlain(e.value);
-      return out;
+  const open = new Set<object>();
+  const done = new Map<object, ConfigNode>();
+  // Post-order over containers: a container is entered, its children are read, then it is built.
+  const stack: { value: object; entered: boolean }[] = [];
+  const leaf = (v: unknown): ConfigNode | undefined => {
+    if (v === null || v === undefined) return { type: 'null' };
+    if (typeof v === 'boolean') return { type: 'bool', value: v };
+    if (typeof v === 'number') return Number.isInteger(v) ? { type: 'int', value: v } : { type: 'float', value: v };
+    if (typeof v === 'string') return { type: 'string', value: v };
+    if (typeof v !== 'object') return { type: 'string', value: String(v) };
+    return undefined;
+  };
+  const children = (v: object): unknown[] => (Array.isArray(v) ? v : v instanceof Map ? [...v.values()] : Object.values(v as Record<string, unknown>));
+  const child = (v: unknown): ConfigNode => leaf(v) ?? done.get(v as object) ?? { type: 'null' };
+  const first = leaf(value);
+  if (first) return first;
+  stack.push({ value: value as object, entered: false });
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (!top.entered) {
+      top.entered = true;
+      if (done.has(top.value) || open.has(top.value)) {
+        stack.pop();
+        continue;
+      }
+      open.add(top.value);
+      const items = children(top.value);
+      for (let i = items.length - 1; i >= 0; i--) {
+        const item = items[i];
+        if (leaf(item) === undefined && !done.has(item as object) && !open.has(item as object)) stack.push({ value: item as object, entered: false });
+      }
+      continue;
     }
-    case 'computed':
-      return node.text;
+    stack.pop();
+    const v = top.value;
+    let node: ConfigNode;
+    if (Array.isArray(v)) node = { type: 'list', items: v.map(child) };
+    else if (v instanceof Map) node = mapNode([...v.entries()].map(([k, x]) => ({ key: String(k), value: child(x) })));
+    else node = mapNode(Object.entries(v as Record<string, unknown>).map(([key, x]) => ({ key, value: child(x) })));
+    open.delete(v);
+    done.set(v, node);
   }
+  return done.get(value as object) ?? { type: 'null' };
 }
 
-/** A short display of a node's value, as a user would write it. */
-export function nodeToText(node: ConfigNode): string {
-  switch (node.type) {
-    case 'string':
-      return `'${node.value}'`;
-    case 'computed':
-      return node.text;
-    default:
-      return JSON.stringify(nodeToPlain(node));
+/** The node as plain JSON (for output; computed values become their source text). Iterative. */
+export function nodeToPlain(node: ConfigNode): unknown {
+  const scalar = (n: ConfigNode): unknown => {
+    switch (n.type) {
+      case 'null':
+        return null;
+      case 'computed':
+        return n.text;
+      case 'list':
+      case 'map':
+        return undefined;
+      default:
+        return n.value;
+    }
+  };
+  if (node.type !== 'list' && node.type !== 'map') return scalar(node);
+  const made = new Map<ConfigNode, unknown>();
+  const stack: { node: ConfigNode; entered: boolean }[] = [{ node, entered: false }];
+  const childrenOf = (n: ConfigNode): readonly ConfigNode[] => (n.type === 'list' ? n.items : n.type === 'map' ? n.entries.map((e) => e.value) : []);
+  const plain = (n: ConfigNode): unknown => (n.type === 'list' || n.type === 'map' ? made.get(n) : scalar(n));
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (!top.entered) {
+      top.entered = true;
+      if (made.has(top.node)) {
+        stack.pop();
+        continue;
+      }
+      for (const c of childrenOf(top.node)) if ((c.type === 'list' || c.type === 'map') && !made.has(c)) stack.push({ node: c, entered: false });
+      continue;
+    }
+    stack.pop();
+    const n = top.node;
+    if (n.type === 'list') made.set(n, n.items.map(plain));
+    else if (n.type === 'map') {
+      const out: Record<string, unknown> = {};
+      for (const e of n.entries) out[e.key] = plain(e.value);
+      made.set(n, out);
+    }
   }
+  return made.get(node);
+}
+
+/**
+ * `text`, shortened to at most about `max` characters: a long value is cut in the
+ * middle of nothing the reader needs (its start, an ellipsis and its length).
+ */
+export function shortQuote(text: string, max = 200): string {
+  if (text.length <= max) return text;
+  return `${cut(text, max)} (${text.length.toLocaleString('en-US')} characters)`;
+}
+
+/** The first `max` characters and an ellipsis, never splitting a surrogate pair. */
+function cut(text: string, max: number): string {
+  let end = Math.max(0, max - 1);
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return text.slice(0, end) + '…';
+}
+
+/** A number as the runtime prints it (`inf`, not JSON's `null`). */
+function numberText(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (value === Infinity) return 'inf';
+  if (value === -Infinity) return '-inf';
+  return String(value);
+}
+
+/**
+ * A short display of a node's value, as a user would write it: strings quoted,
+ * lists and mappings JSON-like, and never more than about `max` characters.
+ * Iterative, and it stops reading once the text is long enough.
+ */
+export function nodeToText(node: ConfigNode, max = 200): string {
+  if (node.type === 'string') return `'${shortQuote(node.value, max)}'`;
+  if (node.type === 'computed') return shortQuote(node.text, max);
+  let out = '';
+  // Pieces still to write, last first: a node, or literal punctuation.
+  const todo: (ConfigNode | string)[] = [node];
+  while (todo.length > 0 && out.length <= max) {
+    const next = todo.pop()!;
+    if (typeof next === 'string') {
+      out += next;
+      continue;
+    }
+    switch (next.type) {
+      case 'null':
+        out += 'null';
+        break;
+      case 'bool':
+        out += String(next.value);
+        break;
+      case 'int':
+      case 'float':
+        out += numberText(next.value);
+        break;
+      case 'string':
+        out += JSON.stringify(next.value.length > max ? next.value.slice(0, max) : next.value);
+        break;
+      case 'computed':
+        out += next.text.length > max ? next.text.slice(0, max) : next.text;
+        break;
+      case 'list': {
+        todo.push(']');
+        // Each item writes at least a character: no more than fit are queued.
+        const shown = Math.min(next.items.length, max + 1);
+        if (shown < next.items.length) todo.push(',…');
+        for (let i = shown - 1; i >= 0; i--) {
+          todo.push(next.items[i]);
+          if (i > 0) todo.push(',');
+        }
+        out += '[';
+        break;
+      }
+      case 'map': {
+        todo.push('}');
+        const shown = Math.min(next.entries.length, max + 1);
+        if (shown < next.entries.length) todo.push(',…');
+        for (let i = shown - 1; i >= 0; i--) {
+          const entry = next.entries[i];
+          todo.push(entry.value);
+          todo.push(`${JSON.stringify(entry.key.length > max ? entry.key.slice(0, max) : entry.key)}:`);
+          if (i > 0) todo.push(',');
+        }
+        out += '{';
+        break;
+      }
+    }
+  }
+  return todo.length > 0 || out.length > max ? cut(out, max) : out;
+}
+
+/** A value for a message: its Python type and its text (`list [1,2]`), or `None` alone. */
+export function describeNode(node: ConfigNode): string {
+  return node.type === 'null' ? 'None' : `${pythonTypeName(node)} ${nodeToText(node)}`;
 }
 
 /** The Python type name of a node's value, for messages. */

@@ -1,7 +1,7 @@
 // Converting the winning value of a field (SPEC §5), once, with pynenc's quirks:
 // `"false"` is true for a bool, a string becomes its characters for a list,
 // only lowercase enum values are accepted.
-import { ConfigNode, nodeToPlain, nodeToText, pythonTypeName } from './configNode';
+import { ConfigNode, describeNode, nodeToPlain, nodeToText, shortQuote } from './configNode';
 import { checkExceptionReference, ExceptionRegistry, qualifiedName } from './exceptions';
 import { CONCURRENCY_VALUES, FieldSpec } from './fields';
 
@@ -53,9 +53,17 @@ function fail(message: string): Conversion {
 
 /** Whether any part of the value is only known at run time. */
 function containsComputed(node: ConfigNode): boolean {
-  if (node.type === 'computed') return true;
-  if (node.type === 'list') return node.items.some(containsComputed);
-  if (node.type === 'map') return node.entries.some((e) => containsComputed(e.value));
+  // Iterative: a value may nest as deep as its reader allows.
+  const todo: ConfigNode[] = [node];
+  const seen = new Set<ConfigNode>();
+  while (todo.length > 0) {
+    const next = todo.pop()!;
+    if (next.type === 'computed') return true;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    if (next.type === 'list') for (const item of next.items) todo.push(item);
+    else if (next.type === 'map') for (const entry of next.entries) todo.push(entry.value);
+  }
   return false;
 }
 
@@ -87,13 +95,13 @@ function toInt(node: ConfigNode): Conversion {
       return parsed !== undefined ? { ok: true, value: parsed } : fail(`${nodeToText(node)} is not an integer`);
     }
     default:
-      return fail(`expected an integer, got ${pythonTypeName(node)} ${nodeToText(node)}`);
+      return fail(`expected an integer, got ${describeNode(node)}`);
   }
 }
 
 function toEnum(node: ConfigNode): Conversion {
   if (node.type === 'string' && (CONCURRENCY_VALUES as readonly string[]).includes(node.value)) return { ok: true, value: node.value };
-  const shown = node.type === 'string' ? `'${node.value}'` : `${pythonTypeName(node)} ${nodeToText(node)}`;
+  const shown = node.type === 'string' ? nodeToText(node) : describeNode(node);
   return fail(`${shown} is not a valid ConcurrencyControlType value (expected ${CONCURRENCY_VALUES.slice(0, -1).join(', ')} or ${CONCURRENCY_VALUES[CONCURRENCY_VALUES.length - 1]})`);
 }
 
@@ -106,7 +114,7 @@ function toStringList(node: ConfigNode): Conversion {
     case 'map':
       return { ok: true, value: node.entries.map((e) => e.key) };
     default:
-      return fail(`expected a list of argument names, got ${pythonTypeName(node)} ${nodeToText(node)}`);
+      return fail(`expected a list of argument names, got ${describeNode(node)}`);
   }
 }
 
@@ -125,15 +133,15 @@ function toExceptionList(node: ConfigNode, exceptions: ExceptionRegistry): Conve
       fromString = true;
       break;
     default:
-      return fail(`expected a list of exception names, got ${pythonTypeName(node)} ${nodeToText(node)}`);
+      return fail(`expected a list of exception names, got ${describeNode(node)}`);
   }
   const names: string[] = [];
   for (const reference of references) {
-    if (reference.type !== 'string') return fail(`expected exception names as strings, got ${pythonTypeName(reference)} ${nodeToText(reference)}`);
+    if (reference.type !== 'string') return fail(`expected exception names as strings, got ${describeNode(reference)}`);
     const check = checkExceptionReference(reference.value, exceptions);
     if (!check.ok) {
       if (fromString) {
-        return fail(`${nodeToText(node)} is a single string, not a list: it is split into characters, and '${reference.value}' is not a qualified exception name (write a list)`);
+        return fail(`${nodeToText(node)} is a single string, not a list: it is split into characters, and '${shortQuote(reference.value)}' is not a qualified exception name (write a list)`);
       }
       return fail(check.message);
     }

@@ -31,10 +31,13 @@ export function qualifiedName(cls: Pick<ExceptionClass, 'module' | 'name'>): str
   return `${cls.module}.${cls.name}`;
 }
 
-/** A registry of the built-ins plus `classes` (a later class with the same name wins). */
-export function exceptionRegistry(classes: Iterable<ExceptionClass> = []): ExceptionRegistry {
+/**
+ * A registry of the built-ins plus `classes` (a later class with the same name
+ * wins). The built-ins are JavaScript's by default; a Python task's are Python's.
+ */
+export function exceptionRegistry(classes: Iterable<ExceptionClass> = [], builtins: readonly ExceptionClass[] = BUILTIN_EXCEPTIONS): ExceptionRegistry {
   const byName = new Map<string, ExceptionClass>();
-  for (const cls of BUILTIN_EXCEPTIONS) byName.set(qualifiedName(cls), cls);
+  for (const cls of builtins) byName.set(qualifiedName(cls), cls);
   for (const cls of classes) byName.set(qualifiedName(cls), cls);
   return { lookup: (name) => byName.get(name), all: () => byName.values() };
 }

@@ -1,17 +1,20 @@
 // Reading config files into located value trees, accepting and refusing what
-// pynenc's reader does (SPEC §5 "Loading a config file").
+// pynenc's reader does (SPEC §5 "Loading a config file"), within the bounds of
+// SPEC §11: aliases expand to at most 10,000 nodes, values nest at most 1,000
+// levels, and no reader recurses or spreads as deep or as wide as its input.
 import * as YAML from 'yaml';
+import { createScanner, Node as JsonNode, parseTree, ParseError as JsonParseError } from 'jsonc-parser';
 import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 // smol-toml is published as an ES module with a CommonJS build beside it; the
 // types come from the former, the code from the latter.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parse: parseToml, TomlDate, TomlError } = require('smol-toml') as typeof SmolToml;
-import { ConfigNode, EMPTY_MAP, Loc, MapEntry, MapNode, mapGet, mapNode, nodeFromPlain } from './configNode';
+import { ConfigNode, EMPTY_MAP, Loc, MapEntry, MapNode, mapGet, mapNode, MAX_NESTING, nodeFromPlain, shortQuote } from './configNode';
 
 export type ConfigFormat = 'yaml' | 'json' | 'toml';
 
 /** Why a file failed to load; the kinds the editor reports with their own codes. */
-export type LoadErrorKind = 'syntax' | 'duplicateKey' | 'multipleDocuments' | 'notFound' | 'unsupported' | 'notATable';
+export type LoadErrorKind = 'syntax' | 'duplicateKey' | 'multipleDocuments' | 'notFound' | 'unreadable' | 'unsupported' | 'notATable';
 
 export interface LoadError {
   readonly kind: LoadErrorKind;
@@ -27,6 +30,9 @@ export interface LoadError {
 export type LoadedConfig =
   | { readonly ok: true; readonly root: MapNode }
   | { readonly ok: false; readonly error: LoadError };
+
+/** At most this many nodes may be created by expanding YAML aliases in one file (SPEC §11). */
+export const MAX_ALIAS_NODES = 10_000;
 
 /** Python's `os.path.splitext` extension, lower-cased, without the dot ('' when none). */
 export function fileExtension(path: string): string {
@@ -59,6 +65,18 @@ export function notFoundError(path: string): LoadError {
   return { kind: 'notFound', message: `Configuration file not found: ${path}`, reason: 'file not found' };
 }
 
+/** Why an existing path cannot be read as text (a directory, permission denied, not UTF-8 at byte N). */
+export interface ReadProblem {
+  readonly reason: string;
+  /** The byte offset the problem is at, when it is in the file's content. */
+  readonly offset?: number;
+}
+
+/** A config path that exists but cannot be read as text: said so, not "not found". */
+export function unreadableError(path: string, problem: ReadProblem): LoadError {
+  return { kind: 'unreadable', message: `Configuration file ${path} cannot be read: ${problem.reason}`, reason: problem.reason };
+}
+
 /**
  * Parses a config file's text as pynenc would read the file at `path`
  * (format by extension; `tool.pynenc` only for pyproject files).
@@ -88,13 +106,100 @@ function notATable(path: string, key: string, entry: MapEntry): LoadedConfig {
   return { ok: false, error: { kind: 'notATable', message: `Invalid configuration in ${path}: ${reason}`, reason, line: entry.keyLoc?.line, start: entry.keyLoc?.start, end: entry.keyLoc?.end } };
 }
 
-// ---------------------------------------------------------------- YAML / JSON
+export function withMessage(path: string, format: string, error: LoadError): LoadError {
+  const at = error.line !== undefined ? ` (line ${error.line})` : '';
+  return { ...error, message: `Invalid ${format} file ${path}: ${error.reason}${at}` };
+}
 
-export const YAML_PARSE_OPTIONS = { uniqueKeys: true, merge: false, prettyErrors: false, strict: false } as const;
+// ------------------------------------------------------------ shared bounds
+
+/** Line starts as LSP counts them: `\n`, `\r\n` and a lone `\r` each end a line. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  const re = /\r\n?|\n/g;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) starts.push(m.index + m[0].length);
+  return starts;
+}
+
+/** The 1-based line of `offset` in a text with these line starts. */
+export function lineOf(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low + 1;
+}
+
+/** The UTF-8 byte offset of a character offset. */
+function byteOffset(text: string, offset: number): number {
+  return Buffer.byteLength(text.slice(0, offset), 'utf8');
+}
+
+/** A NUL character makes every format fail to load (the runtime's readers refuse it). */
+export function nulError(text: string): Omit<LoadError, 'message'> | undefined {
+  const at = text.indexOf('\0');
+  if (at < 0) return undefined;
+  return { kind: 'syntax', reason: `the file holds a NUL character at byte ${byteOffset(text, at)}`, start: at, end: at + 1, line: lineOf(lineStarts(text.slice(0, at + 1)), at) };
+}
+
+const NESTING_REASON = `the values nest deeper than ${MAX_NESTING.toLocaleString('en-US')} levels`;
+
+// --------------------------------------------------------------------- YAML
+
+/**
+ * The `yaml` options every read uses. `uniqueKeys` is off because the
+ * package checks it by comparing each key with every earlier one (quadratic in a
+ * mapping's size); `YamlTreeBuilder` reports duplicates itself, with the same rule.
+ */
+export const YAML_PARSE_OPTIONS = { uniqueKeys: false, merge: false, prettyErrors: false, strict: false } as const;
+
+/** A key as the duplicate check compares it: scalars by type and value, anything else by identity. */
+function keyIdentity(key: unknown): string | undefined {
+  if (!YAML.isScalar(key)) return undefined;
+  const value = key.value;
+  if (typeof value === 'number') return Number.isNaN(value) ? undefined : `n:${value}`;
+  if (typeof value === 'bigint') return `n:${value}`;
+  if (value === null || value === undefined) return 'null';
+  return `${typeof value}:${String(value)}`;
+}
+
+/** A key as a message shows it: a string as itself, any other scalar as written. */
+function keyText(key: unknown): string {
+  if (!YAML.isScalar(key)) return '';
+  if (typeof key.value === 'string') return key.value;
+  const source = (key as { source?: unknown }).source;
+  return typeof source === 'string' ? source : String(key.value);
+}
+
+export function duplicateKeyReason(key: string): string {
+  return `duplicate entry with key "${shortQuote(key)}"`;
+}
+
+/** A problem the tree builder finds: a duplicate key, or aliases expanding past the bound. */
+export interface YamlProblem {
+  readonly kind: 'duplicateKey' | 'syntax';
+  readonly reason: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+interface Built {
+  readonly node: ConfigNode;
+  /** Nodes in the built subtree, aliases expanded. */
+  readonly size: number;
+}
 
 /** A located value tree built from a parsed YAML document, nulls read as `''` (pynenc's reader). */
 export class YamlTreeBuilder {
-  private readonly resolving = new Set<YAML.Node>();
+  /** Duplicate keys and a too-large alias expansion, in document order of discovery. */
+  readonly problems: YamlProblem[] = [];
+  private readonly built = new Map<unknown, Built>();
+  private aliasTargets: Map<unknown, unknown> | undefined;
+  private aliasNodes = 0;
+  private aliasLimitReported = false;
 
   /** `makeLoc` turns a node's range in the parsed text into a location. */
   constructor(
@@ -118,33 +223,123 @@ export class YamlTreeBuilder {
     return node.type === 'map' ? node : EMPTY_MAP;
   }
 
-  node(node: unknown): ConfigNode {
-    if (YAML.isAlias(node)) {
-      const target = node.resolve(this.doc);
-      if (target === undefined || this.resolving.has(target)) return { type: 'string', value: '', loc: this.loc(node.range) };
-      this.resolving.add(target);
-      try {
-        return this.node(target);
-      } finally {
-        this.resolving.delete(target);
+  /**
+   * One pass over the document in document order, without following aliases:
+   * which anchor each alias names (the last one before it) and duplicate keys.
+   */
+  private audit(): Map<unknown, unknown> {
+    if (this.aliasTargets) return this.aliasTargets;
+    const targets = new Map<unknown, unknown>();
+    const anchors = new Map<string, unknown>();
+    const todo: unknown[] = [this.doc.contents];
+    while (todo.length > 0) {
+      const node = todo.pop();
+      if (YAML.isAlias(node)) {
+        targets.set(node, anchors.get(node.source));
+        continue;
+      }
+      if (!YAML.isNode(node)) continue;
+      if (node.anchor) anchors.set(node.anchor, node);
+      if (YAML.isSeq(node)) {
+        for (let i = node.items.length - 1; i >= 0; i--) todo.push(node.items[i]);
+      } else if (YAML.isMap(node)) {
+        this.duplicates(node);
+        for (let i = node.items.length - 1; i >= 0; i--) {
+          todo.push(node.items[i].value);
+          todo.push(node.items[i].key);
+        }
       }
     }
-    if (YAML.isScalar(node)) return this.scalar(node);
+    this.aliasTargets = targets;
+    return targets;
+  }
+
+  private duplicates(map: YAML.YAMLMap): void {
+    const seen = new Set<string>();
+    for (const pair of map.items) {
+      const id = keyIdentity(pair.key);
+      if (id === undefined) continue;
+      if (seen.has(id)) {
+        const range = (pair.key as YAML.Node).range;
+        if (range) this.problems.push({ kind: 'duplicateKey', reason: duplicateKeyReason(keyText(pair.key)), start: range[0], end: range[1] });
+      }
+      seen.add(id);
+    }
+  }
+
+  /** The tree of `node`: iterative (post-order), each YAML node built once, aliases within the bound. */
+  node(node: unknown): ConfigNode {
+    const targets = this.audit();
+    const open = new Set<unknown>();
+    const stack: { node: unknown; entered: boolean }[] = [{ node, entered: false }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const current = top.node;
+      if (!top.entered) {
+        top.entered = true;
+        if (this.built.has(current)) {
+          stack.pop();
+          continue;
+        }
+        open.add(current);
+        const push = (child: unknown) => {
+          if (child !== null && child !== undefined && !this.built.has(child) && !open.has(child)) stack.push({ node: child, entered: false });
+        };
+        if (YAML.isAlias(current)) push(targets.get(current));
+        else if (YAML.isSeq(current)) for (let i = current.items.length - 1; i >= 0; i--) push(current.items[i]);
+        else if (YAML.isMap(current)) for (let i = current.items.length - 1; i >= 0; i--) push(current.items[i].value);
+        continue;
+      }
+      stack.pop();
+      open.delete(current);
+      this.built.set(current, this.make(current, targets));
+    }
+    return this.built.get(node)?.node ?? { type: 'string', value: '' };
+  }
+
+  /** Builds one node whose children are built. */
+  private make(node: unknown, targets: Map<unknown, unknown>): Built {
+    const child = (n: unknown): Built => (n === null || n === undefined ? { node: { type: 'string', value: '' }, size: 1 } : this.built.get(n) ?? { node: { type: 'string', value: '' }, size: 1 });
+    if (YAML.isAlias(node)) {
+      const target = targets.get(node);
+      const built = target === undefined ? undefined : this.built.get(target);
+      // An alias to nothing, or to a node that holds it (a cycle), reads as empty.
+      if (built === undefined) return { node: { type: 'string', value: '', loc: this.loc(node.range) }, size: 1 };
+      if (this.aliasNodes + built.size > MAX_ALIAS_NODES) {
+        if (!this.aliasLimitReported && node.range) {
+          this.aliasLimitReported = true;
+          this.problems.push({ kind: 'syntax', reason: `aliases expand to more than ${MAX_ALIAS_NODES.toLocaleString('en-US')} nodes (the file is not analysed further)`, start: node.range[0], end: node.range[1] });
+        }
+        return { node: { type: 'string', value: '', loc: this.loc(node.range) }, size: 1 };
+      }
+      this.aliasNodes += built.size;
+      return built;
+    }
+    if (YAML.isScalar(node)) return { node: this.scalar(node), size: 1 };
     if (YAML.isSeq(node)) {
-      return { type: 'list', items: node.items.map((item) => this.node(item)), loc: this.loc(node.range) };
+      let size = 1;
+      const items = node.items.map((item) => {
+        const b = child(item);
+        size += b.size;
+        return b.node;
+      });
+      return { node: { type: 'list', items, loc: this.loc(node.range) }, size };
     }
     if (YAML.isMap(node)) {
+      let size = 1;
       const entries: MapEntry[] = [];
       for (const pair of node.items) {
-        const key = this.key(pair.key);
+        const b = child(pair.value);
+        size += b.size;
+        const key = this.key(pair.key, targets);
         if (key === undefined) continue;
         const keyNode = pair.key as YAML.Node | null;
-        entries.push({ key, keyLoc: this.loc(keyNode?.range), value: this.node(pair.value) });
+        entries.push({ key, keyLoc: this.loc(keyNode?.range), value: b.node });
       }
-      return mapNode(entries, this.loc(node.range));
+      return { node: mapNode(entries, this.loc(node.range)), size };
     }
     // An empty value (`key:` with nothing after it).
-    return { type: 'string', value: '' };
+    return { node: { type: 'string', value: '' }, size: 1 };
   }
 
   private scalar(node: YAML.Scalar): ConfigNode {
@@ -158,9 +353,9 @@ export class YamlTreeBuilder {
   }
 
   /** Mapping keys: strings are kept, integers become their decimal text, anything else is dropped. */
-  private key(key: unknown): string | undefined {
+  private key(key: unknown, targets: Map<unknown, unknown>): string | undefined {
     let node = key;
-    if (YAML.isAlias(node)) node = node.resolve(this.doc);
+    if (YAML.isAlias(node)) node = targets.get(node);
     if (!YAML.isScalar(node)) return undefined;
     const value = node.value;
     if (typeof value === 'string') return value;
@@ -176,18 +371,118 @@ function isFloatSource(source: unknown, value: number): boolean {
   return /[.eE]|inf|nan/i.test(source) || !Number.isFinite(value);
 }
 
-export function yamlReason(error: YAML.YAMLError, text: string, lines: YAML.LineCounter): LoadError {
+/** A `yaml` error as a load error; `text` is the text that was parsed, `lines` its line counter. */
+export function yamlReason(error: YAML.YAMLError, _text: string, lines: YAML.LineCounter): LoadError {
   const [start, end] = error.pos;
   const line = lines.linePos(start).line;
-  if (error.code === 'DUPLICATE_KEY') {
-    const token = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\n,{}]+?)\s*(:|$)/m.exec(text.slice(start));
-    const raw = token ? token[1].trim() : text.slice(start, end);
-    const key = raw.replace(/^["']|["']$/g, '');
-    const reason = `duplicate entry with key "${key}"`;
-    return { kind: 'duplicateKey', message: '', reason, start, end: start + raw.length, line };
+  // The package catches its own stack overflow on deep nesting and reports it as this.
+  if (error.code === 'RESOURCE_EXHAUSTION' || /call stack/i.test(error.message)) {
+    return { kind: 'syntax', message: '', reason: 'the values nest too deeply to be read', start, end, line };
   }
-  const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const reason = shortQuote(error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), 300);
   return { kind: 'syntax', message: '', reason, start, end, line };
+}
+
+/** The deepest nesting of collections in a CST, and where it first passes the bound. Iterative. */
+function cstTooDeep(tokens: readonly YAML.CST.Token[]): number | undefined {
+  const todo: { token: YAML.CST.Token | null | undefined; depth: number }[] = tokens.map((token) => ({ token, depth: 0 }));
+  while (todo.length > 0) {
+    const { token, depth } = todo.pop()!;
+    if (!token) continue;
+    if (token.type === 'document') {
+      todo.push({ token: token.value, depth });
+      continue;
+    }
+    if (token.type !== 'block-map' && token.type !== 'block-seq' && token.type !== 'flow-collection') continue;
+    if (depth + 1 > MAX_NESTING) return token.offset;
+    for (const item of token.items as { key?: YAML.CST.Token | null; value?: YAML.CST.Token }[]) {
+      todo.push({ token: item.key, depth: depth + 1 });
+      todo.push({ token: item.value, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** What reading one YAML text gives, offsets relative to that text. */
+export interface YamlRead {
+  /** The first document's tree, read as far as it goes. */
+  readonly root: ConfigNode | undefined;
+  /** Every load failure, sorted by offset, without messages. */
+  readonly errors: LoadError[];
+  /** The documents (empty when the text is too deep to compose). */
+  readonly docs: readonly YAML.Document.Parsed[];
+  readonly lines: YAML.LineCounter;
+  /** The first document's top-level keys as the duplicate check compares them (`undefined`: not comparable). */
+  readonly topKeys: readonly { readonly id: string | undefined; readonly text: string; readonly start: number; readonly end: number }[];
+}
+
+/**
+ * Reads YAML text with every bound applied: nesting (checked on the CST, before
+ * the recursive composer runs), duplicate keys, alias expansion. A lone `\r` is
+ * read as a line end, as LSP and the runtime's reader count it.
+ */
+export function readYaml(text: string, makeLoc?: (start: number, end: number, line: number) => Loc): YamlRead {
+  const source = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  const lines = new YAML.LineCounter();
+  const tokens = Array.from(new YAML.Parser(lines.addNewLine).parse(source));
+  const errors: LoadError[] = [];
+  const tooDeep = cstTooDeep(tokens);
+  if (tooDeep !== undefined) {
+    errors.push({ kind: 'syntax', message: '', reason: NESTING_REASON, start: tooDeep, end: tooDeep + 1, line: lines.linePos(tooDeep).line });
+    return { root: undefined, errors, docs: [], lines, topKeys: [] };
+  }
+  const docs = Array.from(new YAML.Composer(YAML_PARSE_OPTIONS).compose(tokens));
+  for (const doc of docs) for (const error of doc.errors) errors.push(yamlReason(error, source, lines));
+  for (const extra of docs.slice(1)) {
+    const start = extra.range[0];
+    const reason = 'a second YAML document (only one is allowed: the file fails to load)';
+    errors.push({ kind: 'multipleDocuments', message: '', reason, start, end: Math.min(text.length, start + 3), line: lines.linePos(start).line });
+  }
+  if (docs.length > 0 && YAML.isMap(docs[0].contents) && !docs[0].contents.flow) strayLines(source, errors);
+  let root: ConfigNode | undefined;
+  const topKeys: { id: string | undefined; text: string; start: number; end: number }[] = [];
+  if (docs.length > 0 && docs[0].contents !== null) {
+    const doc = docs[0];
+    const locate = makeLoc ?? ((start: number, end: number, line: number) => ({ line, start, end }));
+    const builder = new YamlTreeBuilder(doc, (start, end) => locate(start, end, lines.linePos(start).line));
+    root = builder.node(doc.contents);
+    for (const p of builder.problems) errors.push({ ...p, message: '', line: lines.linePos(p.start).line });
+    if (YAML.isMap(doc.contents)) {
+      for (const pair of doc.contents.items) {
+        const range = (pair.key as YAML.Node | null)?.range;
+        if (range) topKeys.push({ id: keyIdentity(pair.key), text: keyText(pair.key), start: range[0], end: range[1] });
+      }
+    }
+  }
+  errors.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
+  return { root, errors, docs, lines, topKeys };
+}
+
+/** Stray-line errors: a column-0 line with no `key:` among a mapping's keys. */
+const STRAY_LINE = /^[^\s#:'"[\]{},&*!|>%@`?-][^:#\n]*$/;
+export const STRAY_LINE_REASON = 'this line is not a `key: value` pair, so the file is not a mapping';
+
+/**
+ * The package words a line of text among a mapping's keys by what it then
+ * expects ("Implicit keys need to be on a single line"); said plainly instead,
+ * placed on the line. One error a line.
+ */
+function strayLines(source: string, errors: LoadError[]): void {
+  const seen = new Set<number>();
+  for (let i = 0; i < errors.length; i++) {
+    const e = errors[i];
+    const start = e.start ?? -1;
+    if (e.kind !== 'syntax' || start < 0 || (start > 0 && source[start - 1] !== '\n')) continue;
+    const newline = source.indexOf('\n', start);
+    const end = newline < 0 ? source.length : newline;
+    if (!STRAY_LINE.test(source.slice(start, end))) continue;
+    if (seen.has(start)) {
+      errors.splice(i--, 1);
+      continue;
+    }
+    seen.add(start);
+    errors[i] = { ...e, reason: STRAY_LINE_REASON, end };
+  }
 }
 
 export interface YamlParse {
@@ -200,158 +495,427 @@ export interface YamlParse {
 
 /** Parses YAML config text; every load failure is reported, the first one fails the load. */
 export function parseYamlDocument(path: string, text: string): YamlParse {
-  const lines = new YAML.LineCounter();
-  const docs = YAML.parseAllDocuments(text, { ...YAML_PARSE_OPTIONS, lineCounter: lines });
-  if (!Array.isArray(docs)) return { loaded: { ok: true, root: EMPTY_MAP }, errors: [], root: EMPTY_MAP };
-  const errors: LoadError[] = [];
-  for (const doc of docs) for (const error of doc.errors) errors.push(withMessage(path, 'YAML', yamlReason(error, text, lines)));
-  for (const extra of docs.slice(1)) {
-    const start = extra.range[0];
-    const reason = 'a second YAML document (only one is allowed: the file fails to load)';
-    errors.push(withMessage(path, 'YAML', { kind: 'multipleDocuments', message: '', reason, start, end: Math.min(text.length, start + 3), line: lines.linePos(start).line }));
-  }
-  errors.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
-  const root = docs.length === 0 ? EMPTY_MAP : YamlTreeBuilder.forFile(docs[0], lines).root();
+  const read = readYaml(text);
+  const errors = read.errors.map((e) => withMessage(path, 'YAML', e));
+  const nul = nulError(text);
+  if (nul) errors.unshift(withMessage(path, 'YAML', { ...nul, message: '' }));
+  const root = read.root?.type === 'map' ? read.root : EMPTY_MAP;
   if (errors.length > 0) return { loaded: { ok: false, error: errors[0] }, errors, root };
   return { loaded: { ok: true, root }, errors, root };
-}
-
-export function withMessage(path: string, format: string, error: LoadError): LoadError {
-  const at = error.line !== undefined ? ` (line ${error.line})` : '';
-  return { ...error, message: `Invalid ${format} file ${path}: ${error.reason}${at}` };
 }
 
 export function parseYamlConfig(path: string, text: string): LoadedConfig {
   return parseYamlDocument(path, text).loaded;
 }
 
-/** JSON: duplicate keys are allowed (last wins); mapping keys are listed sorted. */
-export function parseJsonConfig(path: string, text: string): LoadedConfig {
-  let plain: unknown;
-  try {
-    plain = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, error: withMessage(path, 'JSON', jsonSyntaxError(text, (e as Error).message)) };
+// --------------------------------------------------------------------- JSON
+
+/** What Python's `json` module says for each of jsonc-parser's error codes. */
+const JSON_REASONS: Record<number, string> = {
+  1: 'Expecting value',
+  2: 'Expecting value',
+  3: 'Expecting property name enclosed in double quotes',
+  4: 'Expecting value',
+  5: "Expecting ':' delimiter",
+  6: "Expecting ',' delimiter",
+  7: "Expecting ',' delimiter",
+  8: "Expecting ',' delimiter",
+  9: 'Extra data',
+  10: 'Expecting value (JSON has no comments)',
+  11: 'Expecting value (JSON has no comments)',
+  12: 'Unterminated string',
+  13: 'Expecting value',
+  14: 'Invalid \\uXXXX escape',
+  15: 'Invalid \\escape',
+  16: 'Invalid control character',
+};
+
+/** A JSON syntax error in Python's words, with Python's line, column and character offset. */
+function jsonSyntaxError(path: string, text: string, starts: readonly number[], error: JsonParseError | { error: number; offset: number; length: number; reason?: string }): LoadError {
+  const offset = Math.min(error.offset, text.length);
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const column = Array.from(text.slice(lineStart, offset)).length + 1;
+  const char = Array.from(before).length;
+  const what = 'reason' in error && error.reason ? error.reason : JSON_REASONS[error.error] ?? 'Expecting value';
+  const reason = `${what} at column ${column} (char ${char})`;
+  return { kind: 'syntax', message: `Invalid JSON file ${path}: ${reason} (line ${lineOf(starts, offset)})`, reason, start: offset, end: Math.min(text.length, offset + Math.max(1, error.length)), line: lineOf(starts, offset) };
+}
+
+/** The first place the text nests deeper than the bound (jsonc-parser's scanner; no recursion). */
+function jsonTooDeep(text: string): number | undefined {
+  const scanner = createScanner(text, true);
+  let depth = 0;
+  for (let kind = scanner.scan(); kind !== 17; kind = scanner.scan()) {
+    if (kind === 1 || kind === 3) {
+      if (++depth > MAX_NESTING) return scanner.getTokenOffset();
+    } else if (kind === 2 || kind === 4) depth = Math.max(0, depth - 1);
   }
-  // Locations come from reading the same text as YAML (JSON is YAML 1.2); where
-  // that fails (tabs used for indentation, say) the values stand without lines.
-  const lines = new YAML.LineCounter();
-  const doc = YAML.parseDocument(text, { ...YAML_PARSE_OPTIONS, uniqueKeys: false, lineCounter: lines });
-  let node: ConfigNode;
-  if (doc.errors.length === 0) node = YamlTreeBuilder.forFile(doc, lines).node(doc.contents);
-  else node = nodeFromPlain(plain);
-  node = jsonNulls(node);
-  return { ok: true, root: node.type === 'map' ? sortEntries(node) : EMPTY_MAP };
+  return undefined;
 }
 
 /**
- * A JSON syntax error as one line with its place. Node's messages differ between
- * versions (some quote the whole text, some give no position), so the place comes
- * from the message when it has one, else from reading the text as YAML.
+ * JSON as Python's `json` module reads it (strict: no comments, no trailing
+ * commas); duplicate keys are allowed (last wins); mapping keys are listed sorted;
+ * nulls are read as `''`; every key and value is located.
  */
-function jsonSyntaxError(text: string, message: string): LoadError {
-  const firstLine = message.split('\n')[0];
-  const reason = (firstLine.length > 120 ? firstLine.slice(0, 117) + '...' : firstLine).replace(/, "[^"]*$/, '');
-  let start: number | undefined;
-  const position = /position (\d+)/.exec(message);
-  const lineColumn = /line (\d+) column (\d+)/.exec(message);
-  if (position) start = Number(position[1]);
-  else if (lineColumn) start = lineStartOffset(text, Number(lineColumn[1])) + Number(lineColumn[2]) - 1;
-  else {
-    const doc = YAML.parseDocument(text, { ...YAML_PARSE_OPTIONS, uniqueKeys: false });
-    start = doc.errors[0]?.pos[0];
+export function parseJsonConfig(path: string, text: string): LoadedConfig {
+  const nul = nulError(text);
+  if (nul) return { ok: false, error: withMessage(path, 'JSON', { ...nul, message: '' }) };
+  const starts = lineStarts(text);
+  const deep = jsonTooDeep(text);
+  if (deep !== undefined) {
+    const error: LoadError = { kind: 'syntax', message: '', reason: NESTING_REASON, start: deep, end: deep + 1, line: lineOf(starts, deep) };
+    return { ok: false, error: withMessage(path, 'JSON', error) };
   }
-  const line = start !== undefined ? text.slice(0, start).split('\n').length : undefined;
-  return { kind: 'syntax', message: '', reason, start, line };
-}
-
-function lineStartOffset(text: string, line: number): number {
-  let offset = 0;
-  for (let l = 1; l < line && offset >= 0; l++) offset = text.indexOf('\n', offset) + 1;
-  return Math.max(0, offset);
-}
-
-/** pynenc's reader turns JSON nulls into `''`, at any depth. */
-function jsonNulls(node: ConfigNode): ConfigNode {
-  switch (node.type) {
-    case 'null':
-      return { type: 'string', value: '', loc: node.loc };
-    case 'list':
-      return { ...node, items: node.items.map(jsonNulls) };
-    case 'map':
-      return { ...node, entries: node.entries.map((e) => ({ ...e, value: jsonNulls(e.value) })) };
-    default:
-      return node;
+  const errors: JsonParseError[] = [];
+  const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  if (errors.length > 0 || tree === undefined) {
+    return { ok: false, error: jsonSyntaxError(path, text, starts, errors[0] ?? { error: 4, offset: 0, length: 0 }) };
   }
+  const root = jsonNode(tree, text, starts);
+  return { ok: true, root: root.type === 'map' ? root : EMPTY_MAP };
 }
 
-function sortEntries(node: MapNode): MapNode {
-  const entries = node.entries.map((e) => (e.value.type === 'map' ? { ...e, value: sortEntries(e.value) } : e));
-  entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { ...node, entries };
+/** A jsonc-parser tree as a located value tree. Iterative (post-order). */
+function jsonNode(tree: JsonNode, text: string, starts: readonly number[]): ConfigNode {
+  const loc = (n: JsonNode): Loc => ({ line: lineOf(starts, n.offset), start: n.offset, end: n.offset + n.length });
+  const built = new Map<JsonNode, ConfigNode>();
+  const stack: { node: JsonNode; entered: boolean }[] = [{ node: tree, entered: false }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const n = top.node;
+    if (!top.entered && (n.type === 'object' || n.type === 'array')) {
+      top.entered = true;
+      const children = n.children ?? [];
+      for (let i = children.length - 1; i >= 0; i--) {
+        const value = n.type === 'object' ? children[i].children?.[1] : children[i];
+        if (value) stack.push({ node: value, entered: false });
+      }
+      continue;
+    }
+    stack.pop();
+    const l = loc(n);
+    let node: ConfigNode;
+    switch (n.type) {
+      case 'object': {
+        const entries: MapEntry[] = [];
+        for (const property of n.children ?? []) {
+          const [key, value] = property.children ?? [];
+          if (!key || !value) continue;
+          entries.push({ key: String(key.value), keyLoc: loc(key), value: built.get(value)! });
+        }
+        const map = mapNode(entries, l);
+        node = { ...map, entries: [...map.entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
+        break;
+      }
+      case 'array':
+        node = { type: 'list', items: (n.children ?? []).map((c) => built.get(c)!), loc: l };
+        break;
+      case 'string':
+        node = { type: 'string', value: String(n.value), loc: l };
+        break;
+      case 'number': {
+        const source = text.slice(n.offset, n.offset + n.length);
+        node = { type: /[.eE]/.test(source) ? 'float' : 'int', value: Number(n.value), loc: l };
+        break;
+      }
+      case 'boolean':
+        node = { type: 'bool', value: Boolean(n.value), loc: l };
+        break;
+      default:
+        // pynenc's reader turns JSON nulls into `''`, at any depth.
+        node = { type: 'string', value: '', loc: l };
+    }
+    built.set(n, node);
+  }
+  return built.get(tree)!;
 }
 
-// ----------------------------------------------------------------------- TOML
+// --------------------------------------------------------------------- TOML
+
+/** Where each key and value of a TOML text is, by key path (JSON of the path). */
+interface TomlPlaces {
+  readonly keys: Map<string, Loc>;
+  readonly values: Map<string, Loc>;
+  /** Where the text first nests deeper than the bound. */
+  readonly tooDeep?: number;
+}
 
 export function parseTomlConfig(path: string, text: string): LoadedConfig {
+  const nul = nulError(text);
+  if (nul) return { ok: false, error: withMessage(path, 'TOML', { ...nul, message: '' }) };
+  const starts = lineStarts(text);
+  const places = tomlPlaces(text, starts);
+  if (places.tooDeep !== undefined) {
+    const error: LoadError = { kind: 'syntax', message: '', reason: NESTING_REASON, start: places.tooDeep, end: places.tooDeep + 1, line: lineOf(starts, places.tooDeep) };
+    return { ok: false, error: withMessage(path, 'TOML', error) };
+  }
   let plain: Record<string, unknown>;
   try {
     plain = parseToml(text) as Record<string, unknown>;
   } catch (e) {
     const line = e instanceof TomlError ? e.line : undefined;
-    const reason = (e as Error).message.split('\n')[0];
-    return { ok: false, error: withMessage(path, 'TOML', { kind: 'syntax', message: '', reason, line }) };
+    const column = e instanceof TomlError ? e.column : undefined;
+    let reason = shortQuote((e as Error).message.split('\n')[0], 300);
+    if (e instanceof RangeError) reason = 'the values nest too deeply to be read';
+    const start = line !== undefined ? Math.min(text.length, (starts[line - 1] ?? 0) + Math.max(0, (column ?? 1) - 1)) : undefined;
+    return { ok: false, error: withMessage(path, 'TOML', { kind: 'syntax', message: '', reason, line, start, end: start !== undefined ? Math.min(text.length, start + 1) : undefined }) };
   }
-  const lines = tomlKeyLines(text);
-  const root = tomlNode(plain, [], lines);
-  return { ok: true, root: root.type === 'map' ? sortEntries(root) : EMPTY_MAP };
+  const root = tomlNode(plain, places);
+  return { ok: true, root: root.type === 'map' ? root : EMPTY_MAP };
 }
 
-function tomlNode(value: unknown, path: string[], lines: Map<string, number>): ConfigNode {
-  const line = lines.get(JSON.stringify(path));
-  const loc = line !== undefined ? { line } : undefined;
-  if (value instanceof TomlDate || value instanceof Date) return { type: 'string', value: value.toISOString(), loc };
-  if (Array.isArray(value)) return { type: 'list', items: value.map((v, i) => tomlNode(v, [...path, String(i)], lines)), loc };
-  if (typeof value === 'bigint') return { type: 'int', value: Number(value), loc };
-  if (value !== null && typeof value === 'object') {
-    const entries: MapEntry[] = Object.entries(value as Record<string, unknown>).map(([key, v]) => {
-      const keyLine = lines.get(JSON.stringify([...path, key]));
-      return { key, keyLoc: keyLine !== undefined ? { line: keyLine } : undefined, value: tomlNode(v, [...path, key], lines) };
-    });
-    return mapNode(entries, loc);
+/** A parsed TOML value as a located tree, keys sorted. Iterative. */
+function tomlNode(value: unknown, places: TomlPlaces): ConfigNode {
+  const built = new Map<string, ConfigNode>();
+  const isContainer = (v: unknown) => v !== null && typeof v === 'object' && !(v instanceof TomlDate) && !(v instanceof Date);
+  const stack: { value: unknown; path: string[]; entered: boolean }[] = [{ value, path: [], entered: false }];
+  const id = (path: readonly string[]) => JSON.stringify(path);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const v = top.value;
+    if (!top.entered && isContainer(v)) {
+      top.entered = true;
+      if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: [...top.path, String(i)], entered: false });
+      else for (const [k, x] of Object.entries(v as Record<string, unknown>)) stack.push({ value: x, path: [...top.path, k], entered: false });
+      continue;
+    }
+    stack.pop();
+    const key = id(top.path);
+    const loc = places.values.get(key);
+    let node: ConfigNode;
+    if (v instanceof TomlDate || v instanceof Date) node = { type: 'string', value: v.toISOString(), loc };
+    else if (Array.isArray(v)) node = { type: 'list', items: v.map((_, i) => built.get(id([...top.path, String(i)]))!), loc };
+    else if (typeof v === 'bigint') node = { type: 'int', value: Number(v), loc };
+    else if (isContainer(v)) {
+      const entries: MapEntry[] = Object.keys(v as Record<string, unknown>).map((k) => ({ key: k, keyLoc: places.keys.get(id([...top.path, k])), value: built.get(id([...top.path, k]))! }));
+      entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      node = { ...mapNode(entries, loc), entries };
+    } else {
+      const plainNode = nodeFromPlain(v);
+      node = loc ? ({ ...plainNode, loc } as ConfigNode) : plainNode;
+    }
+    built.set(key, node);
   }
-  const node = nodeFromPlain(value);
-  return loc ? ({ ...node, loc } as ConfigNode) : node;
+  return built.get(id([]))!;
 }
 
 /**
- * The line of each key and table header in a TOML text (key path as JSON → 1-based line).
- * A light scan for provenance only: the values come from the real parser.
+ * A light located reader over TOML text: the place of every key and value, by key
+ * path, for provenance (the values come from smol-toml). It never fails: on text
+ * that is not TOML it finds what it can, and the real parser reports the error.
  */
-function tomlKeyLines(text: string): Map<string, number> {
-  const lines = new Map<string, number>();
-  let table: string[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
-    const header = /^\[\[?(.*?)\]\]?\s*(#.*)?$/.exec(line);
-    if (header) {
-      table = splitTomlKey(header[1]);
-      const key = JSON.stringify(table);
-      if (!lines.has(key)) lines.set(key, index + 1);
-      return;
-    }
-    const assignment = /^((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=/.exec(line);
-    if (assignment) lines.set(JSON.stringify([...table, ...splitTomlKey(assignment[1])]), index + 1);
-  });
-  return lines;
-}
+function tomlPlaces(text: string, starts: readonly number[]): TomlPlaces {
+  const keys = new Map<string, Loc>();
+  const values = new Map<string, Loc>();
+  const arrays = new Map<string, number>();
+  const at = (start: number, end: number): Loc => ({ line: lineOf(starts, start), start, end });
+  const setOnce = (map: Map<string, Loc>, path: readonly string[], loc: Loc) => {
+    const key = JSON.stringify(path);
+    if (!map.has(key)) map.set(key, loc);
+  };
+  const n = text.length;
+  let i = 0;
+  let tooDeep: number | undefined;
 
-function splitTomlKey(text: string): string[] {
-  const parts: string[] = [];
-  const re = /\s*(?:([A-Za-z0-9_-]+)|"((?:[^"\\]|\\.)*)"|'([^']*)')\s*(?:\.|$)/gy;
-  let match: RegExpExecArray | null;
-  while ((match = re.exec(text)) !== null && match[0] !== '') {
-    parts.push(match[1] ?? (match[2] !== undefined ? JSON.parse(`"${match[2]}"`) : match[3]));
+  const skipSpace = () => {
+    while (i < n && (text[i] === ' ' || text[i] === '\t')) i++;
+  };
+  /** Spaces, line ends and comments (inside arrays). */
+  const skipTrivia = () => {
+    for (;;) {
+      while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+      if (text[i] !== '#') return;
+      while (i < n && text[i] !== '\n') i++;
+    }
+  };
+  const skipLine = () => {
+    while (i < n && text[i] !== '\n') i++;
+  };
+  /** A quoted string from `i` (on its quote); returns its value, leaves `i` after it. */
+  const quoted = (): string => {
+    const q = text[i];
+    const triple = text.startsWith(q.repeat(3), i);
+    const open = triple ? 3 : 1;
+    let j = i + open;
+    let value = '';
+    while (j < n) {
+      if (q === '"' && text[j] === '\\') {
+        j += 2;
+        continue;
+      }
+      if (triple ? text.startsWith(q.repeat(3), j) : text[j] === q || text[j] === '\n') break;
+      j++;
+    }
+    if (triple) {
+      while (text[j + 3] === q) j++;
+      value = text.slice(i + 3, j);
+      i = Math.min(n, j + 3);
+    } else {
+      value = text.slice(i + 1, j);
+      i = Math.min(n, j + 1);
+    }
+    if (q === '"' && !triple) {
+      try {
+        value = JSON.parse(`"${value.replace(/\\U([0-9a-fA-F]{8})/g, (_, h: string) => String.fromCodePoint(parseInt(h, 16)).replace(/[\\"]/g, '\\$&'))}"`) as string;
+      } catch {
+        // Not JSON-compatible escapes: keep the raw text (the real parser has the value).
+      }
+    }
+    return value;
+  };
+  /** A dotted key from `i`; each part with its place. */
+  const dottedKey = (): { part: string; start: number; end: number }[] => {
+    const parts: { part: string; start: number; end: number }[] = [];
+    for (;;) {
+      skipSpace();
+      const start = i;
+      if (text[i] === '"' || text[i] === "'") {
+        const part = quoted();
+        parts.push({ part, start, end: i });
+      } else {
+        while (i < n && /[A-Za-z0-9_-]/.test(text[i])) i++;
+        if (i === start) return parts;
+        parts.push({ part: text.slice(start, i), start, end: i });
+      }
+      skipSpace();
+      if (text[i] !== '.') return parts;
+      i++;
+    }
+  };
+  /** The current element of an array of tables along `path`, as the parser resolves a later header. */
+  const resolve = (parts: readonly string[]): string[] => {
+    const out: string[] = [];
+    for (const part of parts) {
+      out.push(part);
+      const count = arrays.get(JSON.stringify(out));
+      if (count !== undefined) out.push(String(count - 1));
+    }
+    return out;
+  };
+  const recordKey = (base: readonly string[], parts: readonly { part: string; start: number; end: number }[]) => {
+    const path = [...base];
+    for (const p of parts) {
+      path.push(p.part);
+      setOnce(keys, path, at(p.start, p.end));
+    }
+    return path;
+  };
+
+  /** A value at `i` (a key's, or an array item), placed at `path`; containers with an explicit stack. */
+  const value = (path: string[]) => {
+    type Frame = { kind: 'array' | 'table'; path: string[]; start: number; index: number };
+    const frames: Frame[] = [];
+    let target = path;
+    for (;;) {
+      // One value at `i` for `target`.
+      skipSpace();
+      const start = i;
+      const ch = text[i];
+      if (ch === '[' || ch === '{') {
+        i++;
+        frames.push({ kind: ch === '[' ? 'array' : 'table', path: target, start, index: 0 });
+        if (frames.length > MAX_NESTING && tooDeep === undefined) tooDeep = start;
+        if (tooDeep !== undefined) return;
+      } else {
+        if (ch === '"' || ch === "'") quoted();
+        else {
+          while (i < n && !/[\s,\]}#]/.test(text[i])) i++;
+          // A date and a time may be separated by one space.
+          if (/^\d{4}-\d{2}-\d{2}$/.test(text.slice(start, i)) && text[i] === ' ' && /\d{2}:/.test(text.slice(i + 1, i + 4))) {
+            i++;
+            while (i < n && !/[\s,\]}#]/.test(text[i])) i++;
+          }
+        }
+        setOnce(values, target, at(start, i));
+      }
+      // Close finished containers and find where the next value goes.
+      for (;;) {
+        const frame = frames[frames.length - 1];
+        if (!frame) return;
+        if (frame.kind === 'array') skipTrivia();
+        else skipSpace();
+        if (text[i] === ',') {
+          i++;
+          if (frame.kind === 'array') skipTrivia();
+          else skipSpace();
+          if (text[i] !== (frame.kind === 'array' ? ']' : '}')) frame.index++;
+        }
+        if (text[i] === (frame.kind === 'array' ? ']' : '}') || i >= n) {
+          i = Math.min(n, i + 1);
+          setOnce(values, frame.path, at(frame.start, i));
+          frames.pop();
+          continue;
+        }
+        if (frame.kind === 'array') {
+          target = [...frame.path, String(frame.index)];
+        } else {
+          const parts = dottedKey();
+          if (parts.length === 0) {
+            i = n;
+            continue;
+          }
+          target = recordKey(frame.path, parts);
+          skipSpace();
+          if (text[i] === '=') i++;
+        }
+        break;
+      }
+    }
+  };
+
+  let table: string[] = [];
+  while (i < n && tooDeep === undefined) {
+    skipTrivia();
+    if (i >= n) break;
+    const start = i;
+    if (text[i] === '[') {
+      const array = text[i + 1] === '[';
+      i += array ? 2 : 1;
+      const parts = dottedKey();
+      if (parts.length > MAX_NESTING) tooDeep = start;
+      skipSpace();
+      i += array ? 2 : 1;
+      const resolved = resolve(parts.slice(0, -1).map((p) => p.part));
+      const last = parts[parts.length - 1];
+      if (!last) {
+        skipLine();
+        continue;
+      }
+      // Implicit parent tables are placed at the header's parts.
+      for (let k = 0; k < parts.length - 1; k++) {
+        setOnce(keys, [...resolve(parts.slice(0, k).map((p) => p.part)), parts[k].part], at(parts[k].start, parts[k].end));
+      }
+      const own = [...resolved, last.part];
+      setOnce(keys, own, at(last.start, last.end));
+      if (array) {
+        const count = arrays.get(JSON.stringify(own)) ?? 0;
+        arrays.set(JSON.stringify(own), count + 1);
+        setOnce(values, own, at(start, i));
+        table = [...own, String(count)];
+      } else table = own;
+      setOnce(values, table, at(start, i));
+      skipLine();
+      continue;
+    }
+    const parts = dottedKey();
+    if (parts.length === 0) {
+      skipLine();
+      continue;
+    }
+    if (table.length + parts.length > MAX_NESTING) tooDeep = start;
+    const path = recordKey(table, parts);
+    for (let k = 1; k < parts.length; k++) setOnce(values, path.slice(0, table.length + k), at(parts[0].start, parts[parts.length - 1].end));
+    skipSpace();
+    if (text[i] !== '=') {
+      skipLine();
+      continue;
+    }
+    i++;
+    value(path);
+    skipSpace();
+    if (text[i] === '#') skipLine();
   }
-  return parts;
+  return { keys, values, tooDeep };
 }

@@ -53,6 +53,8 @@ export interface ResolutionInput {
   readonly mappings: readonly MappingSource[];
   readonly env: Environment;
   readonly exceptions: ExceptionRegistry;
+  /** Defaults that differ for this task's language (a Python task's `retry_for` is pynenc's RetryError). */
+  readonly defaults?: Partial<Readonly<Record<FieldName, FieldValue>>>;
 }
 
 export interface FieldResolution {
@@ -190,7 +192,7 @@ function resolveLoadedField(input: ResolutionInput, spec: FieldSpec): FieldResol
   const candidates = fieldCandidates(input, spec.name);
   const winner = candidates.pop();
   const shadowed = candidates.reverse();
-  if (winner === undefined) return { field: spec.name, value: spec.default as FieldValue, source: { kind: 'default' }, shadowed };
+  if (winner === undefined) return { field: spec.name, value: input.defaults?.[spec.name] ?? (spec.default as FieldValue), source: { kind: 'default' }, shadowed };
   const converted = convertValue(spec, winner.node, input.exceptions);
   if (converted.ok === 'computed') return { field: spec.name, computed: true, source: winner.source, winner, shadowed };
   if (converted.ok) return { field: spec.name, value: converted.value, source: winner.source, winner, shadowed };

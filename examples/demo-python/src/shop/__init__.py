@@ -1,0 +1,1 @@
+"""A small shop whose background work runs on pynenc."""

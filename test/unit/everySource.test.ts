@@ -1,0 +1,144 @@
+// `check` and the editor report the same problems, whatever the source holds
+// the bad value (SPEC §9): pyproject.toml, JSON and TOML configs, the files named
+// by the FILEPATH variables, the process env and `--env`. The CLI runs as the
+// built bin; the editor side is what the server publishes (`features.diagnose`).
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as cp from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DiskHost } from '../../server/src/analysis/diskHost';
+import { LineIndex } from '../../server/src/analysis/lineIndex';
+import { Workspace } from '../../server/src/analysis/workspace';
+import * as features from '../../server/src/features';
+
+const CLI = path.resolve(__dirname, '../../../server/out/cli.js');
+
+const TASKS = `export function task<T>(fn: T, _options?: object): T { return fn; }
+export const sendEmail = task(async (to: string) => to, { max_retries: 2 });
+`;
+
+interface Row { file: string | null; line: number; column: number; code: string; severity: string; message: string }
+
+function workspace(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-sources-'));
+  for (const [file, text] of Object.entries({ 'src/tasks/email.ts': TASKS, ...files })) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
+  return root;
+}
+
+function check(root: string, args: string[] = [], env: Record<string, string> = {}): { status: number; rows: Row[] } {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PYNENC__')));
+  const run = cp.spawnSync(CLI, ['check', '--root', root, '--format', 'json', ...args], { env: { ...clean, ...env }, encoding: 'utf8' });
+  assert.equal(run.stderr, '');
+  return { status: run.status ?? -1, rows: JSON.parse(run.stdout) as Row[] };
+}
+
+/** What the editor shows for `file`: code and 1-based line of each diagnostic. */
+function editorProblems(root: string, file: string, extraEnv: Record<string, string> = {}): { code: string; line: number; message: string }[] {
+  const ws = new Workspace(new DiskHost(root), { root, extraEnv });
+  ws.scanTypeScript();
+  return features.diagnose(ws, file).map((d) => ({ code: String(d.code), line: d.range.start.line + 1, message: String(d.message) }));
+}
+
+function lineOf(root: string, file: string, needle: string): number {
+  const text = fs.readFileSync(path.join(root, file), 'utf8');
+  return new LineIndex(text).positionAt(text.indexOf(needle)).line + 1;
+}
+
+describe('check covers every source, at the place of the value', () => {
+  const cases: { name: string; files: Record<string, string>; file: string; needle: string; code: string; args?: string[] }[] = [
+    { name: 'pyproject.toml', files: { 'pyproject.toml': '[project]\nname = "x"\n\n[tool.pynenc]\nrunning_concurrency = "KEYS"\n' }, file: 'pyproject.toml', needle: '"KEYS"', code: 'TL004' },
+    { name: 'a JSON config', files: { 'settings.json': '{\n  "task": {\n    "max_retries": "many"\n  }\n}\n' }, file: 'settings.json', needle: '"many"', code: 'TL003', args: ['--config', 'settings.json'] },
+    { name: 'a TOML config', files: { 'settings.toml': '[task]\nmax_retries = 1\ncall_result_cache = "false"\n' }, file: 'settings.toml', needle: 'call_result_cache', code: 'TL012', args: ['--config', 'settings.toml'] },
+    { name: 'a file named by PYNENC__FILEPATH', files: { '.env': 'PYNENC__FILEPATH=extra.yaml\n', 'extra.yaml': 'task:\n  registration_concurrency: Keys\n' }, file: 'extra.yaml', needle: 'Keys', code: 'TL004' },
+    { name: 'a file named by PYNENC__CONFIGTASK__FILEPATH', files: { '.env': 'PYNENC__CONFIGTASK__FILEPATH=more.json\n', 'more.json': '{"max_retries": [1]}' }, file: 'more.json', needle: '[1]', code: 'TL003' },
+  ];
+  for (const c of cases) {
+    test(`${c.name}: check exits 1 with ${c.code} at its line, and the editor shows the same`, () => {
+      const root = workspace(c.files);
+      try {
+        const { status, rows } = check(root, c.args);
+        assert.equal(status, c.code === 'TL012' ? 0 : 1, JSON.stringify(rows));
+        const line = lineOf(root, c.file, c.needle);
+        const row = rows.find((r) => r.code === c.code);
+        assert.ok(row, JSON.stringify(rows));
+        assert.deepEqual({ file: row.file, line: row.line }, { file: c.file, line });
+        if (c.args === undefined) {
+          const shown = editorProblems(root, c.file).find((d) => d.code === c.code);
+          assert.deepEqual(shown && { line: shown.line, message: shown.message }, { line, message: row.message });
+        }
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
+
+  test('a JSON config that fails to load: TL001 in check and in the editor', () => {
+    const root = workspace({ 'config.json': '{\n  "max_retries": 2,\n  oops\n}\n' });
+    try {
+      const { status, rows } = check(root, ['--config', 'config.json']);
+      assert.equal(status, 1);
+      const row = rows.find((r) => r.code === 'TL001');
+      assert.equal(row?.file, 'config.json');
+      assert.equal(row?.line, 3);
+      const ws = new Workspace(new DiskHost(root), { root, configFile: 'config.json' });
+      const shown = features.diagnose(ws, 'config.json').find((d) => d.code === 'TL001');
+      assert.equal(shown?.range.start.line, 2);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('a value from the process env or --env: at the definition of every task it breaks, naming the variable and its origin', () => {
+    const root = workspace({});
+    try {
+      const line = lineOf(root, 'src/tasks/email.ts', 'sendEmail');
+      const fromProcess = check(root, [], { PYNENC__MAX_RETRIES: 'lots' });
+      assert.equal(fromProcess.status, 1);
+      assert.deepEqual(fromProcess.rows.filter((r) => r.severity !== 'hint').map((r) => [r.file, r.line, r.code, r.message.split(':')[0]]), [['src/tasks/email.ts', line, 'TL003', 'PYNENC__MAX_RETRIES (process env)']]);
+      const fromFlag = check(root, ['--env', 'PYNENC__CONFIGTASK__RUNNING_CONCURRENCY=KEYS']);
+      assert.equal(fromFlag.status, 1);
+      assert.deepEqual(fromFlag.rows.filter((r) => r.severity !== 'hint').map((r) => [r.file, r.line, r.code, r.message.split(':')[0]]), [['src/tasks/email.ts', line, 'TL004', 'PYNENC__CONFIGTASK__RUNNING_CONCURRENCY (--env)']]);
+      assert.deepEqual(editorProblems(root, 'src/tasks/email.ts', { PYNENC__CONFIGTASK__RUNNING_CONCURRENCY: 'KEYS' }).filter((d) => d.code === 'TL004').map((d) => d.line), [line]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('with no task defined, a file-less value is reported with file null', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-sources-'));
+    try {
+      const { status, rows } = check(root, ['--env', 'PYNENC__MAX_RETRIES=x']);
+      assert.equal(status, 1);
+      assert.deepEqual(rows.map((r) => [r.file, r.code]), [[null, 'TL003']]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('SARIF and GitHub formats carry the same problems', () => {
+    const root = workspace({ 'config.yaml': 'task:\n  running_concurrency: KEYS\n' });
+    try {
+      const sarif = JSON.parse(cp.spawnSync(CLI, ['check', '--root', root, '--format', 'sarif'], { encoding: 'utf8' }).stdout);
+      assert.equal(sarif.version, '2.1.0');
+      assert.equal(sarif.runs.length, 1);
+      const rules = sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id);
+      assert.equal(rules.length, 25);
+      assert.equal(rules[0], 'TL001');
+      assert.equal(rules[24], 'TL025');
+      const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'TL004');
+      assert.equal(result.level, 'error');
+      assert.deepEqual(result.locations[0].physicalLocation.artifactLocation, { uri: 'config.yaml', uriBaseId: 'ROOT' });
+      assert.equal(result.locations[0].physicalLocation.region.startLine, 2);
+      const github = cp.spawnSync(CLI, ['check', '--root', root, '--format', 'github'], { encoding: 'utf8' });
+      assert.equal(github.status, 1);
+      assert.match(github.stdout, /^::error file=config\.yaml,line=2,col=24,endLine=2,endColumn=28,title=TL004::'KEYS' is not a valid ConcurrencyControlType value/m);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

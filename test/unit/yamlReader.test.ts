@@ -1,0 +1,299 @@
+// The incremental YAML reader (analysis/yamlChunks.ts) against a fresh open of the
+// final text and against a whole-file parse: the same tree (keys, values,
+// locations), the same errors (kind, reason, start, end, line), the same sections.
+// Each disagreement issue 9 found is a test of its own; a property test applies
+// random edit sequences (a sample here, 2,000 with TASKLENS_FUZZ_FULL=1).
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { ConfigDocument } from '../../server/src/analysis/configDocument';
+import { LineIndex, TextEdit } from '../../server/src/analysis/lineIndex';
+import { ConfigNode, LoadError, MapEntry, MapNode, mapGet, nodeToPlain, parseYamlDocument } from '../../server/src/resolver';
+
+const FULL = process.env.TASKLENS_FUZZ_FULL === '1';
+
+function locData(loc: { line: number; start?: number; end?: number } | undefined): unknown {
+  return loc ? [loc.line, loc.start, loc.end] : null;
+}
+
+/** A tree as plain data with every location. */
+function treeData(node: ConfigNode): unknown {
+  switch (node.type) {
+    case 'map':
+      return { map: node.entries.map((e: MapEntry) => [e.key, locData(e.keyLoc), treeData(e.value)]), loc: locData(node.loc) };
+    case 'list':
+      return { list: node.items.map(treeData), loc: locData(node.loc) };
+    case 'computed':
+      return { computed: node.text, loc: locData(node.loc) };
+    case 'null':
+      return { null: true, loc: locData(node.loc) };
+    default:
+      return { [node.type]: node.value, loc: locData(node.loc) };
+  }
+}
+
+/** A mapping's entries with every location (the root mapping's own range is no fact anyone reads). */
+function entriesData(node: MapNode): unknown {
+  return (treeData(node) as { map: unknown }).map;
+}
+
+function errorData(errors: readonly LoadError[]): unknown[] {
+  return errors.map((e) => ({ kind: e.kind, reason: e.reason, message: e.message, start: e.start, end: e.end, line: e.line }));
+}
+
+/** The edit that turns `a` into `b` (common prefix and suffix). */
+function editBetween(a: string, b: string): TextEdit {
+  let prefix = 0;
+  const max = Math.min(a.length, b.length);
+  while (prefix < max && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  return { start: prefix, oldEnd: a.length - suffix, newEnd: b.length - suffix };
+}
+
+/** The document reached by editing `texts[0]` into each next text in turn. */
+function edited(texts: readonly string[], withEdits = true): ConfigDocument {
+  let doc = ConfigDocument.parse('config.yaml', texts[0]);
+  for (let i = 1; i < texts.length; i++) doc = doc.withText(texts[i], i, withEdits ? editBetween(texts[i - 1], texts[i]) : undefined);
+  return doc;
+}
+
+/** The document as a fresh open reads it, and as the incremental reader does: they must be the same. */
+function assertAgrees(doc: ConfigDocument, context = ''): void {
+  const fresh = ConfigDocument.parse('config.yaml', doc.text);
+  assert.deepEqual(treeData(doc.root), treeData(fresh.root), `tree ${context}${JSON.stringify(doc.text)}`);
+  assert.deepEqual(errorData(doc.errors), errorData(fresh.errors), `errors ${context}${JSON.stringify(doc.text)}`);
+  assert.deepEqual(errorData(doc.errors), errorData(parseYamlDocument('config.yaml', doc.text).errors), `errors as a whole parse ${context}${JSON.stringify(doc.text)}`);
+  assert.equal(doc.loaded.ok, fresh.loaded.ok);
+  // The sections agree too: completion and hover stay inside them.
+  for (let offset = 0; offset <= doc.text.length; offset += Math.max(1, Math.floor(doc.text.length / 40))) {
+    assert.deepEqual(doc.sectionAt(offset), fresh.sectionAt(offset), `section at ${offset} ${context}${JSON.stringify(doc.text)}`);
+  }
+}
+
+function insertAt(text: string, marker: string, insert: string): string {
+  const at = text.indexOf(marker);
+  assert.ok(at >= 0, marker);
+  return text.slice(0, at) + insert + text.slice(at);
+}
+
+const TWO_TASKS = 'max_retries: 1\ntask:\n  src.a.f:\n    max_retries: 2\n  src.b.g:\n    max_retries: 3\n';
+
+describe('the incremental YAML reader reads as a fresh open and a whole parse', () => {
+  test('a comment or blank line just above task: keeps the cutting on, and editing into that state agrees', () => {
+    const plain = 'task:\n  src.a.f:\n    max_retries: 1\n  src.b.g:\n    max_retries: 2\n';
+    for (const above of ['# the config\n', '\n', '# one\n\n# two\n']) {
+      const doc = edited([plain, above + plain, above + plain.replace('max_retries: 2', 'max_retries: 5')]);
+      assertAgrees(doc);
+      const inSecond = doc.text.indexOf('max_retries: 5');
+      assert.deepEqual(doc.sectionAt(inSecond), { start: doc.text.indexOf('  src.b.g'), inTaskSection: true });
+      assert.equal(mapGet(doc.taskSection!.value as MapNode, 'src.b.g')?.keyLoc?.line, doc.text.slice(0, inSecond).split('\n').length - 1);
+    }
+  });
+
+  test('a blank, comment or tab-started line typed at a section boundary belongs to the section above', () => {
+    for (const line of ['\n', '    \n', '    # note\n', '\t\n']) {
+      const texts = [TWO_TASKS, insertAt(TWO_TASKS, '  src.b.g:', line)];
+      const doc = edited(texts);
+      assertAgrees(doc);
+      const at = doc.text.indexOf('  src.b.g:') - 1;
+      assert.deepEqual(doc.sectionAt(at), { start: doc.text.indexOf('  src.a.f:'), inTaskSection: true }, JSON.stringify(line));
+    }
+    // Typed character by character (Enter, then four spaces).
+    const steps = [TWO_TASKS];
+    const at = TWO_TASKS.indexOf('  src.b.g:');
+    for (const typed of ['\n', '\n ', '\n  ', '\n   ', '\n    ']) steps.push(TWO_TASKS.slice(0, at - 1) + typed + TWO_TASKS.slice(at - 1));
+    const doc = edited(steps);
+    assertAgrees(doc);
+    assert.deepEqual(doc.sectionAt(at + 4), { start: doc.text.indexOf('  src.a.f:'), inTaskSection: true });
+  });
+
+  test("a flow list or mapping whose closing bracket sits at the children's indentation is no error", () => {
+    for (const value of ['[\n    a,\n    b\n  ]', '{\n    a: 1\n  }']) {
+      const text = `task:\n  key_arguments: ${value}\n  src.a.f:\n    max_retries: 1\n`;
+      const doc = edited(['task:\n  src.a.f:\n    max_retries: 1\n', text]);
+      assertAgrees(doc);
+      assert.deepEqual(errorData(doc.errors), []);
+      assert.deepEqual(nodeToPlain(mapGet(doc.taskSection!.value as MapNode, 'key_arguments')!.value), value.startsWith('[') ? ['a', 'b'] : { a: 1 });
+    }
+  });
+
+  test('an explicit key (? key / : value) keeps its value', () => {
+    for (const text of ['task:\n  ? src.a.f\n  : {max_retries: 3}\n', '? max_retries\n: 3\n', 'task:\n  src.b.g:\n    max_retries: 1\n  ? src.a.f\n  : {max_retries: 3}\n']) {
+      const doc = edited(['task:\n  src.b.g:\n    max_retries: 1\n', text]);
+      assertAgrees(doc);
+      const whole = parseYamlDocument('config.yaml', text);
+      assert.deepEqual(entriesData(doc.root), entriesData(whole.root));
+      assert.deepEqual(errorData(doc.errors), []);
+    }
+    const doc = ConfigDocument.parse('config.yaml', 'task:\n  ? src.a.f\n  : {max_retries: 3}\n');
+    assert.deepEqual(nodeToPlain(doc.root), { task: { 'src.a.f': { max_retries: 3 } } });
+  });
+
+  test('a lone \\r ends a line, as LSP counts lines: lines and positions agree with the LSP position of each offset', () => {
+    const text = 'max_retries: 1\rcall_result_cache: true\rtask:\r  src.a.f:\r    max_retries: [\r';
+    const doc = edited([text.replace(/\r/g, '\n'), text]);
+    assertAgrees(doc);
+    const lines = new LineIndex(text);
+    assert.equal(lines.lineCount, 6);
+    assert.ok(doc.errors.length > 0);
+    for (const error of doc.errors) assert.equal(error.line, lines.positionAt(error.start!).line + 1);
+    const valid = ConfigDocument.parse('config.yaml', 'max_retries: 1\rcall_result_cache: true\r\ntask:\r  src.a.f:\r    max_retries: 2\r');
+    assert.deepEqual(errorData(valid.errors), []);
+    assert.equal(mapGet(valid.root, 'call_result_cache')?.keyLoc?.line, 2);
+    assert.equal(mapGet(valid.taskSection!.value as MapNode, 'src.a.f')?.keyLoc?.line, 4);
+    assert.equal(mapGet(mapGet(valid.taskSection!.value as MapNode, 'src.a.f')!.value as MapNode, 'max_retries')?.value.loc?.line, 5);
+  });
+
+  test('LineIndex: an edit that makes or breaks a \\r\\n pair gives the lines a fresh index gives', () => {
+    const cases: [string, TextEdit, string][] = [
+      ['a\rb', { start: 2, oldEnd: 2, newEnd: 3 }, 'a\r\nb'],
+      ['a\r\nb', { start: 2, oldEnd: 3, newEnd: 2 }, 'a\rb'],
+      ['a\r\nb', { start: 2, oldEnd: 2, newEnd: 3 }, 'a\rx\nb'],
+      ['a\r', { start: 2, oldEnd: 2, newEnd: 3 }, 'a\r\n'],
+      ['a\nb\nc', { start: 1, oldEnd: 4, newEnd: 2 }, 'a\rc'],
+    ];
+    for (const [before, edit, after] of cases) {
+      const index = new LineIndex(before).edited(after, edit);
+      const fresh = new LineIndex(after);
+      assert.equal(index.lineCount, fresh.lineCount, JSON.stringify(after));
+      for (let l = 0; l < fresh.lineCount; l++) {
+        assert.equal(index.lineStart(l), fresh.lineStart(l), JSON.stringify(after));
+        assert.equal(index.lineText(l), fresh.lineText(l), JSON.stringify(after));
+      }
+    }
+  });
+
+  test('duplicate keys are compared as the runtime compares them: 1.5, true and null repeat; 1 and "1" do not', () => {
+    for (const [a, b] of [['1.5', '1.5'], ['true', 'true'], ['null', '~'], ['src.a.f', '"src.a.f"']]) {
+      for (const text of [`${a}: x\nmax_retries: 1\n${b}: y\n`, `task:\n  ${a}:\n    max_retries: 1\n  src.b.g:\n    max_retries: 2\n  ${b}:\n    max_retries: 3\n`]) {
+        const doc = edited([text.replace(`${b}:`, 'other:'), text]);
+        assertAgrees(doc);
+        assert.deepEqual(doc.errors.map((e) => e.kind), ['duplicateKey'], text);
+        assert.equal(doc.errors[0].start, text.lastIndexOf(`${b}:`), 'at the second occurrence');
+      }
+    }
+    const text = 'task:\n  1:\n    max_retries: 1\n  "1":\n    max_retries: 2\n';
+    const doc = edited([text.replace('"1"', '"2"'), text]);
+    assertAgrees(doc);
+    assert.deepEqual(errorData(doc.errors), []);
+    assert.deepEqual(nodeToPlain(doc.taskSection!.value), { 1: { max_retries: 2 } });
+  });
+
+  test('a duplicate per-task section is reported where the whole parse reports it, in its words', () => {
+    const text = 'task:\n  src.a.f:\n    max_retries: 1\n  src.b.g:\n    max_retries: 2\n  src.a.f:\n    max_retries: 3\n';
+    const doc = edited([TWO_TASKS, text]);
+    assertAgrees(doc);
+    assert.equal(doc.errors[0].reason, 'duplicate entry with key "src.a.f"');
+    assert.equal(doc.errors[0].line, 6);
+  });
+
+  test('a problem stays where a fresh open puts it when lines are added above it', () => {
+    const broken = 'task:\n  src.a.f:\n    max_retries: 1\n  src.b.g:\n    max_retries: [\n';
+    const texts = [broken, 'max_retries: 1\n' + broken, 'max_retries: 1\n# note\n\n' + broken];
+    for (const withEdits of [true, false]) {
+      const doc = edited(texts, withEdits);
+      assertAgrees(doc);
+      assert.ok(doc.errors.length > 0 && doc.errors.every((e) => e.start !== undefined && e.line !== undefined));
+    }
+  });
+
+  test('a section parsed alone words its error as the whole file does', () => {
+    const texts = [TWO_TASKS, TWO_TASKS.replace('    max_retries: 3', '   max_retries: 3'), TWO_TASKS.replace('    max_retries: 3', '  max_retries 3\n    x')];
+    for (const text of texts.slice(1)) assertAgrees(edited([texts[0], text]));
+  });
+});
+
+describe('scale', () => {
+  /** A config of `n` per-task sections (about 30 bytes each). */
+  const sections = (n: number) => {
+    const out = ['max_retries: 1', 'task:', '  running_concurrency: task'];
+    for (let i = 0; i < n; i++) out.push(`  t.m${i}.f:`, `    max_retries: ${i % 7}`);
+    return out.join('\n') + '\n';
+  };
+
+  test('many per-task sections parse fresh and after an edit, with the tree of a whole parse', () => {
+    const n = FULL ? 150_000 : 3_000;
+    const text = sections(n);
+    let started = performance.now();
+    const doc = ConfigDocument.parse('config.yaml', text);
+    const freshMs = performance.now() - started;
+    assert.equal((doc.taskSection!.value as MapNode).entries.length, n + 1);
+    const at = text.indexOf(`t.m${Math.floor(n / 2)}.f:`) + `t.m${Math.floor(n / 2)}.f:\n    max_retries: `.length;
+    const changed = text.slice(0, at) + '9' + text.slice(at + 1);
+    started = performance.now();
+    const next = doc.withText(changed, 1, { start: at, oldEnd: at + 1, newEnd: at + 1 });
+    const editMs = performance.now() - started;
+    const section = mapGet(next.taskSection!.value as MapNode, `t.m${Math.floor(n / 2)}.f`)!;
+    assert.equal(nodeToPlain(section.value as MapNode) && (section.value as MapNode).entries[0].value.loc?.start, at);
+    assert.deepEqual(errorData(next.errors), []);
+    console.log(`${n} sections (${(text.length / 1e6).toFixed(1)} MB): fresh ${freshMs.toFixed(0)} ms, one edit ${editMs.toFixed(0)} ms`);
+    if (!FULL) assert.deepEqual(entriesData(next.root), entriesData(parseYamlDocument('config.yaml', changed).root));
+  });
+});
+
+// ------------------------------------------------------------ property test
+
+const SEEDS = [
+  TWO_TASKS,
+  'parallel_batch_size: 50\nretry_for: [builtins.TypeError]\n# tasks\ntask:\n  running_concurrency: task\n  key_arguments:\n    - to\n  src.tasks.email.sendEmail:\n    max_retries: 5\n    key_arguments: [to, subject]\n    retry_for:\n      - builtins.Error\n  src.tasks.billing.chargeCard: {call_result_cache: true}\nregistration_concurrency: keys\n',
+  'task:\n  a.b:\n    max_retries: 3\n\n  c.d:\n    max_retries: "4"\n  # between\n  e.f:\n    key_arguments: [\n      x,\n    ]\n',
+];
+const SNIPPETS = ['a', ' ', '  ', ':', ': ', '\n', '\n  ', '\n    ', '\t', '#', ' # c', '-', '- ', '[', ']', '{', '}', ',', '"', "'", '?', '? ', '1.5: x\n', 'true: y\n', '1: z\n', '"1": w\n', '\r\n', '\r', '💥', 'é', 'max_retries: 7\n', 'task:\n', '  x.y:\n    max_retries: 1\n', '  src.a.f:\n    max_retries: 9\n', 'null', '~', '.inf', '&a ', '*a', '---\n'];
+
+type Edit =
+  | { kind: 'insert'; at: number; text: string }
+  | { kind: 'delete'; at: number; length: number }
+  | { kind: 'insertLine'; at: number; text: string }
+  | { kind: 'deleteLine'; at: number }
+  | { kind: 'crlf' };
+
+const editArb: fc.Arbitrary<Edit> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom(...SNIPPETS) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('insertLine' as const), at: fc.nat(), text: fc.constantFrom('', '# note', '  src.c.h:', '    max_retries: 2', 'max_retries: 3', '\t  x: 1', '  ]', 'task:', '  call_result_cache: true') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteLine' as const), at: fc.nat() }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'crlf' as const }) },
+);
+
+function apply(text: string, edit: Edit): string {
+  switch (edit.kind) {
+    case 'insert': {
+      const at = edit.at % (text.length + 1);
+      return text.slice(0, at) + edit.text + text.slice(at);
+    }
+    case 'delete': {
+      if (text.length === 0) return text;
+      const at = edit.at % text.length;
+      return text.slice(0, at) + text.slice(at + edit.length);
+    }
+    case 'insertLine':
+    case 'deleteLine': {
+      const lines = text.split('\n');
+      const at = edit.at % lines.length;
+      if (edit.kind === 'insertLine') lines.splice(at, 0, edit.text);
+      else lines.splice(at, 1);
+      return lines.join('\n');
+    }
+    case 'crlf':
+      return text.replace(/\r?\n/g, '\r\n');
+  }
+}
+
+test('property: random edit sequences read as a fresh open and a whole parse of the final text', () => {
+  const sequence = fc.tuple(fc.constantFrom(...SEEDS), fc.array(editArb, { minLength: 1, maxLength: 14 }), fc.boolean()).map(([seed, edits, withEdits]) => {
+    const texts = [seed];
+    for (const edit of edits) texts.push(apply(texts[texts.length - 1], edit));
+    return { texts, withEdits };
+  });
+  fc.assert(
+    fc.property(sequence, ({ texts, withEdits }) => {
+      let doc = ConfigDocument.parse('config.yaml', texts[0]);
+      for (let i = 1; i < texts.length; i++) {
+        doc = doc.withText(texts[i], i, withEdits ? editBetween(texts[i - 1], texts[i]) : undefined);
+        assertAgrees(doc, `after ${i} edit(s): `);
+      }
+    }),
+    { numRuns: FULL ? 2_000 : 40, seed: Number(process.env.TASKLENS_FUZZ_SEED ?? 9_2026), endOnFailure: true },
+  );
+});
