@@ -1,5 +1,10 @@
 // The command line (SPEC §9) run as a process on fixture workspaces:
 // `explain`, `check` and `resolve`, their JSON shapes, exit codes and errors.
+//
+// Each run costs a process start (~0.6 s of CPU), so every run a test needs is
+// named in CLI_RUNS and they all start together before the first test, two at a
+// time (this machine has two cores); a test awaits the run it names. A run a
+// test asks for that is not listed still works: it just starts late.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as cp from 'child_process';
@@ -8,8 +13,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { FIELD_NAMES, FieldName, FieldResolution, SourceKind, TaskResolution } from '../../server/src/resolver';
 import { CLI, FIXTURES } from '../paths';
-import { loadVectors, mismatches } from '../unit/vectorCases';
-import { APP, FORMS } from './assertions';
+import { loadVectors, mismatches, VectorCase } from '../unit/vectorCases';
+import { APP, FORMS } from '../features/assertions';
 import { cleanEnv } from './lspClient';
 
 const BROKEN = path.join(FIXTURES, 'broken');
@@ -21,7 +26,7 @@ interface Run {
 }
 
 /** Runs the CLI as a process; the test's own PYNENC__ variables are never passed on. */
-function tasklens(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+function spawnCli(args: readonly string[], extraEnv: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
     // The bin as an installed `tasklens` runs it: a program of its own, not `node cli.js`.
     cp.execFile(CLI, args, { env: { ...cleanEnv(), ...extraEnv }, cwd: os.tmpdir(), maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
@@ -30,6 +35,44 @@ function tasklens(args: readonly string[], extraEnv: Record<string, string> = {}
       else resolve({ status, stdout, stderr });
     });
   });
+}
+
+const PARALLEL = 2;
+const waiting: (() => void)[] = [];
+let running = 0;
+
+/** `work` once fewer than PARALLEL processes are running. */
+async function inTurn<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+/** Every run asked for, by its arguments and env: a run is made once, and its result read by the test that names it. */
+const runs = new Map<string, Promise<Run>>();
+const asked = new Set<string>();
+
+function start(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+  const key = JSON.stringify([args, extraEnv]);
+  let run = runs.get(key);
+  if (!run) {
+    run = inTurn(() => spawnCli(args, extraEnv));
+    // Awaited by its test; until then a failure must not count as unhandled.
+    run.catch(() => undefined);
+    runs.set(key, run);
+  }
+  return run;
+}
+
+/** The run of the CLI with `args` (and `extraEnv` added to a clean env). */
+function tasklens(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+  asked.add(JSON.stringify([args, extraEnv]));
+  return start(args, extraEnv);
 }
 
 interface SourceJson {
@@ -56,13 +99,6 @@ async function explainJson(args: readonly string[], extraEnv?: Record<string, st
   return JSON.parse(run.stdout) as ExplainJson;
 }
 
-/** Runs `work` over `items` two at a time (the CLI's start-up dominates; this machine has two cores). */
-async function inPairs<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let i = 0; i < items.length; i += 2) results.push(...(await Promise.all(items.slice(i, i + 2).map(work))));
-  return results;
-}
-
 const KINDS: readonly string[] = ['default', 'task_options', 'config_values', 'pyproject', 'config_file', 'env_filepath', 'env_class_filepath', 'env'];
 
 /** The shape SPEC §9 gives a source: a known kind, a relative file, a 1-based line, a known level. */
@@ -74,10 +110,67 @@ function assertSourceShape(source: SourceJson, where: string): void {
   if (source.kind === 'env') assert.match(source.key ?? '', /^PYNENC__/, `${where}: env key`);
 }
 
+// Files the runs read, written before any run starts.
+const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-cli-'));
+/** An env file outside the workspace, for --env-file. */
+const WORKER_ENV = path.join(SCRATCH, 'worker.env');
+/** A copy of the app whose .env sets retry_for, which is an error. */
+const BAD_ENV_APP = path.join(SCRATCH, 'bad-env-app');
+/** The resolver vectors' cases, one scenario file each. */
+const SCENARIOS = path.join(SCRATCH, 'scenarios');
+/** Every 19th vector case: a spread over formats, sources, conversions and load failures. */
+const VECTOR_SAMPLE: readonly VectorCase[] = loadVectors().filter((_, i) => i % 19 === 0);
+const scenarioFile = (testCase: VectorCase) => path.join(SCENARIOS, `${testCase.id}.json`);
+const INVALID_SCENARIO = path.join(SCENARIOS, 'invalid.json');
+
+function writeScratch(): void {
+  fs.writeFileSync(WORKER_ENV, 'PYNENC__MAX_RETRIES=11\n');
+  fs.cpSync(APP, BAD_ENV_APP, { recursive: true });
+  fs.writeFileSync(path.join(BAD_ENV_APP, '.env'), '# retry_for cannot come from env\nPYNENC__CONFIGTASK__RETRY_FOR=builtins.Error\n');
+  fs.mkdirSync(SCENARIOS);
+  for (const testCase of VECTOR_SAMPLE) fs.writeFileSync(scenarioFile(testCase), JSON.stringify(testCase));
+  fs.writeFileSync(INVALID_SCENARIO, JSON.stringify({ files: {} }));
+}
+
+const SEND_EMAIL = ['explain', 'src.tasks.email.sendEmail', '--root', APP];
+const json = (args: readonly string[]) => [...args, '--format', 'json'];
+
+/** The runs the tests below read, started together. */
+const CLI_RUNS: readonly (readonly [readonly string[], Record<string, string>?])[] = [
+  [json(SEND_EMAIL)],
+  [json([...SEND_EMAIL, '--env', 'PYNENC__CONFIGTASK__RUNNING_CONCURRENCY=TASK']), { PYNENC__CONFIGTASK__CALL_RESULT_CACHE: 'true' }],
+  [json(['explain', 'src.tasks.billing.refund', '--root', APP, '--env-file', WORKER_ENV])],
+  [SEND_EMAIL],
+  [['explain', 'src.tasks.email.sendEmal', '--root', APP]],
+  [['--help']],
+  [json(['explain', 'src.tasks.billing.refund', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml'])],
+  [['check', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml', '--format', 'json']],
+  [json(['explain', 'src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.ini'])],
+  [json(['explain', 'src.tasks.jobs.nightly', '--root', BROKEN])],
+  [json(['explain', 'src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.toml'])],
+  [json(['explain', 'src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.json'])],
+  [json(['check', '--root', BROKEN])],
+  [json(['check', '--root', APP])],
+  [json(['check', '--root', FORMS])],
+  [json(['check', '--root', BAD_ENV_APP])],
+  ...VECTOR_SAMPLE.map((testCase) => [json(['resolve', scenarioFile(testCase)])] as const),
+  [['resolve', path.join(SCENARIOS, 'nope.json')]],
+  [['resolve', INVALID_SCENARIO]],
+];
+
+before(() => {
+  writeScratch();
+  for (const [args, env] of CLI_RUNS) void start(args, env);
+});
+
+after(() => {
+  fs.rmSync(SCRATCH, { recursive: true, force: true });
+});
+
 describe('tasklens explain --format json', () => {
   let sendEmail: ExplainJson;
   before(async () => {
-    sendEmail = await explainJson(['src.tasks.email.sendEmail', '--root', APP]);
+    sendEmail = await explainJson(SEND_EMAIL.slice(1));
   });
 
   test('one object: the task and its eleven fields, each with value, source and shadowed', () => {
@@ -126,20 +219,13 @@ describe('tasklens explain --format json', () => {
   });
 
   test('--env-file replaces the default env files', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-cli-'));
-    try {
-      const envFile = path.join(dir, 'worker.env');
-      fs.writeFileSync(envFile, 'PYNENC__MAX_RETRIES=11\n');
-      const out = await explainJson(['src.tasks.billing.refund', '--root', APP, '--env-file', envFile]);
-      assert.equal(out.fields.max_retries.value, 11);
-      assert.equal(out.fields.force_new_workflow.value, false, 'the default .env is not read');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const out = await explainJson(['src.tasks.billing.refund', '--root', APP, '--env-file', WORKER_ENV]);
+    assert.equal(out.fields.max_retries.value, 11);
+    assert.equal(out.fields.force_new_workflow.value, false, 'the default .env is not read');
   });
 
   test('the text format is an aligned table', async () => {
-    const run = await tasklens(['explain', 'src.tasks.email.sendEmail', '--root', APP]);
+    const run = await tasklens(SEND_EMAIL);
     assert.equal(run.status, 0);
     const lines = run.stdout.split('\n');
     assert.equal(lines[0], 'Task src.tasks.email.sendEmail');
@@ -167,7 +253,8 @@ describe('exit codes and errors', () => {
       [['explain', 'a.b', '--verbose'], 'tasklens: unknown option --verbose'],
       [['frobnicate'], "tasklens: unknown command 'frobnicate'"],
     ];
-    const runs = await inPairs(cases, ([args]) => tasklens(args));
+    // Refused before any file is read: quick, so not started up front.
+    const runs = await Promise.all(cases.map(([args]) => tasklens(args)));
     runs.forEach((run, i) => {
       const [args, first] = cases[i];
       assert.equal(run.status, 2, args.join(' '));
@@ -184,18 +271,20 @@ describe('exit codes and errors', () => {
   });
 
   test('a missing or directory --config, --env-file or --root: exit 2 and one line naming it', async () => {
-    for (const [args, line] of [
+    const cases: [string[], string][] = [
       [['explain', 'src.tasks.billing.refund', '--root', APP, '--config', 'missing.yaml'], 'tasklens: --config missing.yaml: not found'],
       [['check', '--root', APP, '--config', 'src'], 'tasklens: --config src: is a directory, not a file'],
       [['check', '--root', APP, '--env-file', 'missing.env'], 'tasklens: --env-file missing.env: not found'],
       [['check', '--root', path.join(APP, 'nowhere')], `tasklens: --root ${path.join(APP, 'nowhere')}: not found`],
       [['check', '--root', path.join(APP, 'config.yaml')], `tasklens: --root ${path.join(APP, 'config.yaml')}: not a directory`],
-    ] as [string[], string][]) {
-      const run = await tasklens(args);
+    ];
+    const runs = await Promise.all(cases.map(([args]) => tasklens(args)));
+    runs.forEach((run, i) => {
+      const [args, line] = cases[i];
       assert.equal(run.status, 2, args.join(' '));
       assert.equal(run.stderr.split('\n')[0], line);
       assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
-    }
+    });
   });
 
   test('a FILEPATH env var naming a missing file: every field is an error naming it; check fails at the variable', async () => {
@@ -276,28 +365,13 @@ describe('tasklens check --format json', () => {
   });
 
   test('an env file with an error is checked too', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-cli-'));
-    try {
-      fs.cpSync(APP, dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, '.env'), '# retry_for cannot come from env\nPYNENC__CONFIGTASK__RETRY_FOR=builtins.Error\n');
-      const { status, rows } = await check(['--root', dir]);
-      assert.equal(status, 1);
-      assert.deepEqual(rows.filter((r) => r.file === '.env').map((r) => `${r.line}:${r.column}-${r.endLine}:${r.endColumn} ${r.severity} ${r.code}`), ['2:1-2:30 error TL017']);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const { status, rows } = await check(['--root', BAD_ENV_APP]);
+    assert.equal(status, 1);
+    assert.deepEqual(rows.filter((r) => r.file === '.env').map((r) => `${r.line}:${r.column}-${r.endLine}:${r.endColumn} ${r.severity} ${r.code}`), ['2:1-2:30 error TL017']);
   });
 });
 
 describe('tasklens resolve', () => {
-  let dir: string;
-  before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-resolve-'));
-  });
-  after(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
   /** The CLI's JSON read back into the resolution shape the vector check compares. */
   function asResolution(out: ExplainJson, taskId: TaskResolution['taskId']): TaskResolution {
     const fields = {} as Record<FieldName, FieldResolution>;
@@ -309,28 +383,27 @@ describe('tasklens resolve', () => {
   }
 
   test('a sample of the shared vectors gives the expected values and sources', async () => {
-    const all = loadVectors();
-    // Every 19th case: a spread over formats, sources, conversions and load failures.
-    const sample = all.filter((_, i) => i % 19 === 0);
-    assert.ok(sample.length >= 10);
-    const failures = (await inPairs(sample, async (testCase) => {
-      const file = path.join(dir, `${testCase.id}.json`);
-      fs.writeFileSync(file, JSON.stringify(testCase));
-      const run = await tasklens(['resolve', file, '--format', 'json']);
+    assert.ok(VECTOR_SAMPLE.length >= 10);
+    const failures = (await Promise.all(VECTOR_SAMPLE.map(async (testCase) => {
+      const run = await tasklens(json(['resolve', scenarioFile(testCase)]));
       if (run.status !== 0) return [`${testCase.id}: exit ${run.status} ${run.stderr}`];
       return mismatches(testCase, asResolution(JSON.parse(run.stdout) as ExplainJson, testCase.taskId)).map((m) => `${testCase.id}: ${m}`);
-    })).flat();
+    }))).flat();
     assert.deepEqual(failures, []);
   });
 
   test('an unreadable or invalid scenario: exit 2 and one line saying why', async () => {
-    const missing = await tasklens(['resolve', path.join(dir, 'nope.json')]);
+    const missing = await tasklens(['resolve', path.join(SCENARIOS, 'nope.json')]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr.split('\n')[0], /^tasklens: scenario .*nope\.json: not found$/);
-    const invalid = path.join(dir, 'invalid.json');
-    fs.writeFileSync(invalid, JSON.stringify({ files: {} }));
-    const run = await tasklens(['resolve', invalid]);
+    const run = await tasklens(['resolve', INVALID_SCENARIO]);
     assert.equal(run.status, 2);
-    assert.equal(run.stderr.split('\n')[0], `tasklens: scenario ${invalid}: "taskId" is missing`);
+    assert.equal(run.stderr.split('\n')[0], `tasklens: scenario ${INVALID_SCENARIO}: "taskId" is missing`);
   });
+});
+
+// Last: by now every test has asked for its runs.
+test('every run started up front is read by a test', () => {
+  const unread = CLI_RUNS.map(([args, env]) => JSON.stringify([args, env ?? {}])).filter((key) => !asked.has(key));
+  assert.deepEqual(unread, []);
 });

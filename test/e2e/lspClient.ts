@@ -13,92 +13,15 @@ import {
   DocumentSymbolRequest, ExitNotification, FileChangeType, FileEvent, Hover, HoverRequest, InitializeRequest, InitializedNotification,
   InlayHint, InlayHintRequest, Location, LocationLink, LogMessageNotification, Position, ProtocolConnection, PublishDiagnosticsNotification,
   Range, ReferencesRequest, RegistrationRequest, ShutdownRequest, StreamMessageReader, StreamMessageWriter, SymbolInformation,
-  TextDocumentContentChangeEvent, TextEdit, WorkDoneProgressCreateRequest, WorkspaceEdit,
+  TextDocumentContentChangeEvent, WorkDoneProgressCreateRequest,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
+import { applyEdits, MarkedText, parseMarkers, positionAt } from '../features/text';
 import { SERVER } from '../paths';
 
-// ------------------------------------------------------------ text helpers
-
-/** Offsets ↔ LSP positions for one text (0-based lines and UTF-16 characters). */
-export function offsetAt(text: string, position: Position): number {
-  let offset = 0;
-  for (let line = 0; line < position.line; line++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  const lineEnd = text.indexOf('\n', offset);
-  return Math.min(offset + position.character, lineEnd < 0 ? text.length : lineEnd);
-}
-
-export function positionAt(text: string, offset: number): Position {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
-}
-
-/** The text a range covers. */
-export function textIn(text: string, range: Range): string {
-  return text.slice(offsetAt(text, range.start), offsetAt(text, range.end));
-}
-
-/** A fixture text with markers: `|` for the cursor, `«…»` around ranges the test expects. */
-export interface MarkedText {
-  readonly text: string;
-  /** Every `|`, in order. */
-  readonly cursors: readonly Position[];
-  /** Every `«…»`, in order. */
-  readonly ranges: readonly Range[];
-}
-
-export const CURSOR = '|';
-
-export function parseMarkers(marked: string, cursor = CURSOR): MarkedText {
-  let text = '';
-  const cursorOffsets: number[] = [];
-  const rangeOffsets: [number, number][] = [];
-  const open: number[] = [];
-  for (const ch of marked) {
-    if (ch === cursor) cursorOffsets.push(text.length);
-    else if (ch === '«') open.push(text.length);
-    else if (ch === '»') rangeOffsets.push([open.pop() ?? 0, text.length]);
-    else text += ch;
-  }
-  rangeOffsets.sort((a, b) => a[0] - b[0]);
-  return {
-    text,
-    cursors: cursorOffsets.map((o) => positionAt(text, o)),
-    ranges: rangeOffsets.map(([s, e]) => ({ start: positionAt(text, s), end: positionAt(text, e) })),
-  };
-}
-
-/** Applies non-overlapping edits to a text (positions refer to the original text). */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = edits.map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), newText: e.newText })).sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const edit of sorted) out = out.slice(0, edit.start) + edit.newText + out.slice(edit.end);
-  return out;
-}
-
-/** Applies the part of a workspace edit that concerns `uri`. */
-export function applyWorkspaceEdit(text: string, uri: string, edit: WorkspaceEdit | undefined): string {
-  const edits: TextEdit[] = [...(edit?.changes?.[uri] ?? [])];
-  for (const change of edit?.documentChanges ?? []) {
-    if ('textDocument' in change && change.textDocument.uri === uri) edits.push(...change.edits.filter((e): e is TextEdit => 'range' in e));
-  }
-  return applyEdits(text, edits);
-}
-
-/** Applies a completion item: its main edit and its additional edits. */
-export function applyCompletion(text: string, item: CompletionItem, at: Position): string {
-  const edits: TextEdit[] = [...(item.additionalTextEdits ?? [])];
-  const main = item.textEdit;
-  if (main === undefined) edits.push({ range: { start: at, end: at }, newText: item.insertText ?? item.label });
-  else if ('range' in main) edits.push(main);
-  else edits.push({ range: main.replace, newText: main.newText });
-  return applyEdits(text, edits);
-}
+// Text helpers (offsets, markers, applying edits) are shared with the feature tests.
+export { applyCompletion, applyEdits, applyWorkspaceEdit, CURSOR, offsetAt, parseMarkers, positionAt, textIn } from '../features/text';
+export type { MarkedText } from '../features/text';
 
 // ------------------------------------------------------------------ client
 
@@ -268,7 +191,7 @@ export class LspTestClient {
    */
   async open(relativePath: string, marked: string): Promise<OpenDocument & MarkedText> {
     const parsed = parseMarkers(marked);
-    const doc = { uri: this.uri(relativePath), path: relativePath, text: parsed.text, version: 1, openedAfter: this.mark(), cursors: parsed.cursors, ranges: parsed.ranges };
+    const doc = { ...parsed, uri: this.uri(relativePath), path: relativePath, version: 1, openedAfter: this.mark() };
     await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
       textDocument: { uri: doc.uri, languageId: languageIdOf(relativePath), version: doc.version, text: doc.text },
     });

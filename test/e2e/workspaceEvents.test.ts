@@ -1,13 +1,15 @@
 // The server keeps up with the workspace (SPEC §7–§8, issue 4): incremental
 // edits, TypeScript files created, edited, renamed and deleted on disk, config
 // and env files changed on disk, and settings changed, all without a restart.
-// Each suite works on its own temporary copy of the `app` fixture.
-import { after, before, describe, test } from 'node:test';
+// Each suite works on its own temporary copy of the `app` fixture, and each
+// test sets up the state it starts from and puts back what it changed, so the
+// tests pass in any order and alone (`--test-name-pattern`).
+import { after, afterEach, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { APP, codes, describeDiagnostics, expectDiagnostic, fieldRows, hoverText } from './assertions';
+import { APP, codes, describeDiagnostics, expectDiagnostic, fieldRows, hoverText } from '../features/assertions';
 import { LspTestClient, OpenDocument, positionAt } from './lspClient';
 
 function copyOfApp(): string {
@@ -29,15 +31,25 @@ async function taskIds(client: LspTestClient): Promise<string[]> {
 
 describe('incremental text sync', () => {
   let client: LspTestClient;
+  const opened: OpenDocument[] = [];
   before(async () => {
     client = await LspTestClient.start(APP);
+  });
+  afterEach(async () => {
+    for (const doc of opened.splice(0)) await client.close(doc);
   });
   after(async () => {
     await client.stop();
   });
 
+  async function openConfig(text: string): Promise<OpenDocument> {
+    const doc = await client.openPlain('config.yaml', text);
+    opened.push(doc);
+    return doc;
+  }
+
   test('diagnostics and hovers follow a sequence of small edits', async () => {
-    const doc = await client.openPlain('config.yaml', 'task:\n  src.tasks.billing.refund:\n    max_retries: 3\n');
+    const doc = await openConfig('task:\n  src.tasks.billing.refund:\n    max_retries: 3\n');
     assert.deepEqual(await client.waitForDiagnostics(doc), []);
 
     // Type a new line with an invalid value, in two keystrokes.
@@ -60,51 +72,45 @@ describe('incremental text sync', () => {
     assert.deepEqual(await client.waitForDiagnostics(doc), []);
     const markdown = hoverText(await client.hover(doc.uri, positionAt(doc.text, doc.text.indexOf('max_retries'))));
     assert.match(markdown, /\*\*Effective for `src\.tasks\.billing\.refund`: `4`\*\*/);
-    await client.close(doc);
-  });
-});
-
-describe('incremental parse after an edit that joins two keys', () => {
-  let client: LspTestClient;
-  before(async () => {
-    client = await LspTestClient.start(APP);
-  });
-  after(async () => {
-    await client.stop();
   });
 
   test('deleting the text between two top-level keys makes one new key', async () => {
-    const doc = await client.openPlain('config.yaml', 'parallel_batch_size: 50\n\ntask:\n  max_retries: 4\n');
+    const doc = await openConfig('parallel_batch_size: 50\n\ntask:\n  max_retries: 4\n');
     assert.deepEqual(await client.waitForDiagnostics(doc), []);
     await client.didChange(doc, [{ range: { start: { line: 0, character: 19 }, end: { line: 2, character: 0 } }, text: '' }]);
     assert.equal(doc.text, 'parallel_batch_sizetask:\n  max_retries: 4\n');
     const diagnostics = await client.waitForDiagnostics(doc);
-    try {
-      assert.deepEqual((await client.documentSymbol(doc.uri)).map((s) => s.name), ['parallel_batch_sizetask']);
-      assert.deepEqual(codes(diagnostics), ['TL002'], describeDiagnostics(diagnostics));
-    } finally {
-      await client.close(doc);
-    }
+    assert.deepEqual((await client.documentSymbol(doc.uri)).map((s) => s.name), ['parallel_batch_sizetask']);
+    assert.deepEqual(codes(diagnostics), ['TL002'], describeDiagnostics(diagnostics));
   });
 });
 
 describe('TypeScript files created, edited, renamed and deleted on disk', () => {
   let client: LspTestClient;
   let root: string;
-  let config: OpenDocument;
+  let config: OpenDocument | undefined;
   before(async () => {
     root = copyOfApp();
     client = await LspTestClient.start(root);
-    config = await client.openPlain('config.yaml', 'task:\n  retry_for: [src.errors.quota.QuotaError]\n  src.tasks.reports.buildReport:\n    max_retries: 2\n');
-    await client.waitForDiagnostics(config);
+  });
+  afterEach(async () => {
+    if (config) await client.close(config);
+    config = undefined;
   });
   after(async () => {
     await client.stop();
     fs.rmSync(root, { recursive: true, force: true });
   });
 
+  /** Opens config.yaml with `text` and returns its first diagnostics. */
+  async function openConfig(text: string) {
+    config = await client.openPlain('config.yaml', text);
+    return client.waitForDiagnostics(config);
+  }
+
   /** Writes or removes files on disk, tells the server, and returns the config's next diagnostics. */
   async function onDisk(changes: readonly { path: string; text?: string; type: 'created' | 'changed' | 'deleted' }[]) {
+    assert.ok(config, 'a config document is open');
     for (const change of changes) {
       const file = path.join(root, change.path);
       if (change.type === 'deleted') fs.rmSync(file);
@@ -115,48 +121,57 @@ describe('TypeScript files created, edited, renamed and deleted on disk', () => 
     return client.waitForDiagnostics(config.uri, mark);
   }
 
-  const report = (name: string) => `import { task } from '../../lib/tasks';\n\nexport const ${name} = task(async (reportId: string) => reportId, { key_arguments: ['reportId'] });\n`;
+  /** A task file defining task `name` (module from its path). */
+  const taskFile = (name: string) => `import { task } from '../../lib/tasks';\n\nexport const ${name} = task(async (reportId: string) => reportId, { key_arguments: ['reportId'] });\n`;
+  const section = (id: string) => `task:\n  ${id}:\n    max_retries: 2\n`;
 
-  test('before: the section names no task', async () => {
-    const diagnostics = client.latestDiagnostics(config.uri) ?? [];
-    assert.ok(codes(diagnostics).includes('TL008'), `${config.text}: ${describeDiagnostics(diagnostics)}`);
-    assert.ok(!(await taskIds(client)).some((id) => id.startsWith('src.tasks.report')));
-  });
-
-  test('created: the task is known, the section is no longer unknown', async () => {
-    const diagnostics = await onDisk([{ path: 'src/tasks/reports.ts', text: report('buildReport'), type: 'created' }]);
+  test('created: the task is known, and the section naming it is no longer unknown', async () => {
+    const before = await openConfig(section('src.tasks.created.buildReport'));
+    assert.ok(codes(before).includes('TL008'), describeDiagnostics(before));
+    assert.ok(!(await taskIds(client)).includes('src.tasks.created.buildReport'));
+    const diagnostics = await onDisk([{ path: 'src/tasks/created.ts', text: taskFile('buildReport'), type: 'created' }]);
     assert.ok(!codes(diagnostics).includes('TL008'), describeDiagnostics(diagnostics));
-    assert.ok((await taskIds(client)).includes('src.tasks.reports.buildReport'));
+    assert.ok((await taskIds(client)).includes('src.tasks.created.buildReport'));
   });
 
   test('edited: the renamed task replaces the old one, and the section gets a did-you-mean', async () => {
-    const diagnostics = await onDisk([{ path: 'src/tasks/reports.ts', text: report('buildReports'), type: 'changed' }]);
+    await openConfig(section('src.tasks.edited.buildReport'));
+    const known = await onDisk([{ path: 'src/tasks/edited.ts', text: taskFile('buildReport'), type: 'created' }]);
+    assert.ok(!codes(known).includes('TL008'), describeDiagnostics(known));
+    const diagnostics = await onDisk([{ path: 'src/tasks/edited.ts', text: taskFile('buildReports'), type: 'changed' }]);
     const ids = await taskIds(client);
-    assert.ok(ids.includes('src.tasks.reports.buildReports') && !ids.includes('src.tasks.reports.buildReport'), ids.join(', '));
+    assert.ok(ids.includes('src.tasks.edited.buildReports') && !ids.includes('src.tasks.edited.buildReport'), ids.join(', '));
     const unknown = diagnostics.find((d) => d.code === 'TL008');
     assert.ok(unknown, describeDiagnostics(diagnostics));
-    assert.match(String(unknown.message), /Did you mean 'src\.tasks\.reports\.buildReports'\?/);
+    assert.match(String(unknown.message), /Did you mean 'src\.tasks\.edited\.buildReports'\?/);
   });
 
   test('renamed (deleted + created): the module part of the id follows the file', async () => {
-    const text = fs.readFileSync(path.join(root, 'src/tasks/reports.ts'), 'utf8');
+    await openConfig(section('src.tasks.reporting.buildReport'));
+    await onDisk([{ path: 'src/tasks/reports.ts', text: taskFile('buildReport'), type: 'created' }]);
+    assert.ok((await taskIds(client)).includes('src.tasks.reports.buildReport'));
     fs.renameSync(path.join(root, 'src/tasks/reports.ts'), path.join(root, 'src/tasks/reporting.ts'));
     const mark = client.mark();
     await client.didChangeWatchedFiles([{ path: 'src/tasks/reports.ts', type: 'deleted' }, { path: 'src/tasks/reporting.ts', type: 'created' }]);
-    await client.waitForDiagnostics(config.uri, mark);
+    const diagnostics = await client.waitForDiagnostics(config!.uri, mark);
     const ids = await taskIds(client);
-    assert.ok(ids.includes('src.tasks.reporting.buildReports'), ids.join(', '));
+    assert.ok(ids.includes('src.tasks.reporting.buildReport'), ids.join(', '));
     assert.ok(!ids.some((id) => id.startsWith('src.tasks.reports.')), ids.join(', '));
-    assert.ok(text.length > 0);
+    assert.ok(!codes(diagnostics).includes('TL008'), `the section names the task at its new module: ${describeDiagnostics(diagnostics)}`);
   });
 
-  test('deleted: the task is gone', async () => {
-    await onDisk([{ path: 'src/tasks/reporting.ts', type: 'deleted' }]);
-    assert.ok(!(await taskIds(client)).some((id) => id.startsWith('src.tasks.report')));
+  test('deleted: the task is gone, and the section naming it is unknown again', async () => {
+    await openConfig(section('src.tasks.deleted.buildReport'));
+    await onDisk([{ path: 'src/tasks/deleted.ts', text: taskFile('buildReport'), type: 'created' }]);
+    assert.ok((await taskIds(client)).includes('src.tasks.deleted.buildReport'));
+    const diagnostics = await onDisk([{ path: 'src/tasks/deleted.ts', type: 'deleted' }]);
+    assert.ok(!(await taskIds(client)).includes('src.tasks.deleted.buildReport'));
+    assert.ok(codes(diagnostics).includes('TL008'), describeDiagnostics(diagnostics));
   });
 
   test('an exception class created in a new file, extending a class of another file, resolves', async () => {
-    assert.ok(codes(client.latestDiagnostics(config.uri) ?? []).includes('TL006'));
+    const before = await openConfig('task:\n  retry_for: [src.errors.quota.QuotaError]\n');
+    assert.ok(codes(before).includes('TL006'), describeDiagnostics(before));
     const diagnostics = await onDisk([{ path: 'src/errors/quota.ts', text: "import { AppError } from './base';\n\nexport class QuotaError extends AppError {}\n", type: 'created' }]);
     assert.ok(!codes(diagnostics).includes('TL006'), describeDiagnostics(diagnostics));
     const again = await onDisk([{ path: 'src/errors/quota.ts', text: 'export class QuotaError {}\n', type: 'changed' }]);
@@ -186,15 +201,33 @@ describe('config and env files changed on disk, not open in the editor', () => {
     await client.waitForDiagnostics(probe.uri, mark);
   }
 
+  /** Rewrites `file` for the length of `work`, then puts the fixture's text back. */
+  async function whileRewritten(file: string, text: string, work: () => Promise<void>): Promise<void> {
+    const original = fs.readFileSync(path.join(APP, file), 'utf8');
+    await rewrite(file, text);
+    try {
+      await work();
+    } finally {
+      await rewrite(file, original);
+    }
+  }
+
+  const refundRetries = async () => (await explainRow(client, 'src.tasks.billing.refund', 'max_retries')) ?? '';
+
   test('config.yaml', async () => {
-    assert.match((await explainRow(client, 'src.tasks.billing.refund', 'max_retries')) ?? '', /`1` \| config\.yaml:5 \(class\)/);
-    await rewrite('config.yaml', 'task:\n  max_retries: 9\n');
-    assert.match((await explainRow(client, 'src.tasks.billing.refund', 'max_retries')) ?? '', /`9` \| config\.yaml:2 \(class\)/);
+    assert.match(await refundRetries(), /`1` \| config\.yaml:5 \(class\)/);
+    await whileRewritten('config.yaml', 'task:\n  max_retries: 9\n', async () => {
+      assert.match(await refundRetries(), /`9` \| config\.yaml:2 \(class\)/);
+    });
+    assert.match(await refundRetries(), /`1` \| config\.yaml:5 \(class\)/);
   });
 
   test('.env', async () => {
-    await rewrite('.env', 'PYNENC__MAX_RETRIES=4\n');
-    assert.match((await explainRow(client, 'src.tasks.billing.refund', 'max_retries')) ?? '', /`4` \| PYNENC__MAX_RETRIES \(\.env:1\)/);
+    assert.match(await refundRetries(), /`1` \| config\.yaml:5 \(class\)/);
+    await whileRewritten('.env', 'PYNENC__MAX_RETRIES=4\n', async () => {
+      assert.match(await refundRetries(), /`4` \| PYNENC__MAX_RETRIES \(\.env:1\)/);
+    });
+    assert.match(await refundRetries(), /`1` \| config\.yaml:5 \(class\)/);
   });
 });
 
@@ -222,48 +255,72 @@ describe('settings change without a restart', () => {
     return client.waitForDiagnostics(config.uri, mark);
   }
 
+  /** Runs `work` with `value` as the settings, then goes back to the defaults (also when it fails). */
+  async function withSettings(value: Record<string, unknown>, work: (diagnostics: Awaited<ReturnType<typeof settings>>) => Promise<void>): Promise<void> {
+    const diagnostics = await settings(value);
+    try {
+      await work(diagnostics);
+    } finally {
+      await settings({});
+    }
+  }
+
+  const refundRetries = async () => (await explainRow(client, 'src.tasks.billing.refund', 'max_retries')) ?? '';
+  const DEFAULT_RETRIES = /`1` \| config\.yaml:5 \(class\)/;
+  /** The config line that sets the class-level max_retries: 0-based line 4. */
+  const classRetriesLine = 4;
+
   test('tasklens.env: a value set there wins, and what it shadows is reported', async () => {
-    const diagnostics = await settings({ env: { PYNENC__CONFIGTASK__MAX_RETRIES: '9' } });
-    assert.match((await explainRow(client, 'src.tasks.billing.refund', 'max_retries')) ?? '', /`9` \| PYNENC__CONFIGTASK__MAX_RETRIES/);
-    const shadowed = diagnostics.find((d) => d.code === 'TL014' && d.range.start.line === 4);
-    assert.ok(shadowed, describeDiagnostics(diagnostics));
-    assert.match(String(shadowed.message), /overridden by PYNENC__CONFIGTASK__MAX_RETRIES/);
-    const back = await settings({});
-    assert.ok(!back.some((d) => d.code === 'TL014' && d.range.start.line === 4), describeDiagnostics(back));
+    assert.match(await refundRetries(), DEFAULT_RETRIES);
+    await withSettings({ env: { PYNENC__CONFIGTASK__MAX_RETRIES: '9' } }, async (diagnostics) => {
+      assert.match(await refundRetries(), /`9` \| PYNENC__CONFIGTASK__MAX_RETRIES/);
+      const shadowed = diagnostics.find((d) => d.code === 'TL014' && d.range.start.line === classRetriesLine);
+      assert.ok(shadowed, describeDiagnostics(diagnostics));
+      assert.match(String(shadowed.message), /overridden by PYNENC__CONFIGTASK__MAX_RETRIES/);
+    });
+    assert.ok(!(client.latestDiagnostics(config.uri) ?? []).some((d) => d.code === 'TL014' && d.range.start.line === classRetriesLine));
+    assert.match(await refundRetries(), DEFAULT_RETRIES);
   });
 
   test('tasklens.envFiles', async () => {
-    await settings({ envFiles: ['.env.local', '.env'] });
-    assert.match((await explainRow(client, 'src.tasks.billing.refund', 'max_retries')) ?? '', /`8` \| PYNENC__CONFIGTASK__MAX_RETRIES \(\.env\.local:1\)/);
-    await settings({});
+    assert.match(await refundRetries(), DEFAULT_RETRIES);
+    await withSettings({ envFiles: ['.env.local', '.env'] }, async () => {
+      assert.match(await refundRetries(), /`8` \| PYNENC__CONFIGTASK__MAX_RETRIES \(\.env\.local:1\)/);
+    });
+    assert.match(await refundRetries(), DEFAULT_RETRIES);
   });
 
   test('tasklens.configFiles: another file becomes config_filepath', async () => {
-    await settings({ configFiles: ['other.yaml'] });
-    assert.match((await explainRow(client, 'src.tasks.billing.refund', 'max_retries')) ?? '', /`6` \| other\.yaml:1 \(generic\)/);
-    await settings({});
-    assert.match((await explainRow(client, 'src.tasks.billing.refund', 'max_retries')) ?? '', /`1` \| config\.yaml:5 \(class\)/);
+    assert.match(await refundRetries(), DEFAULT_RETRIES);
+    await withSettings({ configFiles: ['other.yaml'] }, async () => {
+      assert.match(await refundRetries(), /`6` \| other\.yaml:1 \(generic\)/);
+    });
+    assert.match(await refundRetries(), DEFAULT_RETRIES);
   });
 
   test('tasklens.moduleRoot: task ids are computed from another folder', async () => {
-    await settings({ moduleRoot: 'src' });
-    assert.ok((await taskIds(client)).includes('tasks.billing.refund'), (await taskIds(client)).join(', '));
-    await settings({});
+    assert.ok((await taskIds(client)).includes('src.tasks.billing.refund'));
+    await withSettings({ moduleRoot: 'src' }, async () => {
+      const ids = await taskIds(client);
+      assert.ok(ids.includes('tasks.billing.refund') && !ids.includes('src.tasks.billing.refund'), ids.join(', '));
+    });
     assert.ok((await taskIds(client)).includes('src.tasks.billing.refund'));
   });
 
   test('tasklens.taskFunctionNames: calls of another function declare tasks', async () => {
     assert.ok(!(await taskIds(client)).includes('src.tasks.jobs.nightly'));
-    await settings({ taskFunctionNames: ['task', 'job'] });
-    assert.ok((await taskIds(client)).includes('src.tasks.jobs.nightly'), (await taskIds(client)).join(', '));
-    await settings({});
+    await withSettings({ taskFunctionNames: ['task', 'job'] }, async () => {
+      assert.ok((await taskIds(client)).includes('src.tasks.jobs.nightly'), (await taskIds(client)).join(', '));
+    });
+    assert.ok(!(await taskIds(client)).includes('src.tasks.jobs.nightly'));
   });
 
   test('tasklens.exclude: excluded files define no tasks', async () => {
-    await settings({ exclude: ['src/tasks/billing.ts'] });
-    const ids = await taskIds(client);
-    assert.ok(!ids.includes('src.tasks.billing.refund') && ids.includes('src.tasks.email.sendEmail'), ids.join(', '));
-    await settings({});
+    assert.ok((await taskIds(client)).includes('src.tasks.billing.refund'));
+    await withSettings({ exclude: ['src/tasks/billing.ts'] }, async () => {
+      const ids = await taskIds(client);
+      assert.ok(!ids.includes('src.tasks.billing.refund') && ids.includes('src.tasks.email.sendEmail'), ids.join(', '));
+    });
     assert.ok((await taskIds(client)).includes('src.tasks.billing.refund'));
   });
 });

@@ -15,6 +15,22 @@ export const EDITOR_DIR = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(EDITOR_DIR, '..', '..');
 export const OUTPUT_DIR = join(EDITOR_DIR, 'output');
 export const DEMO_DIR = join(REPO_ROOT, 'examples', 'demo');
+/**
+ * Where `needle` first appears in a file of examples/demo: the 0-based `line`
+ * and `character` LSP uses, and the 1-based `lineNumber` and `column` editors
+ * show (`Ln 14, Col 26`, `config.yaml:10`). Tests compute positions from the
+ * demo's text so that an edit to the demo cannot leave them pointing elsewhere.
+ */
+export function demoPosition(file, needle) {
+  const text = readFileSync(join(DEMO_DIR, file), 'utf8');
+  const offset = text.indexOf(needle);
+  if (offset < 0) throw new Error(`'${needle}' is not in examples/demo/${file}`);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  const character = offset - (before.lastIndexOf('\n') + 1);
+  return { line, character, lineNumber: line + 1, column: character + 1 };
+}
+
 export const CODE_SERVER_ENTRY = join(EDITOR_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const CHROMIUM = process.env.TASKLENS_CHROMIUM || '/usr/bin/chromium';
 

@@ -13,6 +13,7 @@ import {
   OUTPUT_DIR,
   REPO_ROOT,
   copyDemo,
+  demoPosition,
   ensureVsix,
   launchChromium,
   makeTempRoot,
@@ -23,6 +24,16 @@ import {
 const STEP_TIMEOUT = 180_000;
 const WAIT = 60_000;
 const DOCS_SCREENSHOTS = { 'problems.png': 'problems.png', 'hover.png': 'hover.png' };
+
+// Where things are in examples/demo, from its text (1-based, as VS Code shows them).
+/** The invalid `KEYS` value in config.yaml (TL004). */
+const KEYS = demoPosition('config.yaml', 'KEYS');
+/** The per-task max_retries of sendEmail in config.yaml, which .env beats. */
+const SEND_EMAIL_RETRIES = demoPosition('config.yaml', 'max_retries: 5');
+/** The .env line that wins for max_retries. */
+const ENV_RETRIES = demoPosition('.env', 'PYNENC__CONFIGTASK__MAX_RETRIES=');
+/** The task() option max_retries in email.ts. */
+const OPTION_RETRIES = demoPosition('src/tasks/email.ts', 'max_retries: 2');
 
 let root;
 let server;
@@ -232,7 +243,7 @@ describe('Tasklens in code-server (VS Code 1.100.3)', { timeout: 15 * 60_000 }, 
         (t) => /'KEYS' is not a valid ConcurrencyControlType/.test(t) && /TL004/.test(t) && /TL008/.test(t),
       );
       assert.match(problems, /'KEYS' is not a valid ConcurrencyControlType value[^\n]*did you mean 'keys'\?/);
-      assert.match(problems, /TL004[\s\S]*Ln 14, Col 26/);
+      assert.ok(new RegExp(`TL004[\\s\\S]*Ln ${KEYS.lineNumber}, Col ${KEYS.column}`).test(problems), problems);
       assert.match(problems, /No task 'src\.tasks\.billing\.refnd'/);
       // The squiggle is in the editor too.
       await editor().locator('.squiggly-error').first().waitFor({ state: 'attached', timeout: WAIT });
@@ -258,9 +269,9 @@ describe('Tasklens in code-server (VS Code 1.100.3)', { timeout: 15 * 60_000 }, 
         (t) => /Effective for\s+src\.tasks\.email\.sendEmail\s*:\s*7/.test(t),
       );
       assert.match(hover, /max_retries\s+—\s+int, default\s+0/);
-      assert.match(hover, /PYNENC__CONFIGTASK__MAX_RETRIES \(\.env:2\)\s+'7'/, 'the winner comes from .env line 2');
-      assert.match(hover, /config\.yaml:10 \(task\)/);
-      assert.match(hover, /task\(\) options \(src\/tasks\/email\.ts:10\)\s+2/);
+      assert.match(hover, new RegExp(`PYNENC__CONFIGTASK__MAX_RETRIES \\(\\.env:${ENV_RETRIES.lineNumber}\\)\\s+'7'`), `the winner comes from .env line ${ENV_RETRIES.lineNumber}`);
+      assert.ok(hover.includes(`config.yaml:${SEND_EMAIL_RETRIES.lineNumber} (task)`), hover);
+      assert.match(hover, new RegExp(`task\\(\\) options \\(src/tasks/email\\.ts:${OPTION_RETRIES.lineNumber}\\)\\s+2`));
       await screenshot('hover.png');
       await dismissWidgets();
     });
@@ -280,7 +291,7 @@ describe('Tasklens in code-server (VS Code 1.100.3)', { timeout: 15 * 60_000 }, 
       assert.match(menu, /Change to 'keys'/);
       // The keyboard, as a user would: a mouse click is swallowed by the menu's pointer block.
       await applyAction("Change to 'keys'");
-      await waitForText('line 14 to read running_concurrency: keys', editorText, (t) => /running_concurrency: keys\b/.test(t));
+      await waitForText(`line ${KEYS.lineNumber} to read running_concurrency: keys`, editorText, (t) => /running_concurrency: keys\b/.test(t));
       const problems = await waitForText(
         'the TL004 problem to leave the Problems panel',
         () => visibleText('.markers-panel'),

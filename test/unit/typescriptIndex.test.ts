@@ -8,6 +8,7 @@ import * as fc from 'fast-check';
 import { analysisDepth, analyzeTypeScriptFile, TypeScriptIndex } from '../../server/src/analysis/typescriptIndex';
 import { TaskDefinition, TypeScriptFileFacts } from '../../server/src/analysis/typescriptFacts';
 import { ConfigNode, mapGet, nodeToPlain } from '../../server/src/resolver';
+import * as ts from 'typescript';
 import { FIXTURES } from '../paths';
 
 /** Analysis never throws: an internal error it swallowed fails the test instead. */
@@ -416,6 +417,43 @@ describe('never throwing', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  /** Where TypeScript's own parser reads `statement` as a statement of its own at the end of `text`. */
+  function isolated(text: string, statement: string): boolean {
+    const source = ts.createSourceFile('x.ts', text, ts.ScriptTarget.ES2022, true);
+    const last = source.statements[source.statements.length - 1];
+    return last !== undefined && last.getText(source) === statement;
+  }
+
+  test('after token soup, a task and an exception class that TypeScript reads on their own are found, in the index too', () => {
+    const TASK = "export const after = task((a: string) => a, { max_retries: 4 });";
+    const CLASS = 'export class LastError extends Error {}';
+    let checked = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }), fc.array(fc.constantFrom(...TOKENS), { maxLength: 20 }), (a, b) => {
+        const taskText = `${a.join(' ')}\n;\n${TASK}\n`;
+        const classText = `${b.join(' ')}\n;\n${CLASS}\n`;
+        const facts = analyze(taskText);
+        for (const t of facts.tasks) assert.ok(t.callRange.start >= 0 && t.callRange.end <= taskText.length, 'call ranges inside the text');
+        const index = new TypeScriptIndex(OPTIONS);
+        index.update('src/e.ts', classText);
+        index.update('src/t.ts', taskText);
+        if (isolated(taskText, TASK)) {
+          checked++;
+          const after = facts.tasks.find((t) => t.func === 'after');
+          assert.ok(after, `task 'after' in ${JSON.stringify(taskText)}`);
+          assert.deepEqual(plainOptions(after), { max_retries: 4 });
+          assert.ok(index.tasksById('src.t.after').length > 0, `src.t.after in the index for ${JSON.stringify(taskText)}`);
+        }
+        // A soup that declares or imports a name `Error` shadows the built-in (a test above): no claim then.
+        if (isolated(classText, CLASS) && !b.includes('Error')) {
+          assert.ok(index.exceptionClasses().some((c) => c.module === 'src.e' && c.name === 'LastError' && c.extendsError), `LastError in ${JSON.stringify(classText)}`);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    assert.ok(checked > 100, `TypeScript isolated the task in ${checked} of 300 soups`);
   });
 });
 
