@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import { random } from '../bench/generate.mjs';
 
 const require = createRequire(import.meta.url);
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,16 +26,6 @@ export const TARGETS = { coldMs: 2000, reindexMs: 10 };
 // ---------------------------------------------------------------------------
 // A deterministic generator of Python application code.
 
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['user', 'order', 'invoice', 'payment', 'account', 'session', 'report', 'email', 'message', 'product', 'cart', 'shipment', 'customer', 'ledger', 'audit', 'profile', 'token', 'webhook', 'search', 'billing', 'plan', 'quota', 'team', 'project', 'asset', 'upload'];
 const VERBS = ['load', 'save', 'build', 'send', 'parse', 'render', 'sync', 'check', 'resolve', 'merge', 'compute', 'format', 'validate', 'refresh', 'archive'];

@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import { random } from '../bench/generate.mjs';
 
 const require = createRequire(import.meta.url);
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,16 +32,6 @@ export const TARGETS = { ratio: 0.5, coldMs: 2000, reindexMs: 5, rssMb: 250 };
 // ---------------------------------------------------------------------------
 // A deterministic generator of application code.
 
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['user', 'order', 'invoice', 'payment', 'account', 'session', 'report', 'email', 'message', 'product', 'cart', 'shipment', 'customer', 'ledger', 'audit', 'profile', 'token', 'webhook', 'export', 'import', 'search', 'index', 'billing', 'plan', 'quota', 'team', 'project', 'asset', 'upload', 'thumbnail'];
 const VERBS = ['load', 'save', 'build', 'send', 'parse', 'render', 'sync', 'check', 'resolve', 'merge', 'compute', 'format', 'validate', 'refresh', 'archive'];
