@@ -42,3 +42,42 @@ export function groupTasksById(tasks: Iterable<TaskDefinition>): Map<string, Tas
   }
   return byId;
 }
+
+/**
+ * The queries every task source answers the same way from its own caches
+ * (facts per file, the task list, the class table); an index supplies those
+ * and resets `tasksByIdCache` when its task list changes.
+ */
+export abstract class TaskSourceQueries {
+  protected tasksByIdCache: ReadonlyMap<string, readonly TaskDefinition[]> | undefined;
+
+  protected abstract cachedFacts(file: string): { readonly facts: TaskFileFacts } | undefined;
+  protected abstract cachedTasks(): readonly TaskDefinition[];
+  protected abstract cachedClassTable(): { readonly exceptions: readonly ExceptionClass[]; readonly byName: ReadonlyMap<string, { readonly fact: ClassFact }> };
+
+  /** The file's facts with names resolved across the workspace; undefined for an unknown file. */
+  facts(file: string): TaskFileFacts | undefined {
+    return this.cachedFacts(file)?.facts;
+  }
+
+  /** Every recognised task, in file order. */
+  tasks(): TaskDefinition[] {
+    return [...this.cachedTasks()];
+  }
+
+  /** The tasks whose id (`<module>.<func>`) is `id`; more than one is a duplicate. */
+  tasksById(id: string): TaskDefinition[] {
+    this.tasksByIdCache ??= groupTasksById(this.cachedTasks());
+    return [...(this.tasksByIdCache.get(id) ?? [])];
+  }
+
+  /** Every workspace class, with whether it is an exception the runtime accepts. */
+  exceptionClasses(): ExceptionClass[] {
+    return [...this.cachedClassTable().exceptions];
+  }
+
+  /** The class declared as `<module>.<Name>` (the first one, if several files share a module). */
+  classByQualifiedName(name: string): ClassFact | undefined {
+    return this.cachedClassTable().byName.get(name)?.fact;
+  }
+}

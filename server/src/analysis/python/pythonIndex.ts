@@ -5,7 +5,7 @@
 // to something they read. Open documents are re-parsed incrementally.
 import type { Tree } from '@lezer/common';
 import { ExceptionClass } from '../../resolver';
-import { groupTasksById, TaskSource } from '../taskSource';
+import { TaskSource, TaskSourceQueries } from '../taskSource';
 import { ClassFact, ExceptionRefFact, TaskDefinition, TypeScriptFileFacts } from '../typescriptFacts';
 import { pythonBuiltinException } from './builtins';
 import { diffEdit, readPythonFile, scanRecord, TextEdit } from './fileReader';
@@ -59,7 +59,7 @@ const EMPTY_FACTS_IMPORTS: ReadonlyMap<string, string> = new Map();
  * Every Python file of the workspace, read into facts, with names resolved
  * across files. Never throws: a file that fails to read contributes nothing.
  */
-export class PythonIndex implements TaskSource, ModuleTable {
+export class PythonIndex extends TaskSourceQueries implements TaskSource, ModuleTable {
   readonly language = 'python' as const;
   private roots: readonly string[];
   private readonly onInternalError: ((error: unknown, file: string) => void) | undefined;
@@ -75,10 +75,10 @@ export class PythonIndex implements TaskSource, ModuleTable {
   private readonly resolver = new PythonNameResolver(this);
   private readonly finalFacts = new Map<string, CachedFacts>();
   private allTasks: readonly TaskDefinition[] | undefined;
-  private tasksByIdMap: ReadonlyMap<string, readonly TaskDefinition[]> | undefined;
   private classTable: ClassTable | undefined;
 
   constructor(options: PythonIndexOptions = {}) {
+    super();
     this.roots = (options.roots ?? ['']).map(normaliseRoot);
     this.onInternalError = options.onInternalError;
     this.treeCacheSize = options.treeCacheSize ?? 64;
@@ -140,7 +140,7 @@ export class PythonIndex implements TaskSource, ModuleTable {
     this.resolver.clear();
     this.finalFacts.clear();
     this.allTasks = undefined;
-    this.tasksByIdMap = undefined;
+    this.tasksByIdCache = undefined;
     this.classTable = undefined;
     this.changeCount++;
   }
@@ -168,30 +168,10 @@ export class PythonIndex implements TaskSource, ModuleTable {
     return this.records.get(file)?.depth;
   }
 
-  facts(file: string): TypeScriptFileFacts | undefined {
-    return this.cachedFacts(file)?.facts;
-  }
 
-  tasks(): TaskDefinition[] {
-    return [...this.cachedTasks()];
-  }
 
-  tasksById(id: string): TaskDefinition[] {
-    this.tasksByIdMap ??= groupTasksById(this.cachedTasks());
-    return [...(this.tasksByIdMap.get(id) ?? [])];
-  }
 
-  /**
-   * Every module-level class of the workspace, with whether it derives from
-   * `Exception`. Built-ins are not included: see `PYTHON_BUILTIN_EXCEPTIONS`.
-   */
-  exceptionClasses(): ExceptionClass[] {
-    return [...this.cachedClassTable().exceptions];
-  }
 
-  classByQualifiedName(name: string): ClassFact | undefined {
-    return this.cachedClassTable().byName.get(name)?.fact;
-  }
 
   stats(): PythonIndexStats {
     let parsed = 0;
@@ -308,12 +288,12 @@ export class PythonIndex implements TaskSource, ModuleTable {
     }
     if (tasksChanged) {
       this.allTasks = undefined;
-      this.tasksByIdMap = undefined;
+      this.tasksByIdCache = undefined;
     }
     if (classesChanged) this.classTable = undefined;
   }
 
-  private cachedFacts(file: string): CachedFacts | undefined {
+  protected cachedFacts(file: string): CachedFacts | undefined {
     const cached = this.finalFacts.get(file);
     if (cached !== undefined) return cached;
     const record = this.scanned(file);
@@ -342,7 +322,7 @@ export class PythonIndex implements TaskSource, ModuleTable {
     return entry;
   }
 
-  private cachedTasks(): readonly TaskDefinition[] {
+  protected cachedTasks(): readonly TaskDefinition[] {
     if (this.allTasks === undefined) {
       const all: TaskDefinition[] = [];
       for (const record of this.records.values()) {
@@ -354,7 +334,7 @@ export class PythonIndex implements TaskSource, ModuleTable {
     return this.allTasks;
   }
 
-  private cachedClassTable(): ClassTable {
+  protected cachedClassTable(): ClassTable {
     if (this.classTable === undefined) {
       try {
         this.classTable = this.buildClassTable();

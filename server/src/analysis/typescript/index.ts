@@ -8,9 +8,9 @@
 // TypeScript's compiler) is loaded on the first file that needs it; cross-file
 // resolution (`names.ts`, `classes.ts`) is done lazily and cached until
 // something it depends on changes.
-import { ExceptionClass, moduleForFile } from '../../resolver';
-import { groupTasksById, TaskSource } from '../taskSource';
-import { ClassFact, TaskDefinition, TypeScriptFileFacts } from '../typescriptFacts';
+import { moduleForFile } from '../../resolver';
+import { TaskSource, TaskSourceQueries } from '../taskSource';
+import { TaskDefinition, TypeScriptFileFacts } from '../typescriptFacts';
 import { ClassTable, classTable, DeclaredClass, declaredClass } from './classes';
 import { AnalysisDepth, FileRecord, fileRecord, TypeScriptAnalysisOptions } from './fileRecord';
 import { Dependencies, importPathsNaming, NameResolver, resolutionKeyOf, resolvedFacts } from './names';
@@ -97,7 +97,7 @@ interface CachedFacts {
  * across files. Updates are per file; queries are computed lazily and cached;
  * a change drops only the cached resolutions that read the changed file.
  */
-export class TypeScriptIndex implements TaskSource {
+export class TypeScriptIndex extends TaskSourceQueries implements TaskSource {
   readonly language = 'typescript' as const;
   private analysisOptions: TypeScriptAnalysisOptions;
   private readonly records = new Map<string, FileRecord>();
@@ -107,10 +107,10 @@ export class TypeScriptIndex implements TaskSource {
   private resolver: NameResolver;
   private readonly finalFacts = new Map<string, CachedFacts>();
   private allTasks: readonly TaskDefinition[] | undefined;
-  private tasksByIdMap: ReadonlyMap<string, readonly TaskDefinition[]> | undefined;
   private classTableCache: ClassTable | undefined;
 
   constructor(options: TypeScriptAnalysisOptions) {
+    super();
     this.analysisOptions = copyOptions(options);
     this.resolver = new NameResolver(this.records, this.analysisOptions.moduleRoot);
   }
@@ -170,31 +170,10 @@ export class TypeScriptIndex implements TaskSource {
     return [...this.records.keys()];
   }
 
-  /** The file's facts with names resolved across the workspace; undefined for an unknown file. */
-  facts(file: string): TypeScriptFileFacts | undefined {
-    return this.cachedFacts(file)?.facts;
-  }
 
-  /** Every recognised task call of the workspace, in file order. */
-  tasks(): TaskDefinition[] {
-    return [...this.cachedTasks()];
-  }
 
-  /** The tasks whose id (`<module>.<func>`) is `id`; more than one is a duplicate. */
-  tasksById(id: string): TaskDefinition[] {
-    this.tasksByIdMap ??= groupTasksById(this.cachedTasks());
-    return [...(this.tasksByIdMap.get(id) ?? [])];
-  }
 
-  /** Every workspace class, with whether its `extends` chain reaches a built-in error. */
-  exceptionClasses(): ExceptionClass[] {
-    return [...this.cachedClassTable().exceptions];
-  }
 
-  /** The class declared as `<module>.<Name>` (the first one, if several files share a module). */
-  classByQualifiedName(name: string): ClassFact | undefined {
-    return this.cachedClassTable().byName.get(name)?.fact;
-  }
 
   stats(): TypeScriptIndexStats {
     let parsed = 0;
@@ -236,12 +215,12 @@ export class TypeScriptIndex implements TaskSource {
   private dropQueryCaches(tasksChanged: boolean, classesChanged: boolean): void {
     if (tasksChanged) {
       this.allTasks = undefined;
-      this.tasksByIdMap = undefined;
+      this.tasksByIdCache = undefined;
     }
     if (classesChanged) this.classTableCache = undefined;
   }
 
-  private cachedFacts(file: string): CachedFacts | undefined {
+  protected cachedFacts(file: string): CachedFacts | undefined {
     const cached = this.finalFacts.get(file);
     if (cached !== undefined) return cached;
     const record = this.records.get(file);
@@ -252,7 +231,7 @@ export class TypeScriptIndex implements TaskSource {
     return entry;
   }
 
-  private cachedTasks(): readonly TaskDefinition[] {
+  protected cachedTasks(): readonly TaskDefinition[] {
     if (this.allTasks === undefined) {
       const all: TaskDefinition[] = [];
       for (const record of this.records.values()) {
@@ -264,7 +243,7 @@ export class TypeScriptIndex implements TaskSource {
     return this.allTasks;
   }
 
-  private cachedClassTable(): ClassTable {
+  protected cachedClassTable(): ClassTable {
     this.classTableCache ??= classTable(this.declaredClasses());
     return this.classTableCache;
   }
