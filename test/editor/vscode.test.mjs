@@ -4,9 +4,9 @@
 // and `npm run package`), never by the root `npm test`.
 //
 // Each step saves a screenshot in test/editor/output/. With
-// TASKLENS_UPDATE_DOCS=1 the two the README shows are copied to docs/.
+// TASKLENS_UPDATE_DOCS=1 the four the README shows are copied to docs/.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -23,7 +23,12 @@ import {
 
 const STEP_TIMEOUT = 180_000;
 const WAIT = 60_000;
-const DOCS_SCREENSHOTS = { 'problems.png': 'problems.png', 'hover.png': 'hover.png' };
+const DOCS_SCREENSHOTS = {
+  'problems.png': 'problems.png',
+  'hover.png': 'hover.png',
+  'tasks-view.png': 'tasks-view.png',
+  'environment-hover.png': 'environment-hover.png',
+};
 
 // Where things are in examples/demo, from its text (1-based, as VS Code shows them).
 /** The invalid `KEYS` value in config.yaml (TL004). */
@@ -34,8 +39,11 @@ const SEND_EMAIL_RETRIES = demoPosition('config.yaml', 'max_retries: 5');
 const ENV_RETRIES = demoPosition('.env', 'PYNENC__CONFIGTASK__MAX_RETRIES=');
 /** The task() option max_retries in email.ts. */
 const OPTION_RETRIES = demoPosition('src/tasks/email.ts', 'max_retries: 2');
+/** The .env.production line that wins for max_retries in the production environment. */
+const PRODUCTION_RETRIES = demoPosition('.env.production', 'PYNENC__CONFIGTASK__MAX_RETRIES=');
 
 let root;
+let folder;
 let server;
 let browser;
 let page;
@@ -199,11 +207,34 @@ async function hoverUntil(what, target, accept) {
   );
 }
 
+/**
+ * A task's row in the Tasks view: its name, then (no space in innerText) the
+ * description 'fails to configure' when it has problems.
+ */
+const TASK_ROW = (name) => new RegExp(`^\\s*${name}(?:\\s*fails to configure)?\\s*$`, 'm');
+
+/** The Explorer's Tasks section (its header reads TASKS). */
+function tasksPane() {
+  return page.locator('.sidebar .pane').filter({ has: page.locator('.pane-header[aria-label^="Tasks"]') });
+}
+
+/** Clicks the Tasklens environment item (showing `from`) and chooses `to` in its quick pick. */
+async function pickEnvironment(from, to) {
+  await page.locator('.statusbar .statusbar-item', { hasText: `Tasklens: ${from}` }).first().click();
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: WAIT });
+  const listed = await waitForText(`the environment quick pick to list ${to}`, () => visibleText('.quick-input-list .monaco-list-row'), (t) => t.includes(to));
+  assert.match(listed, /production/);
+  assert.match(listed, /local/);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^\\s*${to}\\b`) }).first().click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: WAIT });
+}
+
 describe('Tasklens in code-server (VS Code 1.100.3)', { timeout: 15 * 60_000 }, () => {
   before(async () => {
     const vsix = ensureVsix();
     root = makeTempRoot();
-    const folder = copyDemo(root);
+    folder = copyDemo(root);
     server = await startCodeServer({ root, vsix, folder, log: (line) => process.env.TASKLENS_DEBUG && console.error(line) });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -342,6 +373,115 @@ describe('Tasklens in code-server (VS Code 1.100.3)', { timeout: 15 * 60_000 }, 
       assert.match(hover, /max_retries[^\n]*7/, 'max_retries is 7, from .env');
       assert.match(hover, /running_concurrency[^\n]*keys/);
       await screenshot('typescript-hover.png');
+    });
+  });
+
+  test('the Tasks view lists the tasks by module, and sendEmail expands to its effective fields', { timeout: STEP_TIMEOUT }, async () => {
+    await step('tasks-view', async () => {
+      await dismissWidgets();
+      // The Explorer, with its Tasks section open (it may start collapsed).
+      await page.keyboard.press('Control+Shift+E');
+      const header = tasksPane().locator('.pane-header');
+      await header.waitFor({ state: 'visible', timeout: WAIT });
+      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      // Room for sendEmail's eleven fields: fold the folder tree above (the tests after this use Quick Open).
+      const folders = page.locator('.sidebar .pane-header', { hasText: /^\s*demo\b/i }).first();
+      if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+      const rows = tasksPane().locator('.pane-body .monaco-list-row');
+      const listed = await waitForText(
+        'the Tasks view to list src.tasks.email with sendEmail',
+        () => visibleText('.sidebar .pane:has(.pane-header[aria-label^="Tasks"]) .pane-body .monaco-list-row'),
+        (t) => /^\s*src\.tasks\.email\s*$/m.test(t) && TASK_ROW('sendEmail').test(t),
+      );
+      assert.match(listed, /^\s*src\.tasks\.billing\s*$/m, listed);
+      assert.match(listed, TASK_ROW('chargeCard'), listed);
+      // sendEmail sits under its module: the module row comes first, one level up.
+      const moduleRow = rows.filter({ hasText: /^\s*src\.tasks\.email\s*$/ }).first();
+      const taskRow = rows.filter({ hasText: TASK_ROW('sendEmail') }).first();
+      assert.equal(await moduleRow.getAttribute('aria-level'), '1');
+      assert.equal(await taskRow.getAttribute('aria-level'), '2');
+      // A click on the task opens its source; its twistie expands it.
+      const fields = await waitForText(
+        'sendEmail to expand to max_retries: 7 from .env',
+        async () => {
+          if ((await taskRow.getAttribute('aria-expanded')) !== 'true') {
+            await taskRow.locator('.monaco-tl-twistie').click();
+            await page.waitForTimeout(1000);
+          }
+          return visibleText('.sidebar .pane:has(.pane-header[aria-label^="Tasks"]) .pane-body .monaco-list-row');
+        },
+        (t) => /max_retries: 7/.test(t),
+      );
+      const retriesRow = normalize(await rows.filter({ hasText: 'max_retries: 7' }).first().innerText());
+      assert.match(
+        retriesRow,
+        new RegExp(`max_retries: 7\\s*PYNENC__CONFIGTASK__MAX_RETRIES \\(\\.env:${ENV_RETRIES.lineNumber}\\)`),
+        `the row shows the .env line that wins (${retriesRow})`,
+      );
+      assert.equal(await rows.filter({ hasText: 'max_retries: 7' }).first().getAttribute('aria-level'), '3');
+      assert.match(fields, /running_concurrency: /, fields);
+      await screenshot('tasks-view.png');
+    });
+  });
+
+  test('picking production in the status bar makes the hover on max_retries: 5 show 12', { timeout: STEP_TIMEOUT }, async () => {
+    await step('environment', async () => {
+      await dismissWidgets();
+      // The demo declares its environments in tasklens.json, which the language
+      // server does not read (only the CLI does: see docs/editor-tests.md). The same
+      // environments as the workspace setting, in the temp copy, until it does.
+      const settingsFile = join(folder, '.vscode', 'settings.json');
+      const environments = JSON.parse(readFileSync(join(folder, 'tasklens.json'), 'utf8')).environments;
+      mkdirSync(join(folder, '.vscode'), { recursive: true });
+      writeFileSync(settingsFile, JSON.stringify({ 'tasklens.environments': environments }, null, 2));
+      const item = page.locator('.statusbar .statusbar-item', { hasText: 'Tasklens: default' });
+      await item.first().waitFor({ state: 'visible', timeout: WAIT });
+      await pickEnvironment('default', 'production');
+      await waitForText('the status bar to show Tasklens: production', () => visibleText('.statusbar'), (t) => /Tasklens: production/.test(t));
+      await page.locator('.tabs-container .tab', { hasText: 'config.yaml' }).first().click();
+      await waitForText('the config.yaml tab to be active', () => visibleText('.tabs-container .tab.active'), (t) => t.includes('config.yaml'));
+      const key = token(/^\s*max_retries:\s5\b/, 'max_retries');
+      const hover = await hoverUntil(
+        'a hover with the production max_retries of src.tasks.email.sendEmail',
+        key,
+        (t) => /Effective for\s+src\.tasks\.email\.sendEmail\s*:\s*12\b/.test(t),
+      );
+      assert.ok(
+        hover.includes(`PYNENC__CONFIGTASK__MAX_RETRIES (.env.production:${PRODUCTION_RETRIES.lineNumber})`),
+        `the winner comes from .env.production line ${PRODUCTION_RETRIES.lineNumber}:\n${hover}`,
+      );
+      await screenshot('environment-hover.png');
+      await dismissWidgets();
+      // Back to the default environment, for whatever runs next.
+      await pickEnvironment('production', 'default');
+      await waitForText('the status bar to show Tasklens: default again', () => visibleText('.statusbar'), (t) => /Tasklens: default/.test(t));
+      await hoverUntil('the hover to show 7 again', key, (t) => /Effective for\s+src\.tasks\.email\.sendEmail\s*:\s*7\b/.test(t));
+      await dismissWidgets();
+      // The workspace settings as they were: the demo has none.
+      rmSync(join(folder, '.vscode'), { recursive: true, force: true });
+    });
+  });
+
+  test('a TypeScript-only workspace gets no Tasklens status item', { timeout: STEP_TIMEOUT }, async () => {
+    await step('no-tasklens-workspace', async () => {
+      // The same code-server, another folder: one .ts file, no config, no .env, no pyproject.
+      const plain = join(root, 'plain-ts');
+      mkdirSync(plain, { recursive: true });
+      writeFileSync(join(plain, 'index.ts'), 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+      await page.goto(`${server.url}?folder=${encodeURIComponent(plain).replace(/%2F/g, '/')}`, { timeout: WAIT });
+      await page.locator('.monaco-workbench').waitFor({ timeout: WAIT });
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'index.ts' }).first().waitFor({ timeout: WAIT });
+      await quickOpen('index.ts');
+      // TypeScript's own status item shows the language is up; give Tasklens the
+      // time it takes in the demo to show its items, then some.
+      await waitForText('the status bar to show the TypeScript language', () => visibleText('.statusbar'), (t) => /TypeScript/.test(t));
+      await page.waitForTimeout(10_000);
+      const status = normalize(await visibleText('.statusbar'));
+      assert.doesNotMatch(status, /Tasklens/, status);
+      assert.doesNotMatch(status, /\b\d+ tasks?\b|Indexing…/, status);
+      const ids = await page.locator('.statusbar [id*="tasklens" i]').count();
+      assert.equal(ids, 0, 'no status bar entry of the Tasklens extension');
+      await screenshot('no-tasklens-workspace.png');
     });
   });
 });
