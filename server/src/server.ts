@@ -11,7 +11,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { DiskHost } from './analysis/diskHost';
-import { DEFAULT_SETTINGS, readSettings } from './analysis/settings';
+import { DEFAULT_SETTINGS, readSettings, settingsFromWorkspaceFiles } from './analysis/settings';
 import { normalisePath, Workspace, WorkspaceHost } from './analysis/workspace';
 import * as features from './features';
 import {
@@ -173,10 +173,20 @@ export function startServer(connection: Connection): void {
     for (const folder of folders.values()) await startFolder(folder);
   });
 
+  /**
+   * The editor's `tasklens` settings; environments the editor does not set come
+   * from the folder's `tasklens.json`, as the CLI reads them, so the demo's
+   * environments show in both.
+   */
   async function loadSettings(folder: Folder): Promise<void> {
-    if (!supportsConfiguration) return;
+    const fromFiles = settingsFromWorkspaceFiles((p) => folder.host.readText(p));
+    if (!supportsConfiguration) {
+      folder.workspace.setSettings(fromFiles);
+      return;
+    }
     const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: folder.uri, section: 'tasklens' });
-    folder.workspace.setSettings(readSettings(raw));
+    const fromEditor = readSettings(raw);
+    folder.workspace.setSettings(Object.keys(fromEditor.environments).length > 0 ? fromEditor : { ...fromEditor, environments: fromFiles.environments });
   }
 
   async function startFolder(folder: Folder): Promise<void> {
@@ -304,7 +314,12 @@ export function startServer(connection: Connection): void {
       touched.add(where.folder);
     }
     for (const folder of touched) sendStatus(folder);
-    if (touched.size > 0) changed(undefined);
+    const settingsFiles = params.changes.map((c) => locate(c.uri)).filter((w) => w && (w.path === 'tasklens.json' || w.path === '.vscode/settings.json'));
+    void (async () => {
+      for (const where of settingsFiles) await guardedAsync('settings', () => loadSettings(where!.folder));
+      if (settingsFiles.length > 0) sendEnvironments();
+      if (touched.size > 0) changed(undefined);
+    })();
   });
 
   connection.onDidChangeConfiguration(async () => {
