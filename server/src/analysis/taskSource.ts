@@ -50,10 +50,22 @@ export function groupTasksById(tasks: Iterable<TaskDefinition>): Map<string, Tas
  */
 export abstract class TaskSourceQueries {
   protected tasksByIdCache: ReadonlyMap<string, readonly TaskDefinition[]> | undefined;
+  protected allTasksCache: readonly TaskDefinition[] | undefined;
 
   protected abstract cachedFacts(file: string): { readonly facts: TaskFileFacts } | undefined;
-  protected abstract cachedTasks(): readonly TaskDefinition[];
+  /** The files whose records hold at least one task, in file order. */
+  protected abstract filesWithTasks(): Iterable<string>;
   protected abstract cachedClassTable(): { readonly exceptions: readonly ExceptionClass[]; readonly byName: ReadonlyMap<string, { readonly fact: ClassFact }> };
+
+  /** Every task, resolved, in file order; kept until an index resets `allTasksCache`. */
+  protected cachedTasks(): readonly TaskDefinition[] {
+    if (this.allTasksCache === undefined) {
+      const all: TaskDefinition[] = [];
+      for (const file of this.filesWithTasks()) for (const task of this.facts(file)?.tasks ?? []) all.push(task);
+      this.allTasksCache = all;
+    }
+    return this.allTasksCache;
+  }
 
   /** The file's facts with names resolved across the workspace; undefined for an unknown file. */
   facts(file: string): TaskFileFacts | undefined {

@@ -74,7 +74,6 @@ export class PythonIndex extends TaskSourceQueries implements TaskSource, Module
   private changeCount = 0;
   private readonly resolver = new PythonNameResolver(this);
   private readonly finalFacts = new Map<string, CachedFacts>();
-  private allTasks: readonly TaskDefinition[] | undefined;
   private classTable: ClassTable | undefined;
 
   constructor(options: PythonIndexOptions = {}) {
@@ -139,7 +138,7 @@ export class PythonIndex extends TaskSourceQueries implements TaskSource, Module
     for (const [file, text] of this.texts) this.store(file, this.read(file, text, undefined, true), undefined);
     this.resolver.clear();
     this.finalFacts.clear();
-    this.allTasks = undefined;
+    this.allTasksCache = undefined;
     this.tasksByIdCache = undefined;
     this.classTable = undefined;
     this.changeCount++;
@@ -287,7 +286,7 @@ export class PythonIndex extends TaskSourceQueries implements TaskSource, Module
       }
     }
     if (tasksChanged) {
-      this.allTasks = undefined;
+      this.allTasksCache = undefined;
       this.tasksByIdCache = undefined;
     }
     if (classesChanged) this.classTable = undefined;
@@ -322,16 +321,9 @@ export class PythonIndex extends TaskSourceQueries implements TaskSource, Module
     return entry;
   }
 
-  protected cachedTasks(): readonly TaskDefinition[] {
-    if (this.allTasks === undefined) {
-      const all: TaskDefinition[] = [];
-      for (const record of this.records.values()) {
-        if (record.tasks.length === 0) continue;
-        for (const task of this.facts(record.file)?.tasks ?? []) all.push(task);
-      }
-      this.allTasks = all;
-    }
-    return this.allTasks;
+  /** The files whose records hold at least one task. */
+  protected filesWithTasks(): string[] {
+    return [...this.records.values()].filter((r) => r.tasks.length > 0).map((r) => r.file);
   }
 
   protected cachedClassTable(): ClassTable {

@@ -10,7 +10,7 @@
 // something it depends on changes.
 import { moduleForFile } from '../../resolver';
 import { TaskSource, TaskSourceQueries } from '../taskSource';
-import { TaskDefinition, TypeScriptFileFacts } from '../typescriptFacts';
+import { TypeScriptFileFacts } from '../typescriptFacts';
 import { ClassTable, classTable, DeclaredClass, declaredClass } from './classes';
 import { AnalysisDepth, FileRecord, fileRecord, TypeScriptAnalysisOptions } from './fileRecord';
 import { Dependencies, importPathsNaming, NameResolver, resolutionKeyOf, resolvedFacts } from './names';
@@ -106,7 +106,6 @@ export class TypeScriptIndex extends TaskSourceQueries implements TaskSource {
   private changeCount = 0;
   private resolver: NameResolver;
   private readonly finalFacts = new Map<string, CachedFacts>();
-  private allTasks: readonly TaskDefinition[] | undefined;
   private classTableCache: ClassTable | undefined;
 
   constructor(options: TypeScriptAnalysisOptions) {
@@ -214,7 +213,7 @@ export class TypeScriptIndex extends TaskSourceQueries implements TaskSource {
 
   private dropQueryCaches(tasksChanged: boolean, classesChanged: boolean): void {
     if (tasksChanged) {
-      this.allTasks = undefined;
+      this.allTasksCache = undefined;
       this.tasksByIdCache = undefined;
     }
     if (classesChanged) this.classTableCache = undefined;
@@ -231,16 +230,9 @@ export class TypeScriptIndex extends TaskSourceQueries implements TaskSource {
     return entry;
   }
 
-  protected cachedTasks(): readonly TaskDefinition[] {
-    if (this.allTasks === undefined) {
-      const all: TaskDefinition[] = [];
-      for (const record of this.records.values()) {
-        if (record.tasks.length === 0) continue;
-        for (const task of this.facts(record.file)?.tasks ?? []) all.push(task);
-      }
-      this.allTasks = all;
-    }
-    return this.allTasks;
+  /** The files whose records hold at least one task. */
+  protected filesWithTasks(): string[] {
+    return [...this.records.values()].filter((r) => r.tasks.length > 0).map((r) => r.file);
   }
 
   protected cachedClassTable(): ClassTable {
