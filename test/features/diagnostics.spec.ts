@@ -3,8 +3,8 @@
 // `«…»` in the document text; none is read back from the diagnostic itself.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { codes, describeDiagnostics, expectDiagnostic } from './assertions';
-import { diagnoseMarked, fixture } from './harness';
+import { codes, describeDiagnostics, expectDiagnostic, hoverText } from './assertions';
+import { diagnoseMarked, features, fixture } from './harness';
 
 /** Opens `path` with `marked` text in a fresh `app` workspace and returns its diagnostics and marked ranges. */
 function diagnose(path: string, marked: string) {
@@ -281,5 +281,32 @@ describe('JSON and TOML config files get the same diagnostics, at their place', 
   test('TL003 in pyproject.toml [tool.pynenc], on the value', () => {
     const { diagnostics, doc } = diagnoseMarked(fixture('app'), 'pyproject.toml', '[tool.pynenc]\nmax_retries = «"abc"»\n');
     expectDiagnostic(diagnostics, { code: 'TL003', range: doc.ranges[0], severity: 'error', message: /^max_retries must be an integer, but 'abc' is not one: the task fails to configure$/ });
+  });
+});
+
+describe('kept results follow edits: a generic or class-level check is reused only while nothing it depends on changed', () => {
+  const config = (chargeCard: string) => `task:\n  key_arguments: [customerId]\n  max_retries: 3\n  src.tasks.billing.chargeCard:\n${chargeCard}  src.tasks.email.sendEmail:\n    running_concurrency: task\n`;
+  const classLevel = (w: ReturnType<typeof fixture>, text: string) => {
+    const doc = w.open(CONFIG, text, { cursor: null });
+    const diagnostics = features.diagnose(w.ws, CONFIG);
+    const tl010 = diagnostics.filter((d) => d.code === 'TL010' && d.range.start.line === 1);
+    const at = text.indexOf('max_retries: 3') + 2;
+    return { tl010: tl010.length, reach: hoverText(features.hover(w.ws, CONFIG, at)).match(/Reaches (\d+) of/)?.[1], doc };
+  };
+
+  test("a per-task concurrency setting typed in another section changes the class-level TL010, and undoing it brings it back", () => {
+    const w = fixture('app');
+    assert.equal(classLevel(w, config('    parallel_batch_size: 5\n')).tl010, 1);
+    assert.equal(classLevel(w, config('    running_concurrency: keys\n')).tl010, 0);
+    assert.equal(classLevel(w, config('    running_concurrency: task\n')).tl010, 1);
+  });
+
+  test('a per-task value edited in place keeps the reach; a per-task key added or removed changes it', () => {
+    const w = fixture('app');
+    const before = Number(classLevel(w, config('    parallel_batch_size: 5\n')).reach);
+    assert.ok(before > 0);
+    assert.equal(Number(classLevel(w, config('    parallel_batch_size: 6\n')).reach), before);
+    assert.equal(Number(classLevel(w, config('    parallel_batch_size: 6\n    max_retries: 9\n')).reach), before - 1);
+    assert.equal(Number(classLevel(w, config('    parallel_batch_size: 6\n')).reach), before);
   });
 });

@@ -232,7 +232,7 @@ function detached(text: string): string {
 
 function parseChunk(text: string): Chunk {
   const chunk = new Chunk(detached(text));
-  const simple = readSimpleChunk(text, chunk);
+  const simple = fastReader ? readSimpleChunk(text, chunk) : undefined;
   if (simple) {
     chunk.entries = simple.entries;
     chunk.topKeys = simple.topKeys;
@@ -252,12 +252,20 @@ function parseChunk(text: string): Chunk {
 }
 
 // A reader for the plainest sections, which is most of a large file: block
-// mappings of plain keys whose values are plain words, integers, booleans, nulls,
-// simple quoted strings or flow lists of those. It gives exactly what the `yaml`
+// mappings of plain or simply quoted keys whose values are plain words, integers,
+// decimals, booleans, nulls, simple quoted strings, or flow or block lists of those. It gives exactly what the `yaml`
 // package gives for them (values and ranges; a unit test compares the two) at a
 // small part of the cost, and declines anything else.
 
-const SIMPLE_KEY_LINE = /^( *)([A-Za-z_][A-Za-z0-9_./-]*):(?=$| )( *)/;
+let fastReader = true;
+
+/** Turns the fast reader off (tests compare what it reads with what the `yaml` package reads). */
+export function useFastReader(on: boolean): void {
+  fastReader = on;
+}
+
+const SIMPLE_KEY_LINE = /^( *)(?:([A-Za-z_][A-Za-z0-9_./-]*)|"([^"\\\n]+)"|'([^'\n]+)'):(?=$| )( *)/;
+const SIMPLE_ITEM_LINE = /^( *)- +/;
 const SIMPLE_TOKEN = /"[^"\\\n]*"|'[^'\n]*'|[A-Za-z0-9_./+-]+/y;
 const NOT_A_STRING_KEY = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
 
@@ -266,6 +274,7 @@ function simpleScalar(token: string, loc: Loc): ConfigNode | undefined {
   const first = token[0];
   if (first === '"' || first === "'") return { type: 'string', value: token.slice(1, -1), loc };
   if (/^[-+]?[0-9]{1,15}$/.test(token)) return { type: 'int', value: Number(token), loc };
+  if (/^[-+]?[0-9]{1,15}\.[0-9]{1,15}$/.test(token)) return { type: 'float', value: Number(token), loc };
   if (/^(?:true|True|TRUE)$/.test(token)) return { type: 'bool', value: true, loc };
   if (/^(?:false|False|FALSE)$/.test(token)) return { type: 'bool', value: false, loc };
   if (/^(?:null|Null|NULL)$/.test(token)) return { type: 'string', value: '', loc };
@@ -302,6 +311,19 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
     pending = undefined;
     return true;
   };
+  /** A block list being read: the value of the key `pending` was, its items one per line at `indent`. */
+  let list: { indent: number; keyIndent: number; items: ConfigNode[]; start: number; line: number; end: number; entries: MapEntry[]; index: number; owner: OpenMap } | undefined;
+  const closeList = () => {
+    if (!list) return;
+    const { entries, index, owner } = list;
+    entries[index] = { ...entries[index], value: { type: 'list', items: list.items, loc: loc(list.line, list.start, list.end) } };
+    // The list reaches to the end of its last item's line (a trailing comment included).
+    owner.end = list.end;
+    list = undefined;
+  };
+  /** The indentation of each comment line since the last line with content, and of the chunk's mapping. */
+  const comments: number[] = [];
+  let rootIndent = 0;
   let lineStart = 0;
   for (let line = 1; lineStart < text.length; line++) {
     const newline = text.indexOf('\n', lineStart);
@@ -309,15 +331,47 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
     const next = newline < 0 ? text.length : newline + 1;
     const body = text.slice(lineStart, lineEnd);
     if (/^ *(?:#.*)?$/.test(body)) {
+      const commentIndent = body.trim() === '' ? -1 : body.length - body.trimStart().length;
+      // A comment as deep as a list's items may belong to it: left to the full reader.
+      if (list && commentIndent >= list.indent) return undefined;
+      if (commentIndent >= 0) comments.push(commentIndent);
       if (pending && body.trim() !== '') pending.trailEnd = next;
+      lineStart = next;
+      continue;
+    }
+    comments.length = 0;
+    const dash = SIMPLE_ITEM_LINE.exec(body);
+    if (dash) {
+      const indent = dash[1].length;
+      if (list) {
+        if (indent !== list.indent) return undefined;
+      } else {
+        // Only right below its key (no comment line between), at the key's indentation or deeper.
+        if (!pending || pending.trailEnd !== undefined || indent < pending.indent) return undefined;
+        list = { indent, keyIndent: pending.indent, items: [], start: lineStart + indent, line, end: 0, entries: pending.entries, index: pending.index, owner: pending.owner };
+        pending = undefined;
+      }
+      const at = lineStart + dash[0].length;
+      SIMPLE_TOKEN.lastIndex = at;
+      const t = SIMPLE_TOKEN.exec(text);
+      if (!t || t.index !== at) return undefined;
+      const item = simpleScalar(t[0], loc(line, at, at + t[0].length));
+      if (!item || !/^(?: +(?:#.*)?)?$/.test(text.slice(at + t[0].length, lineEnd))) return undefined;
+      list.items.push(item);
+      list.end = next;
       lineStart = next;
       continue;
     }
     const m = SIMPLE_KEY_LINE.exec(body);
     if (!m) return undefined;
     const indent = m[1].length;
-    const key = m[2];
-    if (NOT_A_STRING_KEY.test(key)) return undefined;
+    const plainKey = m[2];
+    const key = plainKey ?? m[3] ?? m[4];
+    if (plainKey !== undefined && NOT_A_STRING_KEY.test(plainKey)) return undefined;
+    if (list) {
+      if (indent > list.keyIndent) return undefined;
+      closeList();
+    }
     if (pending) {
       if (indent > pending.indent) {
         // The pending key's value is a mapping at this indentation.
@@ -334,13 +388,14 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
     while (stack.length > 0 && stack[stack.length - 1].indent > indent) close(stack.pop()!);
     if (stack.length === 0) {
       if (root) return undefined;
+      rootIndent = indent;
       stack.push({ indent, entries: [], keys: new Set(), start: lineStart + indent, line, end: 0, place: (node) => (root = node) });
     }
     const map = stack[stack.length - 1];
     if (map.indent !== indent || map.keys.has(key)) return undefined;
     map.keys.add(key);
     const keyStart = lineStart + indent;
-    const keyEnd = keyStart + key.length;
+    const keyEnd = keyStart + key.length + (plainKey === undefined ? 2 : 0);
     const entry: MapEntry = { key, keyLoc: loc(line, keyStart, keyEnd), value: { type: 'string', value: '' } };
     map.entries.push(entry);
     let at = lineStart + m[0].length;
@@ -396,12 +451,17 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
     map.end = next;
     lineStart = next;
   }
+  closeList();
   if (!settleEmpty()) return undefined;
   while (stack.length > 0) close(stack.pop()!);
   const built = root as MapNode | undefined;
   if (!built || built.entries.length === 0) return undefined;
   const topKeys = built.entries.map((e) => ({ id: `string:${e.key}`, text: e.key, start: e.keyLoc!.start! - chunk.start, end: e.keyLoc!.end! - chunk.start }));
-  return { entries: built.entries, topKeys, contentEnd: built.loc!.end! - chunk.start };
+  // As the `yaml` package reads it, the content reaches to the end of the text when
+  // the first comment after it is deeper than the mapping, and not at all when it is not.
+  const deep = comments.map((indent) => indent > rootIndent);
+  if (deep.some((d, i) => d && i > 0 && !deep[0])) return undefined;
+  return { entries: built.entries, topKeys, contentEnd: deep[0] ? text.length : built.loc!.end! - chunk.start };
 }
 
 /** Turns cuts into pieces, re-using parsed chunks of the same text from `reusable`. */

@@ -5,7 +5,7 @@ import { Diagnostic } from 'vscode-languageserver-types';
 import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
 import { KnownTask, PYPROJECT, TYPICAL_TASK, Workspace } from '../analysis/workspace';
-import { envVarAt, fieldReach, reachOverTasks, settingsRoot, writtenAt } from './locations';
+import { envVarAt, fileContextKey, FileLevelCache, fieldReach, settingsRoot, valueReach, writtenAt } from './locations';
 import {
   Candidate, CLASS_SECTION_KEY, ConcurrencyControlType, ConfigNode, describeSource, didYouMean, ENV_CLASS_PREFIX, envOriginText, envTaskPart, FIELD_NAMES,
   FieldName, fieldSpec, fieldWithRole, isArgumentList, isConcurrencySetting, isFieldName, isTruthy, KNOWN_PYNENC_SECTIONS, LoadError, MapEntry, MapNode,
@@ -346,41 +346,28 @@ function classSectionProblems(scope: YamlScope, section: MapNode): Problem[] {
 
 /**
  * A per-task section's problems depend on the section itself, on everything
- * outside this file, and on this file's generic and class-level values. While
- * those are unchanged, a section's problems are reused, so an edit re-checks
- * the edited section only. Offsets are kept relative to the section, which may move.
+ * outside this file, and on this file's generic and class-level values
+ * (`fileContextKey`). While those are unchanged, a section's problems are reused,
+ * so an edit re-checks the edited section only. Offsets are kept relative to the
+ * section, which may move.
  */
 const perTaskCache = new WeakMap<MapEntry, { key: string; anchor: number; problems: readonly Problem[] }>();
-const objectIds = new WeakMap<object, number>();
-let nextObjectId = 0;
-
-function objectId(value: object): number {
-  let id = objectIds.get(value);
-  if (id === undefined) {
-    id = ++nextObjectId;
-    objectIds.set(value, id);
-  }
-  return id;
-}
-
-/** What a per-task section's problems depend on besides the section: see `perTaskCache`. */
-function perTaskContextKey(scope: YamlScope): string {
-  const shared = settingsRoot(scope.doc).entries.map((e) => (e.key === 'task' && e.value.type === 'map' ? e.value.entries.filter((c) => c.value.type !== 'map').map((c) => objectId(c)).join(',') : objectId(e)));
-  return `${scope.ws.contextKeyExcept(scope.doc.path)}#${scope.mapping ? 1 : 0}#${shared.join(';')}`;
-}
 
 function cachedPerTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): Problem[] {
   const anchor = entry.keyLoc?.start;
   if (anchor === undefined) return perTaskProblems(scope, entry, section);
-  scope.contextKey ??= perTaskContextKey(scope);
+  scope.contextKey ??= fileContextKey(scope.ws, scope.doc, scope.mapping !== undefined);
   const hit = perTaskCache.get(entry);
   if (hit && hit.key === scope.contextKey) {
-    const shift = anchor - hit.anchor;
-    return shift === 0 ? [...hit.problems] : hit.problems.map((p) => ({ ...p, start: p.start + shift, end: p.end + shift, data: shiftData(p.data, shift) }));
+    return shifted(hit.problems, anchor - hit.anchor);
   }
   const problems = perTaskProblems(scope, entry, section);
   perTaskCache.set(entry, { key: scope.contextKey, anchor, problems });
   return problems;
+}
+
+function shifted(problems: readonly Problem[], shift: number): Problem[] {
+  return shift === 0 ? [...problems] : problems.map((p) => ({ ...p, start: p.start + shift, end: p.end + shift, data: shiftData(p.data, shift) }));
 }
 
 function shiftData(data: Problem['data'], shift: number): Problem['data'] {
@@ -416,11 +403,23 @@ function perTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): P
   return problems;
 }
 
-/** The tasks a generic or class-level value is checked for: the TypeScript tasks it reaches, else a typical task. */
-function reachedTasks(scope: YamlScope, field: FieldName, node: ConfigNode): (KnownTask | TaskId)[] {
-  if (scope.mapping === undefined) return [];
-  const { reached } = reachOverTasks(scope.ws, field, writtenAt(scope.doc.path, node));
-  return reached.length > 0 ? reached : [TYPICAL_TASK];
+/**
+ * The checks of a generic or class-level value against the tasks it reaches
+ * (TL009, TL018, TL010, TL011, TL015): finding those tasks costs a pass over
+ * every task, so the result is kept while nothing it depends on changes (see
+ * `FileLevelCache`), with offsets relative to the value, which may move.
+ */
+const reachProblemsCache = new FileLevelCache<{ readonly anchor: number; readonly problems: readonly Problem[] }>();
+
+function reachedTaskProblems(scope: YamlScope, field: FieldName, node: ConfigNode): Problem[] {
+  const anchor = node.loc?.start ?? 0;
+  scope.contextKey ??= fileContextKey(scope.ws, scope.doc, scope.mapping !== undefined);
+  const kept = reachProblemsCache.get(scope.ws, scope.doc, scope.mapping !== undefined, field, node, () => {
+    const { reached } = valueReach(scope.ws, scope.doc, field, node, scope.contextKey);
+    const tasks = reached.length > 0 ? reached : [TYPICAL_TASK];
+    return { anchor, problems: [...parameterProblems(field, node, reached), ...interplayProblems(scope.ws, field, node, tasks)] };
+  }, scope.contextKey);
+  return shifted(kept.problems, anchor - kept.anchor);
 }
 
 function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' | 'class' | 'task', task: KnownTask | undefined, section?: MapNode): Problem[] {
@@ -429,15 +428,19 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
   const node = entry.value;
   const problems = checkFieldValue(spec, node, scope.ctx);
   if (scope.mapping === undefined) return problems;
-  const tasks: (KnownTask | TaskId)[] = level === 'task' ? (task ? [task] : []) : reachedTasks(scope, field, node);
-  // TL014: the value never takes effect.
+  // TL014: the value never takes effect (its message names the winner's line, so it is never kept).
   const probe = level === 'task' ? task : TYPICAL_TASK;
   if (probe) {
     const reach = fieldReach(scope.ws, probe, field, writtenAt(scope.doc.path, node));
     const winner = reach.applies ? reach.winner : undefined;
     if (winner) problems.push(shadowProblem(field, node, winner, level === 'task' ? `for ${task!.id}` : 'for any task'));
   }
-  problems.push(...parameterProblems(field, node, tasks.filter((t): t is KnownTask => 'id' in t)));
+  if (level !== 'task') {
+    problems.push(...reachedTaskProblems(scope, field, node));
+    return problems;
+  }
+  const tasks = task ? [task] : [];
+  problems.push(...parameterProblems(field, node, tasks));
   const insertAt = section && entry.keyLoc?.start !== undefined ? yamlInsertPoint(scope.doc, entry) : undefined;
   problems.push(...interplayProblems(scope.ws, field, node, tasks, insertAt));
   return problems;

@@ -6,7 +6,7 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
 import { TaskDefinition } from '../analysis/typescriptFacts';
 import { KnownTask, TYPICAL_TASK, Workspace } from '../analysis/workspace';
-import { CandidateMatch, envVarAt, isCandidateAt, reachOverTasks, settingsRoot, within, writtenAt } from './locations';
+import { envVarAt, isCandidateAt, reachOverTasks, settingsRoot, TaskReach, valueReach, within } from './locations';
 import {
   ConfigNode, ExceptionClass, FieldName, FieldResolution, fieldSpec, isFieldName, MapEntry,
   nodeToText, parseTaskId, qualifiedName, SourceRef, TaskId,
@@ -79,20 +79,22 @@ function fieldHeader(field: FieldName): string {
 }
 
 /** For a generic or class-level value: which tasks it reaches and where it is overridden. */
-function reachMarkdown(ws: Workspace, field: FieldName, file: string | undefined, node: ConfigNode): string {
-  const out = [reachSummary(ws, field, writtenAt(file, node))];
+function reachMarkdown(ws: Workspace, field: FieldName, doc: ConfigDocument, node: ConfigNode): string {
+  const file = doc.path;
+  const out = [reachSummary(ws, valueReach(ws, doc, field, node))];
   const typical = ws.resolve(TYPICAL_TASK).fields[field];
   out.push('', chainMarkdown(typical, 'a task with no settings of its own', { file, node }));
   return out.join('\n');
 }
 
 /** "Reaches N of M tasks: …" and "Overridden for …", at most twelve of each. */
-function reachSummary(ws: Workspace, field: FieldName, match: CandidateMatch): string {
+function reachSummary(ws: Workspace, { reached, overridden }: TaskReach): string {
   const total = ws.tasks().size;
-  const { reached, overridden } = reachOverTasks(ws, field, match);
   const list = (items: string[], sep: string) => items.slice(0, 12).join(sep) + (items.length > 12 ? `${sep}…` : '');
-  const out = [`**Reaches ${reached.length} of ${total} task${total === 1 ? '' : 's'}**${reached.length > 0 ? ': ' + list(reached.map((t) => `\`${t.id}\``), ', ') : ''}`];
-  if (overridden.length > 0) out.push('', `Overridden for ${list(overridden.map((o) => `\`${o.task.id}\` by ${sourceText(o.by.source)}`), '; ')}`);
+  const out = [`**Reaches ${reached.length} of ${total} task${total === 1 ? '' : 's'}**${reached.length > 0 ? ': ' + list(reached.slice(0, 13).map((t) => `\`${t.id}\``), ', ') : ''}`];
+  // Only the first few winners are worked out (each is a resolution).
+  const shown = overridden.slice(0, 13).map((o) => `\`${o.task.id}\` by ${sourceText(o.by.source)}`);
+  if (overridden.length > 0) out.push('', `Overridden for ${list(shown, '; ')}`);
   return out.join('\n');
 }
 
@@ -166,7 +168,7 @@ function fieldEntryHover(ws: Workspace, doc: ConfigDocument, entry: MapEntry, hi
   }
   const parts: string[] = [];
   if (scope === undefined) parts.push('_This file is not one the runtime reads (see `tasklens.configFiles`)._');
-  else if (scope === 'generic' || scope === 'class') parts.push(reachMarkdown(ws, field, doc.path, entry.value));
+  else if (scope === 'generic' || scope === 'class') parts.push(reachMarkdown(ws, field, doc, entry.value));
   else {
     const known = ws.knownTask(scope);
     parts.push(taskChainMarkdown(ws, known, field, { file: doc.path, node: entry.value }));
@@ -198,7 +200,7 @@ export function envHover(ws: Workspace, path: string, offset: number): Hover | n
   } else {
     const level = key.level === 'class' ? 'every task (class level; beats `PYNENC__' + key.field.toUpperCase() + '`)' : 'every task (generic; the weakest env var)';
     parts.push(`Sets \`${key.field}\` for ${level}, over every config file.`);
-    parts.push(reachSummary(ws, key.field, envVarAt(entry.key)));
+    parts.push(reachSummary(ws, reachOverTasks(ws, key.field, envVarAt(entry.key))));
   }
   return markdown(fieldHover(key.field, parts), lines, entry.keyStart, entry.valueEnd);
 }

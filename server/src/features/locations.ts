@@ -2,7 +2,10 @@
 // a place in a file.
 import { ConfigDocument } from '../analysis/configDocument';
 import { KnownTask, normalisePath, TYPICAL_TASK, Workspace } from '../analysis/workspace';
-import { Candidate, CLASS_SECTION_KEY, ConfigNode, envKeyForTask, FieldName, fieldCandidates, TaskId, EMPTY_MAP, isPyprojectPath, MapEntry, mapGet, MapNode, SourceRef } from '../resolver';
+import {
+  Candidate, CLASS_SECTION_KEY, ConfigNode, ENV_CLASS_PREFIX, envKeysFor, FieldName, fieldCandidates, fieldSpec, fieldWithRole, TaskId, EMPTY_MAP, isPyprojectPath, MapEntry, mapGet, MapNode,
+  SourceRef,
+} from '../resolver';
 
 /** Whether `offset` falls inside [start, end] (an unknown bound never matches). */
 export function within(offset: number, start: number | undefined, end: number | undefined): boolean {
@@ -65,7 +68,7 @@ export function fieldReach(ws: Workspace, task: KnownTask | TaskId, field: Field
  * per-task value that is stronger (a task section in this or a later mapping,
  * a per-task env var); only those tasks are resolved in full.
  */
-export function reachOverTasks(ws: Workspace, field: FieldName, match: CandidateMatch): { readonly reached: KnownTask[]; readonly overridden: { readonly task: KnownTask; readonly by: Candidate }[] } {
+export function reachOverTasks(ws: Workspace, field: FieldName, match: CandidateMatch): TaskReach {
   const reached: KnownTask[] = [];
   const overridden: { task: KnownTask; by: Candidate }[] = [];
   const typical = fieldReach(ws, TYPICAL_TASK, field, match);
@@ -83,13 +86,12 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
     for (const task of ws.tasks().values()) exact(task);
     return { reached, overridden };
   }
+  // Worked out each time it is read: a kept result must not keep a winner's old line.
   const lazily = (task: KnownTask): void => {
-    let by: Candidate | undefined;
     overridden.push({
       task,
       get by(): Candidate {
-        by ??= (fieldReach(ws, task, field, match) as { winner?: Candidate }).winner ?? at;
-        return by;
+        return (fieldReach(ws, task, field, match) as { winner?: Candidate }).winner ?? at;
       },
     });
   };
@@ -99,11 +101,15 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
     return { reached, overridden };
   }
   const env = ws.environment();
-  const laterMappings = at.source.kind === 'env' ? [] : mappings.slice(from).filter((m) => m.loaded.ok);
+  const laterSections: MapNode[] = [];
+  for (const m of at.source.kind === 'env' ? [] : mappings.slice(from)) {
+    const section = m.loaded.ok ? mapGet(m.loaded.root, CLASS_SECTION_KEY) : undefined;
+    if (section?.value.type === 'map') laterSections.push(section.value);
+  }
+  const perTaskEnv = [...env.keys()].some((key) => key.startsWith(ENV_CLASS_PREFIX) && key.includes('#'));
   for (const task of ws.tasks().values()) {
-    const perTask = env.has(envKeyForTask(task.taskId, field)) || laterMappings.some((m) => {
-      const section = m.loaded.ok ? mapGet(m.loaded.root, CLASS_SECTION_KEY) : undefined;
-      const own = section?.value.type === 'map' ? mapGet(section.value, task.id) : undefined;
+    const perTask = (perTaskEnv && env.has(envKeysFor(task.taskId, field)[0].key)) || laterSections.some((section) => {
+      const own = mapGet(section, task.id);
       return own?.value.type === 'map' && mapGet(own.value, field) !== undefined;
     });
     // A stronger per-task value beats it; what exactly beats it is worked out only when asked (a hover's first few).
@@ -111,4 +117,142 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
     else reached.push(task);
   }
   return { reached, overridden };
+}
+
+/** What `reachOverTasks` finds: the tasks a value reaches, and those where something beats it. */
+export interface TaskReach {
+  readonly reached: KnownTask[];
+  readonly overridden: { readonly task: KnownTask; readonly by: Candidate }[];
+}
+
+// ------------------------------------------------ what a file's checks depend on
+
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0;
+
+/** A number for an object, stable while the object lives (kept YAML sections keep their objects). */
+export function objectId(value: object): number {
+  let id = objectIds.get(value);
+  if (id === undefined) {
+    id = ++nextObjectId;
+    objectIds.set(value, id);
+  }
+  return id;
+}
+
+/**
+ * What a value of config file `doc` is checked against besides itself: every
+ * file but this one, the settings and task code (`contextKeyExcept`), whether the
+ * file is one the runtime reads, and this file's generic and class-level entries.
+ */
+export function fileContextKey(ws: Workspace, doc: ConfigDocument, active: boolean): string {
+  const shared = settingsRoot(doc).entries.map((e) => (e.key === CLASS_SECTION_KEY && e.value.type === 'map' ? e.value.entries.filter((c) => c.value.type !== 'map').map((c) => objectId(c)).join(',') : objectId(e)));
+  return `${ws.contextKeyExcept(doc.path)}#${active ? 1 : 0}#${shared.join(';')}`;
+}
+
+/**
+ * What one per-task section says that the checks of its file's generic and
+ * class-level values depend on: the task it names and the keys it sets (so which
+ * tasks a generic value reaches), and the concurrency settings it writes (TL010,
+ * TL011, TL015 judge those for every task reached).
+ */
+interface SectionShape {
+  readonly task: string;
+  readonly keys: string;
+  readonly concurrency: string;
+}
+
+const CONCURRENCY_FIELDS: readonly FieldName[] = [fieldWithRole('runningConcurrency').name, fieldWithRole('registrationConcurrency').name, fieldWithRole('concurrencyKey').name];
+const SHAPE_TEXT_LIMIT = 2000;
+const sectionShapes = new WeakMap<MapEntry, SectionShape>();
+const fileShapes = new WeakMap<MapNode, readonly SectionShape[]>();
+
+/** A value's text for comparing two versions: equal texts are equal values; a long or nested one compares by identity. */
+function valueShape(node: ConfigNode): string {
+  switch (node.type) {
+    case 'list': {
+      if (node.items.some((i) => i.type === 'list' || i.type === 'map')) return `#${objectId(node)}`;
+      const text = `[${node.items.map(valueShape).join('\u0001')}]`;
+      return text.length > SHAPE_TEXT_LIMIT ? `#${objectId(node)}` : text;
+    }
+    case 'map': {
+      const text = `{${node.entries.map((e) => (e.value.type === 'list' || e.value.type === 'map' ? `${e.key}=#${objectId(e.value)}` : `${e.key}=${valueShape(e.value)}`)).join('\u0001')}}`;
+      return text.length > SHAPE_TEXT_LIMIT ? `#${objectId(node)}` : text;
+    }
+    case 'null':
+      return 'null';
+    case 'computed':
+      return `computed:${node.text.length > SHAPE_TEXT_LIMIT ? `#${objectId(node)}` : node.text}`;
+    default:
+      return node.type === 'string' && node.value.length > SHAPE_TEXT_LIMIT ? `#${objectId(node)}` : `${node.type}:${String(node.value)}`;
+  }
+}
+
+function sectionShape(entry: MapEntry & { readonly value: MapNode }): SectionShape {
+  let shape = sectionShapes.get(entry);
+  if (shape === undefined) {
+    const concurrency = CONCURRENCY_FIELDS.map((f) => {
+      const own = mapGet(entry.value, f);
+      return own ? valueShape(own.value) : '';
+    });
+    shape = { task: entry.key, keys: entry.value.entries.map((e) => e.key).join('\u0001'), concurrency: concurrency.join('\u0002') };
+    sectionShapes.set(entry, shape);
+  }
+  return shape;
+}
+
+/** The shapes of a file's per-task sections, in order. */
+function perTaskShapes(doc: ConfigDocument): readonly SectionShape[] {
+  const section = classSection(doc);
+  if (!section) return [];
+  let shapes = fileShapes.get(section.value);
+  if (shapes === undefined) {
+    shapes = section.value.entries.filter((e): e is MapEntry & { readonly value: MapNode } => e.value.type === 'map').map(sectionShape);
+    fileShapes.set(section.value, shapes);
+  }
+  return shapes;
+}
+
+/** Whether two versions' per-task sections are alike for a check of `field` (see `SectionShape`). */
+function sameShapes(a: readonly SectionShape[], b: readonly SectionShape[], field: FieldName): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  const concurrency = fieldSpec(field)!.role !== undefined;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x.task !== y.task || x.keys !== y.keys || (concurrency && x.concurrency !== y.concurrency)) return false;
+  }
+  return true;
+}
+
+/**
+ * A result about a generic or class-level value of `doc`, kept while nothing it
+ * depends on changes: the other files, settings and task code, this file's
+ * generic and class-level entries, and what its per-task sections set (an edit
+ * inside a per-task value leaves it valid). Keyed by the value's node.
+ */
+export class FileLevelCache<T> {
+  private readonly kept = new WeakMap<object, { readonly context: string; readonly shapes: readonly SectionShape[]; readonly value: T }>();
+
+  get(ws: Workspace, doc: ConfigDocument, active: boolean, field: FieldName, node: object, compute: () => T, context = fileContextKey(ws, doc, active)): T {
+    const shapes = perTaskShapes(doc);
+    const hit = this.kept.get(node);
+    if (hit && hit.context === context && sameShapes(hit.shapes, shapes, field)) {
+      if (hit.shapes !== shapes) this.kept.set(node, { ...hit, shapes });
+      return hit.value;
+    }
+    const value = compute();
+    this.kept.set(node, { context, shapes, value });
+    return value;
+  }
+}
+
+const reachCache = new FileLevelCache<TaskReach>();
+
+/** `reachOverTasks` for a generic or class-level value written in `doc`, reused while it cannot have changed. */
+export function valueReach(ws: Workspace, doc: ConfigDocument, field: FieldName, node: ConfigNode, context?: string): TaskReach {
+  const active = ws.activeConfigFiles().has(doc.path);
+  return reachCache.get(ws, doc, active, field, node, () => reachOverTasks(ws, field, writtenAt(doc.path, node)), context);
 }
