@@ -230,8 +230,10 @@ function detached(text: string): string {
   return text.length === 0 ? '' : Buffer.from(text, 'utf8').toString('utf8');
 }
 
-function parseChunk(text: string): Chunk {
-  const chunk = new Chunk(detached(text));
+function parseChunk(sliced: string): Chunk {
+  // Read from the copy, so that keys and values (slices of what is read) do not hold the file either.
+  const text = detached(sliced);
+  const chunk = new Chunk(text);
   const simple = fastReader ? readSimpleChunk(text, chunk) : undefined;
   if (simple) {
     chunk.entries = simple.entries;
