@@ -60,9 +60,9 @@ export class Rng {
   }
 }
 
-const cap = (s) => s[0].toUpperCase() + s.slice(1);
+export const cap = (s) => s[0].toUpperCase() + s.slice(1);
 
-const DOMAINS = ['billing', 'mail', 'storage', 'search', 'auth', 'media', 'reports', 'crm', 'inventory', 'shipping', 'analytics', 'notifications', 'payments', 'accounts', 'webhooks', 'exports', 'imports', 'teams', 'projects', 'audit'];
+export const DOMAINS = ['billing', 'mail', 'storage', 'search', 'auth', 'media', 'reports', 'crm', 'inventory', 'shipping', 'analytics', 'notifications', 'payments', 'accounts', 'webhooks', 'exports', 'imports', 'teams', 'projects', 'audit'];
 const NOUNS = ['user', 'order', 'invoice', 'payment', 'account', 'session', 'report', 'email', 'message', 'product', 'cart', 'shipment', 'customer', 'ledger', 'profile', 'token', 'webhook', 'export', 'thumbnail', 'quota', 'plan', 'asset', 'upload', 'digest', 'refund', 'coupon', 'subscription', 'tenant'];
 const VERBS = ['send', 'sync', 'build', 'refresh', 'archive', 'charge', 'notify', 'export', 'import', 'index', 'resize', 'reconcile', 'expire', 'compute', 'validate', 'publish', 'purge', 'rebuild', 'schedule', 'retry'];
 const PARAMS = ['userId', 'orderId', 'accountId', 'invoiceId', 'tenantId', 'region', 'email', 'batchId', 'dryRun', 'payload', 'attempt', 'requestId', 'locale', 'since', 'until', 'limit', 'customerId', 'planId'];
@@ -85,6 +85,18 @@ const UNQUALIFIED = ['ValueError', 'TimeoutError', 'ConnectionError', 'KeyError'
 const ENUM_VALUES = ['disabled', 'task', 'arguments', 'keys'];
 const BAD_ENUM_VALUES = ['KEYS', 'Keys', 'key', 'TASK', 'Arguments'];
 
+/** `write(rel, text)` writes a file under `root`, its folders first; `files` lists what was written, in order. */
+export function fileWriter(root) {
+  const files = [];
+  const write = (rel, text) => {
+    const full = path.join(root, rel);
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    fs.writeFileSync(full, text);
+    files.push(rel);
+  };
+  return { files, write };
+}
+
 // ---------------------------------------------------------------------------
 // The TypeScript workspace.
 
@@ -95,13 +107,7 @@ const BAD_ENUM_VALUES = ['KEYS', 'Keys', 'key', 'TASK', 'Arguments'];
  */
 export function generateWorkspace(root, { tasks, seed = 7 }) {
   const g = new Rng(seed);
-  const files = [];
-  const write = (rel, text) => {
-    const full = path.join(root, rel);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
-    fs.writeFileSync(full, text);
-    files.push(rel);
-  };
+  const { files, write } = fileWriter(root);
   const errorsByDomain = new Map();
   const exceptions = [];
   for (const domain of DOMAINS) {

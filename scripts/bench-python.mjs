@@ -14,9 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
-import { random } from '../bench/generate.mjs';
+import { cap, DOMAINS, fileWriter, Rng } from '../bench/generate.mjs';
+import { collectGarbage, median, timed } from '../bench/measure.mjs';
 
 const require = createRequire(import.meta.url);
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,23 +28,10 @@ export const TARGETS = { coldMs: 2000, reindexMs: 10 };
 
 const WORDS = ['user', 'order', 'invoice', 'payment', 'account', 'session', 'report', 'email', 'message', 'product', 'cart', 'shipment', 'customer', 'ledger', 'audit', 'profile', 'token', 'webhook', 'search', 'billing', 'plan', 'quota', 'team', 'project', 'asset', 'upload'];
 const VERBS = ['load', 'save', 'build', 'send', 'parse', 'render', 'sync', 'check', 'resolve', 'merge', 'compute', 'format', 'validate', 'refresh', 'archive'];
-const DOMAINS = ['billing', 'mail', 'storage', 'search', 'auth', 'media', 'reports', 'crm', 'inventory', 'shipping', 'analytics', 'notifications', 'payments', 'accounts', 'webhooks', 'exports', 'imports', 'teams', 'projects', 'audit'];
 const BUILTIN_BASES = ['Exception', 'ValueError', 'RuntimeError', 'ConnectionError', 'TimeoutError', 'LookupError', 'OSError'];
-const cap = (s) => s[0].toUpperCase() + s.slice(1);
 
-class Gen {
-  constructor(seed) {
-    this.rand = random(seed);
-  }
-  pick(list) {
-    return list[Math.floor(this.rand() * list.length)];
-  }
-  int(lo, hi) {
-    return lo + Math.floor(this.rand() * (hi - lo + 1));
-  }
-  chance(p) {
-    return this.rand() < p;
-  }
+/** The seeded generator of bench/generate.mjs, with this workspace's words. */
+class Gen extends Rng {
   noun() {
     return this.pick(WORDS);
   }
@@ -148,34 +134,13 @@ function generateWorkspace(root, { total = 10_000, tasks = 1_000, errorFiles = 3
   const modules = Array.from({ length: ordinaryCount }, (_, i) => `app.${DOMAINS[i % DOMAINS.length]}.m${i}`);
   for (let i = 0; i < ordinaryCount; i++) files.set(`src/${modules[i].replace(/\./g, '/')}.py`, ordinaryFile(g, i, modules));
   for (let i = 0; i < tasks; i++) files.set(`src/app/tasks/${DOMAINS[i % DOMAINS.length]}/t${i}.py`, taskFile(g, i, errors, modules));
-  for (const [file, text] of files) {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.writeFileSync(path.join(root, file), text);
-  }
+  const { write } = fileWriter(root);
+  for (const [file, text] of files) write(file, text);
   return [...files.keys()];
 }
 
 // ---------------------------------------------------------------------------
 // Measuring.
-
-const gc = (() => {
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc');
-})();
-
-function timed(run) {
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  const value = run();
-  const wall = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  return { wall, cpu: (used.user + used.system) / 1000, value };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 function coldIndex(py, root, files, fromDisk, texts) {
   const roots = py.pythonRootsFor(files);
@@ -205,7 +170,7 @@ function measureEdit(index, file, text, from, to, { withEdit, runs = 41 }) {
       index.facts(file);
       index.exceptionClasses();
     });
-    times.push(t.wall);
+    times.push(t.wallMs);
   }
   // Leave the file as it was.
   if (runs % 2 === 1) index.update(file, text);
@@ -220,20 +185,20 @@ export async function benchPython({ total = 10_000, tasks = 1_000, errorFiles = 
     const texts = new Map(files.map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')]));
     const bytes = [...texts.values()].reduce((n, t) => n + t.length, 0);
     // The very first index of a fresh process: nothing compiled yet, the parser not even loaded.
-    gc();
+    collectGarbage();
     const first = timed(() => coldIndex(py, root, files, true, texts));
     let best;
     let bestCpu = Infinity;
     let bestMemory;
     for (let round = 0; round < rounds; round++) {
-      gc();
+      collectGarbage();
       const before = process.memoryUsage().heapUsed;
       const disk = timed(() => coldIndex(py, root, files, true, texts));
       const heap = process.memoryUsage().heapUsed - before;
-      gc();
+      collectGarbage();
       const memory = timed(() => coldIndex(py, root, files, false, texts));
-      if (best === undefined || disk.wall < best.disk.wall) best = { disk, memory };
-      bestCpu = Math.min(bestCpu, disk.cpu);
+      if (best === undefined || disk.wallMs < best.disk.wallMs) best = { disk, memory };
+      bestCpu = Math.min(bestCpu, disk.cpuMs);
       bestMemory = bestMemory === undefined ? heap : Math.min(bestMemory, heap);
     }
     const { index } = best.memory.value;
@@ -257,15 +222,15 @@ export async function benchPython({ total = 10_000, tasks = 1_000, errorFiles = 
       skipped: stats.skipped,
       tasks: best.memory.value.tasks,
       classes: best.memory.value.classes,
-      firstColdMs: first.wall,
-      firstColdCpuMs: first.cpu,
+      firstColdMs: first.wallMs,
+      firstColdCpuMs: first.cpuMs,
       bestColdCpuMs: bestCpu,
       load: os.loadavg()[0],
       cpus: os.cpus().length,
-      coldDiskMs: best.disk.wall,
-      coldDiskCpuMs: best.disk.cpu,
-      coldMemoryMs: best.memory.wall,
-      coldMemoryCpuMs: best.memory.cpu,
+      coldDiskMs: best.disk.wallMs,
+      coldDiskCpuMs: best.disk.cpuMs,
+      coldMemoryMs: best.memory.wallMs,
+      coldMemoryCpuMs: best.memory.cpuMs,
       heapMb: bestMemory / 1e6,
       keystrokeMs: keystroke,
       keystrokeNoEditMs: keystrokeDiff,

@@ -18,9 +18,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
-import { random } from '../bench/generate.mjs';
+import { cap, DOMAINS, fileWriter, Rng } from '../bench/generate.mjs';
+import { collectGarbage, median, ms, timed } from '../bench/measure.mjs';
 
 const require = createRequire(import.meta.url);
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,9 +34,6 @@ export const TARGETS = { ratio: 0.5, coldMs: 2000, reindexMs: 5, rssMb: 250 };
 
 const WORDS = ['user', 'order', 'invoice', 'payment', 'account', 'session', 'report', 'email', 'message', 'product', 'cart', 'shipment', 'customer', 'ledger', 'audit', 'profile', 'token', 'webhook', 'export', 'import', 'search', 'index', 'billing', 'plan', 'quota', 'team', 'project', 'asset', 'upload', 'thumbnail'];
 const VERBS = ['load', 'save', 'build', 'send', 'parse', 'render', 'sync', 'check', 'resolve', 'merge', 'compute', 'format', 'validate', 'refresh', 'archive'];
-const DOMAINS = ['billing', 'mail', 'storage', 'search', 'auth', 'media', 'reports', 'crm', 'inventory', 'shipping', 'analytics', 'notifications', 'payments', 'accounts', 'webhooks', 'exports', 'imports', 'teams', 'projects', 'audit'];
-
-const cap = (s) => s[0].toUpperCase() + s.slice(1);
 
 /** The relative specifier `from` (a file) uses for `to` (a path without extension). */
 function specifier(from, to) {
@@ -45,19 +41,8 @@ function specifier(from, to) {
   return relative.startsWith('.') ? relative : `./${relative}`;
 }
 
-class Gen {
-  constructor(seed) {
-    this.rand = random(seed);
-  }
-  pick(list) {
-    return list[Math.floor(this.rand() * list.length)];
-  }
-  int(lo, hi) {
-    return lo + Math.floor(this.rand() * (hi - lo + 1));
-  }
-  chance(p) {
-    return this.rand() < p;
-  }
+/** The seeded generator of bench/generate.mjs, with this workspace's words. */
+class Gen extends Rng {
   noun() {
     return this.pick(WORDS);
   }
@@ -108,7 +93,7 @@ function ordinaryFile(g, i, file, targets) {
   const parts = [g.imports(g.int(2, 7), file, targets), `import { logger } from '${specifier(file, 'src/logger')}';`, ''];
   const n = g.int(4, 9);
   for (let k = 0; k < n; k++) {
-    const kind = g.rand();
+    const kind = g.next();
     if (kind < 0.35) parts.push(g.interfaceDecl(`${g.typeName()}${i}_${k}`));
     else if (kind < 0.8) parts.push(g.functionDecl(`${g.pick(VERBS)}${cap(g.noun())}${i}_${k}`));
     else parts.push(`export type ${g.typeName()}${i}_${k} = ${g.pick(["'a' | 'b' | 'c'", 'Record<string, number>', `Partial<${g.typeName()}>`, `readonly ${g.typeName()}[]`])};\n`);
@@ -184,13 +169,7 @@ function taskFile(g, i, errorIndex, file, targets) {
 /** Writes the workspace; returns its file list (relative paths) and some files to edit. */
 function generateWorkspace(root, { total = 10_000, tasks = 1_000, errors = 300 } = {}) {
   const g = new Gen(42);
-  const files = [];
-  const write = (rel, text) => {
-    const full = path.join(root, rel);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
-    fs.writeFileSync(full, text);
-    files.push(rel);
-  };
+  const { files, write } = fileWriter(root);
   const errorIndex = new Map(DOMAINS.map((d) => [d, []]));
   for (let e = 0; e < errors; e++) {
     const domain = DOMAINS[e % DOMAINS.length];
@@ -225,20 +204,7 @@ function generateWorkspace(root, { total = 10_000, tasks = 1_000, errors = 300 }
 // ---------------------------------------------------------------------------
 // Measuring.
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
 const mb = (bytes) => bytes / (1024 * 1024);
-
-/** `gc()` without asking for `--expose-gc` on the command line, so RSS reflects live data. */
-const gc = (() => {
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc');
-})();
-
-function collectGarbage() {
-  gc();
-  gc();
-}
 
 function warmParser() {
   const g = new Gen(7);
@@ -278,16 +244,6 @@ function measureEdits(index, file, original, edit, runs = 41) {
   }
   index.update(file, original);
   return { updateMs: median(updateOnly), updateAndQueryMs: median(withQueries), updateAndQueryCpuMs: median(withQueriesCpu) };
-}
-
-/** Wall and CPU milliseconds of `run`; CPU time is what other processes on a shared machine disturb least. */
-function timed(run) {
-  const cpu = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  const value = run();
-  const wallMs = ms(start);
-  const used = process.cpuUsage(cpu);
-  return { value, wallMs, cpuMs: (used.user + used.system) / 1000 };
 }
 
 /** TypeScript's parser alone on every file, texts already in memory, with the call the index makes. */

@@ -4,6 +4,7 @@
 // workspace has TypeScript files: a YAML-only workspace does not pay for it. The
 // Python parser likewise (server/out/python.js).
 import { build } from 'esbuild';
+import * as fs from 'fs';
 
 // ESM entry points first: jsonc-parser's UMD build requires files a bundle does not have.
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', mainFields: ['module', 'main'] };
@@ -28,9 +29,18 @@ const pythonParserBeside = {
   },
 };
 
+/**
+ * TypeScript's compiler, minified: a second of bundling on every build for a file that changes only
+ * with the `typescript` package (or this script), so it is kept while newer than both.
+ */
+const TYPESCRIPT_IN = 'node_modules/typescript/lib/typescript.js';
+const TYPESCRIPT_OUT = 'server/out/typescript.js';
+const mtime = (file) => fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -Infinity;
+const typescriptCurrent = mtime(TYPESCRIPT_OUT) > Math.max(mtime(TYPESCRIPT_IN), mtime(new URL(import.meta.url)));
+
 await Promise.all([
   build({ ...common, minify: true, sourcemap: false, entryPoints: ['server/src/analysis/python/lezer.ts'], outfile: 'server/out/python.js' }),
-  build({ ...common, minify: true, sourcemap: false, entryPoints: ['node_modules/typescript/lib/typescript.js'], outfile: 'server/out/typescript.js' }),
+  typescriptCurrent ? undefined : build({ ...common, minify: true, sourcemap: false, entryPoints: [TYPESCRIPT_IN], outfile: TYPESCRIPT_OUT }),
   build({ ...common, minify: true, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', banner: { js: '#!/usr/bin/env node' }, plugins: [typescriptBeside, pythonParserBeside] }),
   // A shell line first, so that Node never parses Tasklens's options (Node 20 takes `--env-file` from anywhere).
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/bin/sh\n":" //# ; exec /usr/bin/env node "$0" -- "$@"' }, plugins: [typescriptBeside, pythonParserBeside] }),
@@ -38,5 +48,4 @@ await Promise.all([
 ]);
 
 // The bins run as programs (`tasklens`, `tasklens-language-server`), not only through `node`.
-const { chmodSync } = await import('fs');
-for (const bin of ['server/out/cli.js', 'server/out/server.js']) chmodSync(bin, 0o755);
+for (const bin of ['server/out/cli.js', 'server/out/server.js']) fs.chmodSync(bin, 0o755);

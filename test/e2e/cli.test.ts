@@ -4,7 +4,10 @@
 // Each run costs a process start (~0.6 s of CPU), so every run a test needs is
 // named in CLI_RUNS and they all start together before the first test, two at a
 // time (this machine has two cores); a test awaits the run it names. A run a
-// test asks for that is not listed still works: it just starts late.
+// test asks for that is not listed still works: it just starts late. The bin as
+// a process answers explain, check, the process env, exit codes and --help;
+// what only depends on the arguments and files (refused arguments, malformed
+// files, the vector sample) calls the CLI's `main` in-process (`inProcess`).
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as cp from 'child_process';
@@ -15,6 +18,7 @@ import { FIELD_NAMES, FieldName, FieldResolution, SourceKind, TaskResolution } f
 import { CLI, FIXTURES } from '../paths';
 import { loadVectors, mismatches, VectorCase } from '../unit/vectorCases';
 import { APP, FORMS } from '../features/assertions';
+import { CliRun, runCli } from '../cliInProcess';
 import { cleanEnv } from './lspClient';
 
 const BROKEN = path.join(FIXTURES, 'broken');
@@ -75,6 +79,11 @@ function tasklens(args: readonly string[], extraEnv: Record<string, string> = {}
   return start(args, extraEnv);
 }
 
+/** The CLI's `main` in this process, from the same folder the bin runs in. */
+function inProcess(args: readonly string[], extraEnv: Record<string, string> = {}): CliRun {
+  return runCli(args, extraEnv, os.tmpdir());
+}
+
 interface SourceJson {
   kind: SourceKind;
   file?: string;
@@ -94,10 +103,16 @@ interface ExplainJson {
 }
 
 async function explainJson(args: readonly string[], extraEnv?: Record<string, string>): Promise<ExplainJson> {
-  const run = await tasklens(['explain', ...args, '--format', 'json'], extraEnv);
+  return explainOutput(await tasklens(['explain', ...args, '--format', 'json'], extraEnv));
+}
+
+function explainOutput(run: Run): ExplainJson {
   assert.equal(run.status, 0, run.stderr);
   return JSON.parse(run.stdout) as ExplainJson;
 }
+
+/** `explain --format json` by the CLI's `main` in-process. */
+const explainInProcess = (args: readonly string[]): ExplainJson => explainOutput(inProcess(['explain', ...args, '--format', 'json']));
 
 const KINDS: readonly string[] = ['default', 'task_options', 'config_values', 'pyproject', 'config_file', 'env_filepath', 'env_class_filepath', 'env'];
 
@@ -143,19 +158,8 @@ const CLI_RUNS: readonly (readonly [readonly string[], Record<string, string>?])
   [SEND_EMAIL],
   [['explain', 'src.tasks.email.sendEmal', '--root', APP]],
   [['--help']],
-  [json(['explain', 'src.tasks.billing.refund', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml'])],
-  [['check', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml', '--format', 'json']],
-  [json(['explain', 'src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.ini'])],
-  [json(['explain', 'src.tasks.jobs.nightly', '--root', BROKEN])],
-  [json(['explain', 'src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.toml'])],
-  [json(['explain', 'src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.json'])],
   [json(['check', '--root', BROKEN])],
   [json(['check', '--root', APP])],
-  [json(['check', '--root', FORMS])],
-  [json(['check', '--root', BAD_ENV_APP])],
-  ...VECTOR_SAMPLE.map((testCase) => [json(['resolve', scenarioFile(testCase)])] as const),
-  [['resolve', path.join(SCENARIOS, 'nope.json')]],
-  [['resolve', INVALID_SCENARIO]],
 ];
 
 before(() => {
@@ -253,10 +257,9 @@ describe('exit codes and errors', () => {
       [['explain', 'a.b', '--verbose'], 'tasklens: unknown option --verbose'],
       [['frobnicate'], "tasklens: unknown command 'frobnicate'"],
     ];
-    // Refused before any file is read: quick, so not started up front.
-    const runs = await Promise.all(cases.map(([args]) => tasklens(args)));
-    runs.forEach((run, i) => {
-      const [args, first] = cases[i];
+    // Refused before any file is read: the arguments alone decide, in-process.
+    cases.forEach(([args, first]) => {
+      const run = inProcess(args);
       assert.equal(run.status, 2, args.join(' '));
       const lines = run.stderr.split('\n');
       assert.equal(lines[0], first);
@@ -278,9 +281,8 @@ describe('exit codes and errors', () => {
       [['check', '--root', path.join(APP, 'nowhere')], `tasklens: --root ${path.join(APP, 'nowhere')}: not found`],
       [['check', '--root', path.join(APP, 'config.yaml')], `tasklens: --root ${path.join(APP, 'config.yaml')}: not a directory`],
     ];
-    const runs = await Promise.all(cases.map(([args]) => tasklens(args)));
-    runs.forEach((run, i) => {
-      const [args, line] = cases[i];
+    cases.forEach(([args, line]) => {
+      const run = inProcess(args);
       assert.equal(run.status, 2, args.join(' '));
       assert.equal(run.stderr.split('\n')[0], line);
       assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
@@ -288,35 +290,35 @@ describe('exit codes and errors', () => {
   });
 
   test('a FILEPATH env var naming a missing file: every field is an error naming it; check fails at the variable', async () => {
-    const out = await explainJson(['src.tasks.billing.refund', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml']);
+    const out = explainInProcess(['src.tasks.billing.refund', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml']);
     for (const field of Object.values(out.fields)) {
       assert.equal(field.error, 'Configuration file not found: missing.yaml');
       assert.deepEqual(field.source, { kind: 'env_filepath', file: 'missing.yaml' });
     }
-    const check = await tasklens(['check', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml', '--format', 'json']);
+    const check = inProcess(['check', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml', '--format', 'json']);
     assert.equal(check.status, 1);
     const rows = JSON.parse(check.stdout) as { file: string | null; code: string; message: string }[];
     assert.ok(rows.some((r) => r.file === null && r.code === 'TL001' && r.message === 'PYNENC__FILEPATH (--env): Configuration file not found: missing.yaml'), check.stdout);
   });
 
   test('an unsupported extension: one line naming the file', async () => {
-    const out = await explainJson(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.ini']);
+    const out = explainInProcess(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.ini']);
     assert.equal(out.fields.max_retries.error, 'Unsupported file extension in settings.ini');
   });
 
   test('a malformed YAML file: one line with the reason and the line', async () => {
-    const out = await explainJson(['src.tasks.jobs.nightly', '--root', BROKEN]);
+    const out = explainInProcess(['src.tasks.jobs.nightly', '--root', BROKEN]);
     assert.equal(out.fields.max_retries.error, 'Invalid YAML file config.yaml: duplicate entry with key "max_retries" (line 3)');
     assert.deepEqual(out.fields.max_retries.source, { kind: 'config_file', file: 'config.yaml', line: 3 });
   });
 
   test('a malformed TOML file: one line with the reason and the line', async () => {
-    const out = await explainJson(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.toml']);
+    const out = explainInProcess(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.toml']);
     assert.match(out.fields.max_retries.error ?? '', /^Invalid TOML file settings\.toml: [^\n]+ \(line 2\)$/);
   });
 
   test('a malformed JSON file: one line with the reason and the line', async () => {
-    const out = await explainJson(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.json']);
+    const out = explainInProcess(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.json']);
     assert.match(out.fields.max_retries.error ?? '', /^Invalid JSON file settings\.json: [^\n]+ \(line 4\)$/);
   });
 });
@@ -333,8 +335,10 @@ describe('tasklens check --format json', () => {
     message: string;
   }
 
-  async function check(args: readonly string[]): Promise<{ status: number; rows: Row[] }> {
-    const run = await tasklens(['check', ...args, '--format', 'json']);
+  /** `check --format json`: by the bin for the fixtures, in-process for the others. */
+  async function check(args: readonly string[], local = false): Promise<{ status: number; rows: Row[] }> {
+    const argv = ['check', ...args, '--format', 'json'];
+    const run = local ? inProcess(argv) : await tasklens(argv);
     return { status: run.status, rows: JSON.parse(run.stdout) as Row[] };
   }
 
@@ -360,12 +364,12 @@ describe('tasklens check --format json', () => {
       assert.ok(r.line >= 1 && r.column >= 1 && r.endLine >= r.line, JSON.stringify(r));
       assert.ok(!r.file.includes('\\') && !path.isAbsolute(r.file));
     }
-    const forms = await check(['--root', FORMS]);
+    const forms = await check(['--root', FORMS], true);
     assert.deepEqual(forms, { status: 0, rows: [] });
   });
 
   test('an env file with an error is checked too', async () => {
-    const { status, rows } = await check(['--root', BAD_ENV_APP]);
+    const { status, rows } = await check(['--root', BAD_ENV_APP], true);
     assert.equal(status, 1);
     assert.deepEqual(rows.filter((r) => r.file === '.env').map((r) => `${r.line}:${r.column}-${r.endLine}:${r.endColumn} ${r.severity} ${r.code}`), ['2:1-2:30 error TL017']);
   });
@@ -384,19 +388,19 @@ describe('tasklens resolve', () => {
 
   test('a sample of the shared vectors gives the expected values and sources', async () => {
     assert.ok(VECTOR_SAMPLE.length >= 10);
-    const failures = (await Promise.all(VECTOR_SAMPLE.map(async (testCase) => {
-      const run = await tasklens(json(['resolve', scenarioFile(testCase)]));
+    const failures = VECTOR_SAMPLE.flatMap((testCase) => {
+      const run = inProcess(json(['resolve', scenarioFile(testCase)]));
       if (run.status !== 0) return [`${testCase.id}: exit ${run.status} ${run.stderr}`];
       return mismatches(testCase, asResolution(JSON.parse(run.stdout) as ExplainJson, testCase.taskId)).map((m) => `${testCase.id}: ${m}`);
-    }))).flat();
+    });
     assert.deepEqual(failures, []);
   });
 
   test('an unreadable or invalid scenario: exit 2 and one line saying why', async () => {
-    const missing = await tasklens(['resolve', path.join(SCENARIOS, 'nope.json')]);
+    const missing = inProcess(['resolve', path.join(SCENARIOS, 'nope.json')]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr.split('\n')[0], /^tasklens: scenario .*nope\.json: not found$/);
-    const run = await tasklens(['resolve', INVALID_SCENARIO]);
+    const run = inProcess(['resolve', INVALID_SCENARIO]);
     assert.equal(run.status, 2);
     assert.equal(run.stderr.split('\n')[0], `tasklens: scenario ${INVALID_SCENARIO}: "taskId" is missing`);
   });

@@ -2,21 +2,18 @@
 // names `production` (.env.production, then .env) and `local`.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as cp from 'child_process';
 import * as path from 'path';
 import { DiskHost } from '../../server/src/analysis/diskHost';
 import { settingsFromWorkspaceFiles } from '../../server/src/analysis/settings';
 import { Workspace } from '../../server/src/analysis/workspace';
 import * as features from '../../server/src/features';
+import { runCli } from '../cliInProcess';
 import { REPO_ROOT } from '../paths';
 
-const CLI = path.join(REPO_ROOT, 'server', 'out', 'cli.js');
 const DEMO = path.join(REPO_ROOT, 'examples', 'demo');
 
 function tasklens(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PYNENC__')));
-  const run = cp.spawnSync(CLI, [...args, '--root', DEMO], { encoding: 'utf8', env });
-  return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+  return runCli([...args, '--root', DEMO]);
 }
 
 describe('tasklens diff and --environment', () => {

@@ -1,10 +1,10 @@
 // `check` and the editor report the same problems, whatever the source holds
 // the bad value (SPEC §9): pyproject.toml, JSON and TOML configs, the files named
-// by the FILEPATH variables, the process env and `--env`. The CLI runs as the
-// built bin; the editor side is what the server publishes (`features.diagnose`).
+// by the FILEPATH variables, the process env and `--env`. The CLI's `main` runs
+// in-process (the bin itself: e2e/cli.test.ts); the editor side is what the
+// server publishes (`features.diagnose`).
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as cp from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -12,8 +12,7 @@ import { DiskHost } from '../../server/src/analysis/diskHost';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 import { Workspace } from '../../server/src/analysis/workspace';
 import * as features from '../../server/src/features';
-
-const CLI = path.resolve(__dirname, '../../../server/out/cli.js');
+import { runCli } from '../cliInProcess';
 
 const TASKS = `export function task<T>(fn: T, _options?: object): T { return fn; }
 export const sendEmail = task(async (to: string) => to, { max_retries: 2 });
@@ -31,10 +30,9 @@ function workspace(files: Record<string, string>): string {
 }
 
 function check(root: string, args: string[] = [], env: Record<string, string> = {}): { status: number; rows: Row[] } {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PYNENC__')));
-  const run = cp.spawnSync(CLI, ['check', '--root', root, '--format', 'json', ...args], { env: { ...clean, ...env }, encoding: 'utf8' });
+  const run = runCli(['check', '--root', root, '--format', 'json', ...args], env);
   assert.equal(run.stderr, '');
-  return { status: run.status ?? -1, rows: JSON.parse(run.stdout) as Row[] };
+  return { status: run.status, rows: JSON.parse(run.stdout) as Row[] };
 }
 
 /** What the editor shows for `file`: code and 1-based line of each diagnostic. */
@@ -123,7 +121,7 @@ describe('check covers every source, at the place of the value', () => {
   test('SARIF and GitHub formats carry the same problems', () => {
     const root = workspace({ 'config.yaml': 'task:\n  running_concurrency: KEYS\n' });
     try {
-      const sarif = JSON.parse(cp.spawnSync(CLI, ['check', '--root', root, '--format', 'sarif'], { encoding: 'utf8' }).stdout);
+      const sarif = JSON.parse(runCli(['check', '--root', root, '--format', 'sarif']).stdout);
       assert.equal(sarif.version, '2.1.0');
       assert.equal(sarif.runs.length, 1);
       const rules = sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id);
@@ -134,7 +132,7 @@ describe('check covers every source, at the place of the value', () => {
       assert.equal(result.level, 'error');
       assert.deepEqual(result.locations[0].physicalLocation.artifactLocation, { uri: 'config.yaml', uriBaseId: 'ROOT' });
       assert.equal(result.locations[0].physicalLocation.region.startLine, 2);
-      const github = cp.spawnSync(CLI, ['check', '--root', root, '--format', 'github'], { encoding: 'utf8' });
+      const github = runCli(['check', '--root', root, '--format', 'github']);
       assert.equal(github.status, 1);
       assert.match(github.stdout, /^::error file=config\.yaml,line=2,col=24,endLine=2,endColumn=28,title=TL004::'KEYS' is not a valid ConcurrencyControlType value/m);
     } finally {

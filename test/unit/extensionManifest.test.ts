@@ -403,6 +403,7 @@ function loadActivation(folders: string[], initialSettings: Record<string, unkno
       },
       getConfiguration: (section: string) => ({ get: (key: string) => (section === 'tasklens' ? settings[key] : undefined) }),
       findFiles: async (include: string, exclude: string, maxResults: number) => {
+        await pendingCall(Promise.resolve());
         const included = globToRegExp(include);
         const excluded = globToRegExp(exclude);
         const found: FakeUri[] = [];
@@ -415,10 +416,10 @@ function loadActivation(folders: string[], initialSettings: Record<string, unkno
       },
       fs: {
         stat: async (uri: FakeUri) => {
-          const stat = await fs.promises.stat(uri.path);
+          const stat = await pendingCall(fs.promises.stat(uri.path));
           return { type: stat.isFile() ? 1 : 2, size: stat.size };
         },
-        readFile: async (uri: FakeUri) => new Uint8Array(await fs.promises.readFile(uri.path)),
+        readFile: async (uri: FakeUri) => new Uint8Array(await pendingCall(fs.promises.readFile(uri.path))),
       },
       createFileSystemWatcher: (glob: string) => {
         assert.equal(glob, '**/*');
@@ -452,14 +453,30 @@ async function startsAfter(activation: Activation, ms?: number): Promise<string[
   return starts;
 }
 
-/** Waits for `condition`, or for `ms` when it does not come true (for what must not happen). */
+/** Fake VS Code calls (file search, stat, read) not answered yet: while there are none, activation.ts has nothing left to do. */
+let pendingCalls = 0;
+
+function pendingCall<T>(call: Promise<T>): Promise<T> {
+  pendingCalls++;
+  return call.finally(() => pendingCalls--);
+}
+
+/**
+ * Waits for `condition`, or until activation.ts is idle without it (no fake
+ * call pending over two turns of the event loop: what it does after an answer
+ * runs before the next turn), or for `ms` at the most.
+ */
 async function until(condition: () => boolean, ms = 5000): Promise<void> {
-  for (const deadline = Date.now() + ms; !condition() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+  let idleTurns = 0;
+  for (const deadline = Date.now() + ms; !condition() && idleTurns < 2 && Date.now() < deadline; ) {
+    await new Promise((resolve) => setImmediate(resolve));
+    idleTurns = pendingCalls === 0 ? idleTurns + 1 : 0;
+  }
 }
 
 /** Lets the checks' file reads finish, for an assertion that nothing happened. */
 function settle(): Promise<void> {
-  return until(() => false, 300);
+  return until(() => false);
 }
 
 const workspaces: string[] = [];

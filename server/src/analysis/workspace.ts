@@ -252,17 +252,12 @@ export class Workspace {
   fileChanged(path: string): void {
     this.pendingEdits.set(path, null);
     this.fileVersions.set(path, (this.fileVersions.get(path) ?? 0) + 1);
-    if (this.isIndexedTypeScript(path)) {
+    const taskCode = this.isIndexedTypeScript(path) ? 'typescript' : this.isIndexedPython(path) ? 'python' : undefined;
+    if (taskCode !== undefined) {
       const text = this.readText(path);
-      if (text === undefined) this.tsIndex?.remove(path);
-      else this.typeScriptIndex.update(path, text);
-      this.noteCodeMeaning(path);
-      return;
-    }
-    if (this.isIndexedPython(path)) {
-      const text = this.readText(path);
-      if (text === undefined) this.pyIndex?.remove(path);
-      else this.pythonIndex.update(path, text);
+      // A deletion never loads an index; an update creates it on the first file.
+      if (text === undefined) (taskCode === 'typescript' ? this.tsIndex : this.pyIndex)?.remove(path);
+      else (taskCode === 'typescript' ? this.typeScriptIndex : this.pythonIndex).update(path, text);
       this.noteCodeMeaning(path);
       return;
     }

@@ -5,6 +5,7 @@
 // read, so that a change drops only what it can make stale.
 import { pythonBuiltinQualifiedName } from './builtins';
 import { isUnshadowedBuiltin } from './fileReader';
+import { Tracked, TrackedResolver } from '../trackedResolver';
 import { Binding, FileRecord } from './records';
 
 export type PythonValue =
@@ -39,37 +40,28 @@ export interface ModuleTable {
   isKnown(module: string): boolean;
 }
 
-interface Memo {
-  readonly value: PythonValue | undefined;
-  /** The modules the finding read (duplicates allowed: most lists are two or three long). */
-  readonly deps: readonly string[];
-}
+/** A finding and the modules it read (duplicates allowed: most lists are two or three long). */
+type Memo = Tracked<PythonValue | undefined, string[]>;
 
-export class PythonNameResolver {
+export class PythonNameResolver extends TrackedResolver<string[]> {
   /** Module → name → finding. */
   private readonly memo = new Map<string, Map<string, Memo>>();
   private memoSize = 0;
-  private readonly inProgress = new Set<string>();
-  /** Modules read while `tracked` runs. */
-  private deps: string[] | undefined;
 
-  constructor(private readonly table: ModuleTable) {}
+  constructor(private readonly table: ModuleTable) {
+    super();
+  }
+
+  protected noReads(): string[] {
+    return [];
+  }
+
+  protected addReads(into: string[], reads: readonly string[]): void {
+    for (const d of reads) into.push(d);
+  }
 
   get isEmpty(): boolean {
     return this.memoSize === 0;
-  }
-
-  /** Runs `read` and returns what it found with every module it read (also added to an enclosing `tracked`). */
-  tracked<T>(read: () => T): { value: T; deps: string[] } {
-    const outer = this.deps;
-    const deps: string[] = [];
-    this.deps = deps;
-    try {
-      return { value: read(), deps };
-    } finally {
-      this.deps = outer;
-      if (outer !== undefined) for (const d of deps) outer.push(d);
-    }
   }
 
   /** Drops memoised findings that read any of `modules`. */
@@ -97,21 +89,12 @@ export class PythonNameResolver {
     return value;
   }
 
+  /** What `name` stands for in `record`'s file: its own names, then the built-ins, then `from m import *`. */
   resolveName(record: FileRecord, name: string): PythonValue | undefined {
     const module = record.module;
     if (module === undefined) return undefined;
     this.deps?.push(module);
-    if (record.classes.some((c) => c.name === name)) return { kind: 'class', qname: `${module}.${name}` };
-    if (record.appNames.has(name)) return { kind: 'app', qname: `${module}.${name}` };
-    const binding = record.bindings.get(name);
-    if (binding !== undefined) return this.resolveBinding(binding);
-    if (record.localNames.has(name)) return { kind: 'other', qname: `${module}.${name}` };
-    if (isUnshadowedBuiltin(record, name)) return { kind: 'class', qname: pythonBuiltinQualifiedName(name)! };
-    for (const star of record.stars) {
-      const found = this.attribute(star, name);
-      if (found !== undefined && found.kind !== 'missing' && found.kind !== 'external') return found;
-    }
-    return undefined;
+    return this.boundName(record, module, name, true);
   }
 
   private resolveBinding(binding: Binding): PythonValue | undefined {
@@ -132,26 +115,17 @@ export class PythonNameResolver {
   attribute(module: string, name: string): PythonValue | undefined {
     let byName = this.memo.get(module);
     const memo = byName?.get(name);
-    if (memo !== undefined) {
-      if (this.deps !== undefined) for (const d of memo.deps) this.deps.push(d);
-      return memo.value;
-    }
+    if (memo !== undefined) return this.recall(memo);
     // Re-export cycles (`a` imports `x` from `b`, `b` from `a`) end here.
-    const key = `${module}\0${name}`;
-    if (this.inProgress.has(key)) return undefined;
-    this.inProgress.add(key);
-    try {
-      const found = this.tracked(() => this.attributeUncached(module, name));
-      if (byName === undefined) {
-        byName = new Map();
-        this.memo.set(module, byName);
-      }
-      byName.set(name, found);
-      this.memoSize++;
-      return found.value;
-    } finally {
-      this.inProgress.delete(key);
+    const found = this.findOnce(`${module}\0${name}`, () => this.attributeUncached(module, name));
+    if (found === undefined) return undefined;
+    if (byName === undefined) {
+      byName = new Map();
+      this.memo.set(module, byName);
     }
+    byName.set(name, found);
+    this.memoSize++;
+    return found.value;
   }
 
   private attributeUncached(module: string, name: string): PythonValue | undefined {
@@ -159,7 +133,8 @@ export class PythonNameResolver {
     this.deps?.push(module, submodule);
     const record = this.table.recordOf(module);
     if (record !== undefined) {
-      const own = this.resolveOwnName(record, name);
+      // Not a built-in: `from m import ValueError` needs `m` to bind it.
+      const own = this.boundName(record, record.module!, name, false);
       if (own !== undefined) return own;
       if (this.table.isKnown(submodule)) return { kind: 'module', module: submodule };
       return { kind: 'missing', qname: submodule };
@@ -169,14 +144,14 @@ export class PythonNameResolver {
     return { kind: 'external', qname: submodule };
   }
 
-  /** A name the module itself binds (not a built-in: `from m import ValueError` needs `m` to bind it). */
-  private resolveOwnName(record: FileRecord, name: string): PythonValue | undefined {
-    const module = record.module!;
+  /** A name module `module` (`record`'s file) binds, or with `builtins` a built-in it does not shadow, or one a star import brings. */
+  private boundName(record: FileRecord, module: string, name: string, builtins: boolean): PythonValue | undefined {
     if (record.classes.some((c) => c.name === name)) return { kind: 'class', qname: `${module}.${name}` };
     if (record.appNames.has(name)) return { kind: 'app', qname: `${module}.${name}` };
     const binding = record.bindings.get(name);
     if (binding !== undefined) return this.resolveBinding(binding);
     if (record.localNames.has(name)) return { kind: 'other', qname: `${module}.${name}` };
+    if (builtins && isUnshadowedBuiltin(record, name)) return { kind: 'class', qname: pythonBuiltinQualifiedName(name)! };
     for (const star of record.stars) {
       const found = this.attribute(star, name);
       if (found !== undefined && found.kind !== 'missing' && found.kind !== 'external') return found;

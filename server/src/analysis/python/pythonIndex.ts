@@ -5,7 +5,8 @@
 // to something they read. Open documents are re-parsed incrementally.
 import type { Tree } from '@lezer/common';
 import { ExceptionClass } from '../../resolver';
-import { TaskSource, TaskSourceQueries } from '../taskSource';
+import { FileChange, guarded, TaskSourceIndex, withRetryForItems } from '../sourceIndex';
+import { TaskSource } from '../taskSource';
 import { ClassFact, ExceptionRefFact, TaskDefinition, TypeScriptFileFacts } from '../typescriptFacts';
 import { pythonBuiltinException } from './builtins';
 import { diffEdit, readPythonFile, scanRecord, TextEdit } from './fileReader';
@@ -59,32 +60,23 @@ const EMPTY_FACTS_IMPORTS: ReadonlyMap<string, string> = new Map();
  * Every Python file of the workspace, read into facts, with names resolved
  * across files. Never throws: a file that fails to read contributes nothing.
  */
-export class PythonIndex extends TaskSourceQueries implements TaskSource, ModuleTable {
+export class PythonIndex extends TaskSourceIndex<FileRecord, DeclaredClass, CachedFacts, ClassTable> implements TaskSource, ModuleTable {
   readonly language = 'python' as const;
   private roots: readonly string[];
   private readonly onInternalError: ((error: unknown, file: string) => void) | undefined;
   private readonly treeCacheSize: number;
-  private readonly records = new Map<string, FileRecord>();
-  private readonly texts = new Map<string, string>();
   /** Most recently updated last. */
   private readonly trees = new Map<string, Tree>();
   private readonly moduleFiles = new Map<string, string[]>();
   /** Module or package name → how many workspace modules are it or below it. */
   private readonly known = new Map<string, number>();
-  private changeCount = 0;
   private readonly resolver = new PythonNameResolver(this);
-  private readonly finalFacts = new Map<string, CachedFacts>();
-  private classTable: ClassTable | undefined;
 
   constructor(options: PythonIndexOptions = {}) {
     super();
     this.roots = (options.roots ?? ['']).map(normaliseRoot);
     this.onInternalError = options.onInternalError;
     this.treeCacheSize = options.treeCacheSize ?? 64;
-  }
-
-  get version(): number {
-    return this.changeCount;
   }
 
   /** The roots module names are computed from. */
@@ -98,27 +90,11 @@ export class PythonIndex extends TaskSourceQueries implements TaskSource, Module
    * incremental re-parse; without it the changed span is found by comparing texts.
    */
   update(file: string, text: string, edit?: TextEdit): void {
-    const oldText = this.texts.get(file);
-    if (oldText === text) return;
-    const old = this.records.get(file);
-    const tree = this.trees.get(file);
-    const previous = tree !== undefined && oldText !== undefined ? { tree, edits: [edit ?? diffEdit(oldText, text)] } : undefined;
-    const record = this.read(file, text, previous, old === undefined);
-    this.texts.set(file, text);
-    this.store(file, record, old);
-    this.invalidate(file, old === undefined ? 'added' : resolutionKeyOf(old) === resolutionKeyOf(record) ? 'body' : 'names', old);
-    this.changeCount++;
-  }
-
-  remove(file: string): void {
-    const old = this.records.get(file);
-    if (old === undefined) return;
-    this.records.delete(file);
-    this.texts.delete(file);
-    this.trees.delete(file);
-    this.unregisterModule(file, old.module);
-    this.invalidate(file, 'removed', old);
-    this.changeCount++;
+    this.replaceText(file, text, (oldText) => {
+      const tree = this.trees.get(file);
+      const previous = tree !== undefined && oldText !== undefined ? { tree, edits: [edit ?? diffEdit(oldText, text)] } : undefined;
+      return this.read(file, text, previous, !this.records.has(file));
+    });
   }
 
   rename(oldFile: string, newFile: string, text: string): void {
@@ -131,21 +107,11 @@ export class PythonIndex extends TaskSourceQueries implements TaskSource, Module
     const normalised = roots.map(normaliseRoot);
     if (normalised.length === this.roots.length && normalised.every((r, i) => r === this.roots[i])) return;
     this.roots = normalised;
-    this.records.clear();
     this.moduleFiles.clear();
     this.known.clear();
     this.trees.clear();
-    for (const [file, text] of this.texts) this.store(file, this.read(file, text, undefined, true), undefined);
     this.resolver.clear();
-    this.finalFacts.clear();
-    this.allTasksCache = undefined;
-    this.tasksByIdCache = undefined;
-    this.classTable = undefined;
-    this.changeCount++;
-  }
-
-  files(): string[] {
-    return [...this.records.keys()];
+    this.readAllAgain((file, text) => this.read(file, text, undefined, true));
   }
 
   has(file: string): boolean {
@@ -173,13 +139,8 @@ export class PythonIndex extends TaskSourceQueries implements TaskSource, Module
 
 
   stats(): PythonIndexStats {
-    let parsed = 0;
-    let scanned = 0;
-    for (const record of this.records.values()) {
-      if (record.depth === 'parse') parsed++;
-      else if (record.depth === 'scan') scanned++;
-    }
-    return { files: this.records.size, parsed, scanned, skipped: this.records.size - parsed - scanned };
+    const byDepth = this.filesByDepth();
+    return { files: this.records.size, parsed: byDepth.get('parse') ?? 0, scanned: byDepth.get('scan') ?? 0, skipped: byDepth.get('skip') ?? 0 };
   }
 
   // -- ModuleTable (for the resolver) -------------------------------------------------
@@ -199,13 +160,12 @@ export class PythonIndex extends TaskSourceQueries implements TaskSource, Module
     if (record?.lazy !== true) return record;
     const mod = this.moduleOf(record.file);
     const text = this.texts.get(record.file);
-    let scanned: FileRecord;
-    try {
-      scanned = mod === undefined || text === undefined ? { ...record, lazy: undefined } : scanRecord(record.file, text, mod);
-    } catch (error) {
-      this.onInternalError?.(error, record.file);
-      scanned = emptyRecord(record.file, record.module, record.moduleRoot, record.isPackage, 'scan');
-    }
+    const scanned = guarded(
+      record.file,
+      this.onInternalError,
+      () => (mod === undefined || text === undefined ? { ...record, lazy: undefined } : scanRecord(record.file, text, mod)),
+      () => emptyRecord(record.file, record.module, record.moduleRoot, record.isPackage, 'scan'),
+    );
     this.records.set(record.file, scanned);
     return scanned;
   }
@@ -233,7 +193,7 @@ export class PythonIndex extends TaskSourceQueries implements TaskSource, Module
     if (this.trees.size > this.treeCacheSize) this.trees.delete(this.trees.keys().next().value as string);
   }
 
-  private store(file: string, record: FileRecord, old: FileRecord | undefined): void {
+  protected store(file: string, record: FileRecord, old: FileRecord | undefined): void {
     this.records.set(file, record);
     if (old?.module === record.module) return;
     if (old !== undefined) this.unregisterModule(file, old.module);
@@ -242,6 +202,11 @@ export class PythonIndex extends TaskSourceQueries implements TaskSource, Module
     if (files === undefined) this.moduleFiles.set(record.module, [file]);
     else files.push(file);
     for (const prefix of prefixes(record.module)) this.known.set(prefix, (this.known.get(prefix) ?? 0) + 1);
+  }
+
+  protected dropFile(file: string, old: FileRecord): void {
+    this.trees.delete(file);
+    this.unregisterModule(file, old.module);
   }
 
   private unregisterModule(file: string, module: string | undefined): void {
@@ -257,85 +222,58 @@ export class PythonIndex extends TaskSourceQueries implements TaskSource, Module
     }
   }
 
-  // -- caching ------------------------------------------------------------------------
+  // -- what TaskSourceIndex asks of a language ------------------------------------------
 
-  /**
-   * Drops what a change to `file` can make stale: its own facts; when the names
-   * it offers changed, or it appeared or went, every cached resolution that read
-   * its module (or a package above it). Typing inside a task is a `body` change.
-   */
-  private invalidate(file: string, change: 'body' | 'names' | 'added' | 'removed', old: FileRecord | undefined): void {
-    const current = this.records.get(file);
-    let classesChanged = (old?.classes.length ?? 0) > 0 || (current?.classes.length ?? 0) > 0;
-    let tasksChanged = (old?.tasks.length ?? 0) > 0 || (current?.tasks.length ?? 0) > 0;
-    this.finalFacts.delete(file);
-    if (change !== 'body' && !(this.resolver.isEmpty && this.finalFacts.size === 0)) {
-      const modules = new Set<string>();
-      for (const module of [old?.module, current?.module]) {
-        if (module === undefined) continue;
-        if (change === 'names') modules.add(module);
-        else for (const prefix of prefixes(module)) modules.add(prefix);
-      }
-      this.resolver.forget(modules);
-      for (const [other, cached] of this.finalFacts) {
-        if (![...cached.deps].some((d) => modules.has(d))) continue;
-        this.finalFacts.delete(other);
-        const record = this.records.get(other);
-        if ((record?.classes.length ?? 0) > 0) classesChanged = true;
-        if ((record?.tasks.length ?? 0) > 0) tasksChanged = true;
-      }
-    }
-    if (tasksChanged) {
-      this.allTasksCache = undefined;
-      this.tasksByIdCache = undefined;
-    }
-    if (classesChanged) this.classTable = undefined;
+  protected resolutionKey(record: FileRecord): string {
+    return resolutionKeyOf(record);
   }
 
-  protected cachedFacts(file: string): CachedFacts | undefined {
-    const cached = this.finalFacts.get(file);
-    if (cached !== undefined) return cached;
-    const record = this.scanned(file);
-    if (record === undefined) return undefined;
-    let entry: CachedFacts;
-    try {
+  protected get resolverIsEmpty(): boolean {
+    return this.resolver.isEmpty;
+  }
+
+  /** Every cached resolution that read the file's module (or, when it appeared or went, a package above it). */
+  protected forgetReadsOf(_file: string, change: Exclude<FileChange, 'body'>, old: FileRecord | undefined, current: FileRecord | undefined): (cached: CachedFacts) => boolean {
+    const modules = new Set<string>();
+    for (const module of [old?.module, current?.module]) {
+      if (module === undefined) continue;
+      if (change === 'names') modules.add(module);
+      else for (const prefix of prefixes(module)) modules.add(prefix);
+    }
+    this.resolver.forget(modules);
+    return (cached) => [...cached.deps].some((d) => modules.has(d));
+  }
+
+  /** Lazy records are scanned first. */
+  protected recordToResolve(file: string): FileRecord | undefined {
+    return this.scanned(file);
+  }
+
+  protected resolve(record: FileRecord): CachedFacts {
+    const file = record.file;
+    const resolved = (): CachedFacts => {
       const { value, deps } = this.resolver.tracked(() => this.finalise(record));
       const depSet = new Set(deps);
       // Resolving every import can mean scanning every imported file: done when someone asks.
-      const imports = new LazyImports(() => {
-        try {
-          const found = this.resolver.tracked(() => this.resolveImports(record));
-          for (const d of found.deps) depSet.add(d);
-          return found.value;
-        } catch (error) {
-          this.onInternalError?.(error, file);
-          return new Map();
-        }
-      });
-      entry = { facts: { ...value.facts, imports }, declaredClasses: value.declaredClasses, deps: depSet };
-    } catch (error) {
-      this.onInternalError?.(error, file);
-      entry = { facts: { file, tasks: [], classes: [], imports: EMPTY_FACTS_IMPORTS }, deps: new Set(), declaredClasses: [] };
-    }
-    this.finalFacts.set(file, entry);
-    return entry;
+      const imports = new LazyImports(() =>
+        guarded(
+          file,
+          this.onInternalError,
+          () => {
+            const found = this.resolver.tracked(() => this.resolveImports(record));
+            for (const d of found.deps) depSet.add(d);
+            return found.value;
+          },
+          () => new Map(),
+        ),
+      );
+      return { facts: { ...value.facts, imports }, declaredClasses: value.declaredClasses, deps: depSet };
+    };
+    return guarded(file, this.onInternalError, resolved, () => ({ facts: { file, tasks: [], classes: [], imports: EMPTY_FACTS_IMPORTS }, deps: new Set(), declaredClasses: [] }));
   }
 
-  /** The files whose records hold at least one task. */
-  protected filesWithTasks(): string[] {
-    return [...this.records.values()].filter((r) => r.tasks.length > 0).map((r) => r.file);
-  }
-
-  protected cachedClassTable(): ClassTable {
-    if (this.classTable === undefined) {
-      try {
-        this.classTable = this.buildClassTable();
-      } catch (error) {
-        this.onInternalError?.(error, '(class table)');
-        this.classTable = { byName: new Map(), exceptions: [] };
-      }
-    }
-    return this.classTable;
+  protected buildClassTable(): ClassTable {
+    return guarded('(class table)', this.onInternalError, () => this.readClassTable(), () => ({ byName: new Map(), exceptions: [] }));
   }
 
   // -- resolution -----------------------------------------------------------------------
@@ -391,25 +329,13 @@ export class PythonIndex extends TaskSourceQueries implements TaskSource, Module
     const withOptions =
       options === undefined || qualified.size === 0
         ? options
-        : {
-            ...options,
-            entries: options.entries.map((entry) => {
-              if (entry.key !== 'retry_for' || entry.value.type !== 'list') return entry;
-              const items = entry.value.items.map((item, i) => (qualified.has(i) && item.type === 'string' ? { ...item, value: qualified.get(i) ?? item.value } : item));
-              return { ...entry, value: { ...entry.value, items } };
-            }),
-          };
+        : withRetryForItems(options, (written) => written.map((item, i) => (qualified.has(i) && item.type === 'string' ? { ...item, value: qualified.get(i) ?? item.value } : item)));
     return { ...task.definition, options: withOptions, exceptionRefs, ...(single === undefined ? {} : { singleExceptionRetryFor: single }) };
   }
 
-  private buildClassTable(): ClassTable {
+  private readClassTable(): ClassTable {
     const byName = new Map<string, DeclaredClass>();
-    for (const record of this.records.values()) {
-      if (record.module === undefined || record.classes.length === 0) continue;
-      for (const declared of this.cachedFacts(record.file)?.declaredClasses ?? []) {
-        if (!byName.has(declared.qualifiedName)) byName.set(declared.qualifiedName, declared);
-      }
-    }
+    for (const declared of this.declaredClasses()) if (!byName.has(declared.qualifiedName)) byName.set(declared.qualifiedName, declared);
     const chains = new ClassChains(byName);
     const exceptions: ExceptionClass[] = [];
     for (const declared of byName.values()) {

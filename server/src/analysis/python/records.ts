@@ -1,6 +1,7 @@
 // What one Python file contributes before names are resolved across files.
 // Produced by `fileReader.ts`, resolved by `nameResolver.ts`, kept by the index.
-import { OffsetRange, TaskDefinition } from '../typescriptFacts';
+import { keyPerRecord, PendingExceptionName, PendingTask, SourceFileRecord } from '../sourceIndex';
+import { OffsetRange } from '../typescriptFacts';
 import { PythonAnalysisDepth } from './prefilter';
 
 /** A local name bound by an import, with relative imports already made absolute. */
@@ -20,35 +21,24 @@ export interface ClassRecord {
   readonly baseTexts: readonly string[];
 }
 
-/** A name in `retry_for` whose qualified name the index fills in. */
-export interface PendingExceptionRef {
+/** A name in `retry_for`; `itemIndex` is -1 for `retry_for=ValueError` (a single class). */
+export interface PendingExceptionRef extends PendingExceptionName {
   readonly parts: readonly string[];
-  readonly identifier: string;
-  readonly range: OffsetRange;
-  /** The item of the `retry_for` list it stands for; -1 for `retry_for=ValueError` (a single class). */
-  readonly itemIndex: number;
 }
 
-export interface TaskRecord {
-  /** Complete except for the exception names of `retry_for` and TL025, which need other files. */
-  readonly definition: TaskDefinition;
+/** Complete except for the exception names of `retry_for` and TL025, which need other files. */
+export interface TaskRecord extends PendingTask<PendingExceptionRef> {
   /** The decorator's or call's receiver (`app`, `shop.app`): a task only when it is a pynenc app. */
   readonly receiver: readonly string[];
-  readonly pendingRefs: readonly PendingExceptionRef[];
   /** `retry_for=X` with a bare name: TL025 when `X` turns out to be a class. */
   readonly singleRetryFor: { readonly range: OffsetRange; readonly text: string } | undefined;
 }
 
-export interface FileRecord {
-  readonly file: string;
-  /** Undefined when no Python root contains the file: it contributes nothing. */
-  readonly module: string | undefined;
+/** `module` is undefined when no Python root contains the file. */
+export interface FileRecord extends SourceFileRecord<PythonAnalysisDepth, TaskRecord, ClassRecord> {
   readonly moduleRoot: string | undefined;
   /** `pkg/__init__.py`. */
   readonly isPackage: boolean;
-  readonly depth: PythonAnalysisDepth;
-  readonly tasks: readonly TaskRecord[];
-  readonly classes: readonly ClassRecord[];
   readonly bindings: ReadonlyMap<string, Binding>;
   /** Modules of `from m import *`. */
   readonly stars: readonly string[];
@@ -69,25 +59,14 @@ export function emptyRecord(file: string, module: string | undefined, moduleRoot
   return { file, module, moduleRoot, isPackage, depth, tasks: [], classes: [], bindings: NO_BINDINGS, stars: [], appNames: NO_NAMES, importsPynenc: false, localNames: NO_NAMES };
 }
 
-const resolutionKeys = new WeakMap<FileRecord, string>();
+const readKeyOf = keyPerRecord((record: FileRecord) =>
+  JSON.stringify([record.module, record.classes.map((c) => [c.name, c.bases]), [...record.bindings], record.stars, [...record.appNames], [...record.localNames]]),
+);
 
 /** Everything other files' resolution may read from `record`: unchanged keys keep their caches. */
 export function resolutionKeyOf(record: FileRecord): string {
   // Not read yet: what it offers is unknown, so it never matches (a change to it is a `names` change).
-  if (record.lazy === true) return `lazy\0${Math.random()}`;
-  let key = resolutionKeys.get(record);
-  if (key === undefined) {
-    key = JSON.stringify([
-      record.module,
-      record.classes.map((c) => [c.name, c.bases]),
-      [...record.bindings],
-      record.stars,
-      [...record.appNames],
-      [...record.localNames],
-    ]);
-    resolutionKeys.set(record, key);
-  }
-  return key;
+  return record.lazy === true ? `lazy\0${Math.random()}` : readKeyOf(record);
 }
 
 /** The package relative imports of `module` start from. */

@@ -1,7 +1,8 @@
 // What one TypeScript file contributes to the index before names are resolved
 // across files: the record every reader (`prescan.ts`, `parse.ts`) produces and
 // `names.ts` and `index.ts` consume. Types only, and no compiler.
-import { OffsetRange, TaskDefinition } from '../typescriptFacts';
+import type { PendingExceptionName, PendingTask, SourceFileRecord } from '../sourceIndex';
+import { OffsetRange } from '../typescriptFacts';
 
 export interface TypeScriptAnalysisOptions {
   /** Workspace-relative, `/`-separated; `''` is the workspace folder itself. */
@@ -55,27 +56,14 @@ export interface ClassRecord {
   readonly extendsText: string | undefined;
 }
 
-/** A `retry_for` item that names a class; its qualified name is filled in by the index. */
-export interface PendingExceptionRef {
+/** A `retry_for` item that names a class (the item still holds its bare identifier). */
+export interface PendingExceptionRef extends PendingExceptionName {
   readonly ref: NameRef;
-  readonly identifier: string;
-  readonly range: OffsetRange;
-  /** Index of the item in the `retry_for` list. */
-  readonly itemIndex: number;
 }
 
-export interface TaskRecord {
-  /** Complete except for `retry_for` class items, which still hold their bare identifiers. */
-  readonly definition: TaskDefinition;
-  readonly pendingRefs: readonly PendingExceptionRef[];
-}
+export type TaskRecord = PendingTask<PendingExceptionRef>;
 
-export interface FileRecord {
-  readonly file: string;
-  readonly module: string | undefined;
-  readonly depth: AnalysisDepth;
-  readonly tasks: readonly TaskRecord[];
-  readonly classes: readonly ClassRecord[];
+export interface FileRecord extends SourceFileRecord<AnalysisDepth, TaskRecord, ClassRecord> {
   readonly bindings: ReadonlyMap<string, ImportBinding>;
   readonly exportLinks: readonly ExportLink[];
   readonly starSources: readonly ModuleSource[];

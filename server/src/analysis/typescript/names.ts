@@ -5,6 +5,8 @@
 import * as path from 'path';
 import { BUILTIN_ERROR_NAMES, BUILTIN_EXCEPTIONS, moduleForFile, qualifiedName } from '../../resolver';
 import { ClassFact, ExceptionRefFact, TaskDefinition, TypeScriptFileFacts } from '../typescriptFacts';
+import { keyPerRecord, withRetryForItems } from '../sourceIndex';
+import { Tracked, TrackedResolver } from '../trackedResolver';
 import { ClassRecord, FileRecord, ModuleSource, NameRef, TaskRecord } from './fileRecord';
 
 const BUILTIN_ERRORS: ReadonlySet<string> = new Set(BUILTIN_ERROR_NAMES);
@@ -106,32 +108,26 @@ export class Dependencies {
  * together with what each finding read, so that `forget` can drop only what a
  * change invalidates.
  */
-export class NameResolver {
+export class NameResolver extends TrackedResolver<Dependencies> {
   /** Import path → the file it names (a name: records are replaced on every update). */
   private readonly fileMemo = new Map<string, string | null>();
-  private readonly exportMemo = new Map<string, { readonly value: string | undefined; readonly deps: Dependencies }>();
-  private readonly inProgress = new Set<string>();
+  private readonly exportMemo = new Map<string, Tracked<string | undefined, Dependencies>>();
   /** A file's module depends only on its path and the module root, so this never goes stale. */
   private readonly skippedModules = new Map<string, string | undefined>();
-  /** Where reads are recorded while `tracked` runs. */
-  private deps: Dependencies | undefined;
 
   constructor(
     private readonly records: ReadonlyMap<string, FileRecord>,
     private readonly moduleRoot: string,
-  ) {}
+  ) {
+    super();
+  }
 
-  /** Runs `read`, returning its result and everything it read (also added to an enclosing `tracked`). */
-  tracked<T>(read: () => T): { value: T; deps: Dependencies } {
-    const outer = this.deps;
-    const deps = new Dependencies();
-    this.deps = deps;
-    try {
-      return { value: read(), deps };
-    } finally {
-      this.deps = outer;
-      outer?.addAll(deps);
-    }
+  protected noReads(): Dependencies {
+    return new Dependencies();
+  }
+
+  protected addReads(into: Dependencies, reads: Dependencies): void {
+    into.addAll(reads);
   }
 
   /** True until something is resolved: then no change can make anything stale. */
@@ -192,20 +188,12 @@ export class NameResolver {
   private findExport(record: FileRecord, name: string): string | undefined {
     const key = `${record.file}\0${name}`;
     const memo = this.exportMemo.get(key);
-    if (memo !== undefined) {
-      this.deps?.addAll(memo.deps);
-      return memo.value;
-    }
+    if (memo !== undefined) return this.recall(memo);
     // Re-export cycles (`a` re-exports `b` re-exports `a`) end here instead of looping.
-    if (this.inProgress.has(key)) return undefined;
-    this.inProgress.add(key);
-    try {
-      const found = this.tracked(() => this.findExportUncached(record, name));
-      this.exportMemo.set(key, found);
-      return found.value;
-    } finally {
-      this.inProgress.delete(key);
-    }
+    const found = this.findOnce(key, () => this.findExportUncached(record, name));
+    if (found === undefined) return undefined;
+    this.exportMemo.set(key, found);
+    return found.value;
   }
 
   private findExportUncached(record: FileRecord, name: string): string | undefined {
@@ -262,15 +250,14 @@ function finaliseTask(record: FileRecord, task: TaskRecord, resolver: NameResolv
   const exceptionRefs: ExceptionRefFact[] = task.pendingRefs.map((p, i) => ({ identifier: p.identifier, range: p.range, qualifiedName: qualified[i] }));
   const options = task.definition.options;
   if (options === undefined) return { ...task.definition, exceptionRefs };
-  const entries = options.entries.map((entry) => {
-    if (entry.key !== 'retry_for' || entry.value.type !== 'list') return entry;
-    const items = [...entry.value.items];
+  const withNames = withRetryForItems(options, (written) => {
+    const items = [...written];
     task.pendingRefs.forEach((p, i) => {
       items[p.itemIndex] = { type: 'string', value: qualified[i] ?? p.identifier, loc: items[p.itemIndex].loc };
     });
-    return { ...entry, value: { ...entry.value, items } };
+    return items;
   });
-  return { ...task.definition, options: { ...options, entries }, exceptionRefs };
+  return { ...task.definition, options: withNames, exceptionRefs };
 }
 
 function finaliseClass(record: FileRecord, cls: ClassRecord, resolver: NameResolver): ClassFact {
@@ -290,25 +277,18 @@ function resolvedImports(record: FileRecord, resolver: NameResolver): ReadonlyMa
 
 const NO_IMPORTS: ReadonlyMap<string, string> = new Map();
 
-const resolutionKeys = new WeakMap<FileRecord, string>();
-
 /**
  * Everything other files' name resolution may read from `record`. When an edit
  * leaves it unchanged, other files' cached resolutions stay valid. Computed
  * only when a file is edited, not on the first read.
  */
-export function resolutionKeyOf(record: FileRecord): string {
-  let key = resolutionKeys.get(record);
-  if (key === undefined) {
-    key = JSON.stringify([
-      record.module,
-      record.classes.map((c) => [c.name, c.extendsRef, c.extendsText]),
-      [...record.bindings],
-      record.exportLinks,
-      record.starSources,
-      [...record.shadowedBuiltins],
-    ]);
-    resolutionKeys.set(record, key);
-  }
-  return key;
-}
+export const resolutionKeyOf = keyPerRecord((record: FileRecord) =>
+  JSON.stringify([
+    record.module,
+    record.classes.map((c) => [c.name, c.extendsRef, c.extendsText]),
+    [...record.bindings],
+    record.exportLinks,
+    record.starSources,
+    [...record.shadowedBuiltins],
+  ]),
+);
