@@ -7,6 +7,7 @@ import {
   CodeAction, CodeActionKind, CompletionItem, Connection, createConnection, DidChangeConfigurationNotification, ErrorCodes, ResponseError, TextEdit,
   DidChangeWatchedFilesNotification, DocumentSymbol, FileChangeType, Hover, InitializeParams, InitializeResult, InlayHint,
   Location, ProposedFeatures, Range, TextDocuments, TextDocumentSyncKind, WorkspaceFolder,
+  RequestType0,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -60,6 +61,11 @@ interface Folder {
 /** Debounce between a change and its diagnostics (SPEC asks for at most 100 ms). */
 const VALIDATION_DELAY_MS = 30;
 
+const MemoryRequest = new RequestType0<NodeJS.MemoryUsage, void>('$/tasklens/memory');
+
+/** How long diagnostics work runs before other requests are answered. */
+const VALIDATION_SLICE_MS = 15;
+
 /** Registers every handler on `connection` and starts listening. */
 export function startServer(connection: Connection): void {
   /** The one edit of each document's latest change, in offsets, when it was a single range edit. */
@@ -83,6 +89,7 @@ export function startServer(connection: Connection): void {
   let supportsProgress = false;
   let supportsWorkspaceFolders = false;
   let validationTimer: NodeJS.Timeout | undefined;
+  let validating = false;
   const pendingValidation = new Set<string>();
 
   function log(message: string): void {
@@ -254,22 +261,60 @@ export function startServer(connection: Connection): void {
   function scheduleValidation(...uris: string[]): void {
     for (const uri of uris) pendingValidation.add(uri);
     if (validationTimer) clearTimeout(validationTimer);
-    validationTimer = setTimeout(validatePending, VALIDATION_DELAY_MS);
+    validationTimer = setTimeout(() => void validatePending(), VALIDATION_DELAY_MS);
   }
 
-  function validatePending(): void {
+  /**
+   * Publishes the pending documents' diagnostics. A large file is checked in
+   * steps of about `VALIDATION_SLICE_MS`, answering other requests between them;
+   * when the workspace changes meanwhile the work is dropped (the change has
+   * scheduled it again). One run at a time: a timer that fires during a run
+   * leaves its documents for the next.
+   */
+  async function validatePending(): Promise<void> {
     validationTimer = undefined;
-    // Once per burst of edits, not per keystroke: the explain view refreshes from it.
-    void connection.sendNotification(ConfigurationChangedNotification);
-    const uris = [...pendingValidation];
-    pendingValidation.clear();
-    for (const uri of uris) {
-      const where = locate(uri);
-      const doc = documents.get(uri);
-      if (!where || !doc) continue;
-      const diagnostics = guarded('diagnostics', [], () => features.diagnose(where.folder.workspace, where.path));
-      // The version lets a client drop diagnostics computed for text it has since changed.
-      void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    if (validating) return;
+    validating = true;
+    try {
+      // Once per burst of edits, not per keystroke: the explain view refreshes from it.
+      void connection.sendNotification(ConfigurationChangedNotification);
+      while (pendingValidation.size > 0) {
+        const uri = pendingValidation.values().next().value as string;
+        pendingValidation.delete(uri);
+        const where = locate(uri);
+        const doc = documents.get(uri);
+        if (!where || !doc) continue;
+        const diagnostics = await inSlices(where.folder.workspace, uri, () => features.diagnoseSteps(where.folder.workspace, where.path));
+        // Dropped: the document or the workspace changed, and the change scheduled it again.
+        if (diagnostics === undefined) continue;
+        // The version lets a client drop diagnostics computed for text it has since changed.
+        void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+      }
+    } finally {
+      validating = false;
+      if (pendingValidation.size > 0 && !validationTimer) validationTimer = setTimeout(() => void validatePending(), VALIDATION_DELAY_MS);
+    }
+  }
+
+  /** Runs steps in slices, yielding to other messages between; undefined when `ws` or `uri` changed meanwhile. */
+  async function inSlices<T>(ws: Workspace, uri: string, start: () => Generator<void, T>): Promise<T | undefined> {
+    const state = ws.stateVersion;
+    const fallback = [] as unknown as T;
+    let steps: Generator<void, T> | undefined;
+    for (;;) {
+      const sliceEnd = performance.now() + VALIDATION_SLICE_MS;
+      let result: IteratorResult<void, T> | undefined;
+      try {
+        steps ??= start();
+        do result = steps.next();
+        while (!result.done && performance.now() < sliceEnd);
+      } catch (e) {
+        connection.console.error(`[tasklens] diagnostics failed: ${(e as Error).stack ?? String(e)}`);
+        return fallback;
+      }
+      if (result.done) return result.value;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (ws.stateVersion !== state || pendingValidation.has(uri) || !documents.get(uri)) return undefined;
     }
   }
 
@@ -338,6 +383,9 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onCompletion((params): CompletionItem[] => request(params.textDocument.uri, [], (folder, p, doc) => features.complete(folder.workspace, p, doc.offsetAt(params.position))));
+
+  // The bench's view of memory (RSS alone cannot tell heap from code and buffers).
+  connection.onRequest(MemoryRequest, () => process.memoryUsage());
 
   connection.onCompletionResolve((item) => guarded('completionResolve', item, () => features.resolveCompletionItem(item)));
 

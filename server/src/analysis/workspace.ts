@@ -531,11 +531,7 @@ export class Workspace {
 
   /** The facts of one task-code file (tasks, classes), when a task source read it. */
   taskFacts(path: string): TaskFileFacts | undefined {
-    for (const source of this.taskSources()) {
-      const facts = source.facts(path);
-      if (facts) return facts;
-    }
-    return undefined;
+    return this.firstAnswer((source) => source.facts(path));
   }
 
   /** Every definition of task `id` (more than one is a duplicate). */
@@ -545,9 +541,14 @@ export class Workspace {
 
   /** The class declared as `<module>.<Name>` in task code. */
   classDeclaration(qualified: string): ClassFact | undefined {
+    return this.firstAnswer((source) => source.classByQualifiedName(qualified));
+  }
+
+  /** What the first task source that knows says. */
+  private firstAnswer<T>(ask: (source: TaskSource) => T | undefined): T | undefined {
     for (const source of this.taskSources()) {
-      const cls = source.classByQualifiedName(qualified);
-      if (cls) return cls;
+      const answer = ask(source);
+      if (answer) return answer;
     }
     return undefined;
   }

@@ -22,10 +22,19 @@ export interface FileProblems {
 
 /** The problems of one workspace file, or `undefined` when Tasklens has nothing to say about it. */
 export function fileProblems(ws: Workspace, path: string): FileProblems | undefined {
+  return finish(fileProblemSteps(ws, path));
+}
+
+/**
+ * `fileProblems` in steps: a large config file's sections are checked a few
+ * hundred at a time, yielding between, so that a caller can answer other
+ * requests meanwhile (and drop the work when the workspace changes under it).
+ */
+export function* fileProblemSteps(ws: Workspace, path: string): Generator<void, FileProblems | undefined> {
   switch (ws.fileKind(path)) {
     case 'config': {
       const doc = ws.configDocument(path);
-      return doc ? { lines: doc.lines, problems: configProblems(ws, doc) } : undefined;
+      return doc ? { lines: doc.lines, problems: yield* configProblemSteps(ws, doc) } : undefined;
     }
     case 'env': {
       const doc = ws.envDocument(path);
@@ -41,8 +50,20 @@ export function fileProblems(ws: Workspace, path: string): FileProblems | undefi
   }
 }
 
+/** Runs steps to the end. */
+export function finish<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
 export function fileDiagnostics(ws: Workspace, path: string): Diagnostic[] {
-  const found = fileProblems(ws, path);
+  return finish(fileDiagnosticSteps(ws, path));
+}
+
+export function* fileDiagnosticSteps(ws: Workspace, path: string): Generator<void, Diagnostic[]> {
+  const found = yield* fileProblemSteps(ws, path);
   return found ? found.problems.map((p) => toDiagnostic(p, found.lines)) : [];
 }
 
@@ -247,13 +268,21 @@ interface YamlScope {
 }
 
 export function configProblems(ws: Workspace, doc: ConfigDocument): Problem[] {
+  return finish(configProblemSteps(ws, doc));
+}
+
+/** How many per-task sections are checked between two steps of `configProblemSteps`. */
+const SECTIONS_PER_STEP = 250;
+
+function* configProblemSteps(ws: Workspace, doc: ConfigDocument): Generator<void, Problem[]> {
   const mapping = ws.activeConfigFiles().get(doc.path);
   const problems = doc.errors.map((e) => loadProblem(e, doc, mapping !== undefined));
   const scope: YamlScope = { ws, doc, mapping: mapping?.loaded.ok ? mapping : undefined, ctx: { exceptions: ws.exceptions(), syntax: 'yaml' }, definedTasks: ws.tasks() };
   const yaml = doc.format === 'yaml';
   for (const entry of settingsRoot(doc).entries) {
     if (entry.key === CLASS_SECTION_KEY && entry.value.type === 'map') {
-      problems.push(...classSectionProblems(scope, entry.value));
+      yield* classSectionProblems(scope, entry.value, problems);
+      continue;
     } else if (isFieldName(entry.key)) {
       problems.push(...fieldEntryProblems(scope, entry, 'generic', undefined));
     } else if (entry.key === '<<' && yaml) {
@@ -261,7 +290,7 @@ export function configProblems(ws: Workspace, doc: ConfigDocument): Problem[] {
     } else if (!KNOWN_PYNENC_SECTIONS.includes(entry.key)) {
       problems.push(unknownKeyProblem(entry, 'warning', 'is not a task setting nor a known pynenc section'));
     }
-    if (yaml) problems.push(...nestedMergeKeys(entry.value, entry.key === CLASS_SECTION_KEY));
+    if (yaml) problems.push(...nestedMergeKeys(entry.value, false));
   }
   return yaml ? problems : problems.map((p) => inFileSyntax(p, doc));
 }
@@ -330,18 +359,36 @@ function unknownKeyProblem(entry: MapEntry, severity: 'error' | 'warning', why: 
   };
 }
 
-function classSectionProblems(scope: YamlScope, section: MapNode): Problem[] {
-  const problems: Problem[] = [];
+/** The `task:` section's problems, added to `problems`: its entries', then the merge keys nested in them. */
+function* classSectionProblems(scope: YamlScope, section: MapNode, problems: Problem[]): Generator<void, void> {
+  const merges: Problem[] = [];
+  const yaml = scope.doc.format === 'yaml';
+  let sections = 0;
   for (const entry of section.entries) {
     if (isFieldName(entry.key)) {
       problems.push(...fieldEntryProblems(scope, entry, 'class', undefined));
     } else if (entry.value.type === 'map') {
       problems.push(...cachedPerTaskProblems(scope, entry, entry.value));
+      if (++sections % SECTIONS_PER_STEP === 0) yield;
     } else if (entry.key !== '<<') {
       problems.push(unknownKeyProblem(entry, 'error', 'is not a task setting'));
     }
+    if (yaml) merges.push(...(entry.value.type === 'map' ? cachedMergeKeys(entry) : nestedMergeKeys(entry.value, false)));
   }
-  return problems;
+  problems.push(...merges);
+}
+
+/** A per-task section's nested merge keys, kept with the section (offsets relative to it). */
+const mergeKeyCache = new WeakMap<MapEntry, { anchor: number; problems: readonly Problem[] }>();
+
+function cachedMergeKeys(entry: MapEntry): Problem[] {
+  const anchor = entry.keyLoc?.start ?? 0;
+  let hit = mergeKeyCache.get(entry);
+  if (!hit) {
+    hit = { anchor, problems: nestedMergeKeys(entry.value, false) };
+    mergeKeyCache.set(entry, hit);
+  }
+  return shifted(hit.problems, anchor - hit.anchor);
 }
 
 /**

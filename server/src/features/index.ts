@@ -13,7 +13,7 @@ import { envCompletion, resolveCompletionItem, typescriptCompletion, yamlComplet
 
 export { resolveCompletionItem };
 import { pythonCompletion } from './pythonCompletion';
-import { fileDiagnostics, workspaceProblems, WorkspaceFileProblems } from './diagnostics';
+import { fileDiagnostics, fileDiagnosticSteps, workspaceProblems, WorkspaceFileProblems } from './diagnostics';
 import { envHover, typescriptHover, yamlHover } from './hover';
 import {
   configSymbols, envDefinition, optionInlayHints, targetFiles, taskAtCursor, taskReferences, typescriptDefinition, UriOf,
@@ -71,6 +71,15 @@ export function hover(ws: Workspace, path: string, offset: number): Hover | null
 /** One file's diagnostics: the same problems `check` reports for it. */
 export function diagnose(ws: Workspace, path: string): Diagnostic[] {
   return fileDiagnostics(ws, path);
+}
+
+/**
+ * `diagnose` in steps, for a caller that answers other requests between them:
+ * each `next()` does a bounded part of the work; the last returns the diagnostics.
+ * Steps must not outlive a change to the workspace (drop them and start again).
+ */
+export function diagnoseSteps(ws: Workspace, path: string): Generator<void, Diagnostic[]> {
+  return fileDiagnosticSteps(ws, path);
 }
 
 /** Every problem of the workspace (`tasklens check`). */
