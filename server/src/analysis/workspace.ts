@@ -6,7 +6,7 @@ import {
   CLASS_SECTION_KEY, collectMappings, configFormat, EnvEntry, envTaskPart, EnvLayer, Environment, ExceptionRegistry,
   exceptionRegistry, FIELD_NAMES, FieldName, FieldResolution, fieldSpec, isPyprojectPath, LoadedConfig, mapGet,
   MappingSource, MapNode, mergeEnvironment, nodeToPlain, notFoundError, parseDotEnv, parseTaskId, ResolutionInput, resolveField, TaskId,
-  Suggester, taskIdToString, TaskResolution, unreadableError,
+  NeighbourSuggester, taskIdToString, TaskResolution, unreadableError,
 } from '../resolver';
 import { ConfigDocument } from './configDocument';
 import { TextEdit } from './lineIndex';
@@ -29,36 +29,8 @@ interface CodeFacts {
   readonly tasks: Map<string, KnownTask>;
   readonly exceptions: Readonly<Record<TaskLanguage, ExceptionRegistry>>;
   byEnvPart?: Map<string, KnownTask>;
-  idNeighbours?: NeighbourIndex;
-  envNeighbours?: NeighbourIndex;
-}
-
-/** Names by their part before and after the last `separator` (module and function). */
-type NeighbourIndex = { readonly byHead: Map<string, string[]>; readonly byTail: Map<string, string[]> };
-
-function splitLast(name: string, separator: string): [string, string] {
-  const at = name.lastIndexOf(separator);
-  return at < 0 ? ['', name] : [name.slice(0, at), name.slice(at + 1)];
-}
-
-function neighbourIndex(names: readonly string[], separator: string): NeighbourIndex {
-  const byHead = new Map<string, string[]>();
-  const byTail = new Map<string, string[]>();
-  for (const name of names) {
-    const [head, tail] = splitLast(name, separator);
-    for (const [map, key] of [[byHead, head], [byTail, tail]] as const) {
-      const list = map.get(key);
-      if (list) list.push(name);
-      else map.set(key, [name]);
-    }
-  }
-  return { byHead, byTail };
-}
-
-function suggestAmong(index: NeighbourIndex, name: string, separator: string): string | undefined {
-  const [head, tail] = splitLast(name, separator);
-  const candidates = new Set([...(index.byHead.get(head) ?? []), ...(index.byTail.get(tail) ?? [])]);
-  return candidates.size > 0 ? new Suggester([...candidates].sort()).suggest(name) : undefined;
+  idNeighbours?: NeighbourSuggester;
+  envNeighbours?: NeighbourSuggester;
 }
 
 /**
@@ -473,15 +445,15 @@ export class Workspace {
    */
   suggestTaskId(id: string): string | undefined {
     const code = this.code();
-    code.idNeighbours ??= neighbourIndex([...code.tasks.keys()], '.');
-    return suggestAmong(code.idNeighbours, id, '.');
+    code.idNeighbours ??= new NeighbourSuggester([...code.tasks.keys()], '.');
+    return code.idNeighbours.suggest(id);
   }
 
   /** The `<MODULE>#<FUNC>` of a defined task nearest to `part`, the same way. */
   suggestEnvTaskPart(part: string): string | undefined {
     const code = this.code();
-    code.envNeighbours ??= neighbourIndex([...code.tasks.values()].map((t) => envTaskPart(t.taskId)), '#');
-    return suggestAmong(code.envNeighbours, part, '#');
+    code.envNeighbours ??= new NeighbourSuggester([...code.tasks.values()].map((t) => envTaskPart(t.taskId)), '#');
+    return code.envNeighbours.suggest(part);
   }
 
   /** The defined task a per-task env var's `<MODULE>#<FUNC>` part names. */

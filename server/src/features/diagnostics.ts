@@ -142,19 +142,41 @@ function filelessEnvProblems(ws: Workspace): FilelessEnvProblem[] {
   return found;
 }
 
+/** The file-less env problems by the task-code file that holds them, and those no definition holds; kept per workspace state. */
+const filelessMemo = new WeakMap<Workspace, { readonly state: number; readonly byFile: Map<string, Problem[]>; readonly homeless: Problem[] }>();
+
+function filelessByPlace(ws: Workspace): { readonly byFile: Map<string, Problem[]>; readonly homeless: Problem[] } {
+  ws.tasks(); // brings the task index up to date first, so that the state read next is the one computed from
+  const state = ws.stateVersion;
+  const kept = filelessMemo.get(ws);
+  if (kept && kept.state === state) return kept;
+  const byFile = new Map<string, Problem[]>();
+  const homeless: Problem[] = [];
+  if (hasFilelessEnv(ws)) {
+    for (const { task, problem } of filelessEnvProblems(ws)) {
+      const definition = task?.definition;
+      if (!definition) {
+        homeless.push({ ...problem, start: 0, end: 0 });
+        continue;
+      }
+      const list = byFile.get(definition.file) ?? [];
+      list.push({ ...problem, start: definition.nameRange.start, end: definition.nameRange.end });
+      byFile.set(definition.file, list);
+    }
+  }
+  const memo = { state, byFile, homeless };
+  filelessMemo.set(ws, memo);
+  return memo;
+}
+
 /** The file-less env problems placed at the definitions of the tasks in `path`. */
 function filelessEnvProblemsAt(ws: Workspace, path: string): Problem[] {
-  if (!hasFilelessEnv(ws)) return [];
-  return filelessEnvProblems(ws).flatMap(({ task, problem }) => {
-    const definition = task?.definition;
-    return definition && definition.file === path ? [{ ...problem, start: definition.nameRange.start, end: definition.nameRange.end }] : [];
-  });
+  return filelessByPlace(ws).byFile.get(path) ?? [];
 }
 
 /** The file-less env problems that no task definition can hold. */
 function filelessProblems(ws: Workspace): Problem[] {
-  if (!hasFilelessEnv(ws)) return [];
-  return filelessEnvProblems(ws).filter(({ task }) => task?.definition === undefined).map(({ problem }) => ({ ...problem, start: 0, end: 0 }));
+  return filelessByPlace(ws).homeless;
 }
 
 function hasFilelessEnv(ws: Workspace): boolean {

@@ -238,6 +238,7 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
 
 const normName = (s: string) => s.toLowerCase().replace(/[_\-\s]/g, '');
 
+
 function bigrams(text: string): Set<string> {
   const out = new Set<string>();
   for (let i = 0; i + 1 < text.length; i++) out.add(text.slice(i, i + 2));
@@ -298,5 +299,54 @@ export class Suggester {
       }
     }
     return best !== undefined ? this.names[best] : undefined;
+  }
+}
+
+function splitLast(name: string, separator: string): [string, string] {
+  const at = name.lastIndexOf(separator);
+  return at < 0 ? ['', name] : [name.slice(0, at), name.slice(at + 1)];
+}
+
+/**
+ * Did-you-mean among the names that share the asked name's part before the last
+ * `separator` (its module) or after it (its function): the answer of one
+ * `Suggester` over both groups, found as the nearer of each group's nearest (equally
+ * near: the first in sort order), with a `Suggester` per group built when first asked.
+ */
+export class NeighbourSuggester {
+  private readonly groups = new Map<string, string[]>();
+  private readonly suggesters = new Map<string, Suggester>();
+
+  constructor(names: readonly string[], private readonly separator: string) {
+    for (const name of names) {
+      const [head, tail] = splitLast(name, separator);
+      for (const key of [`h\u0000${head}`, `t\u0000${tail}`]) {
+        const list = this.groups.get(key);
+        if (list) list.push(name);
+        else this.groups.set(key, [name]);
+      }
+    }
+  }
+
+  suggest(name: string): string | undefined {
+    const [head, tail] = splitLast(name, this.separator);
+    const a = this.nearestIn(`h\u0000${head}`, name);
+    const b = this.nearestIn(`t\u0000${tail}`, name);
+    if (a === undefined || b === undefined || a === b) return a ?? b;
+    const target = normName(name);
+    const da = editDistance(target, normName(a));
+    const db = editDistance(target, normName(b));
+    return da < db || (da === db && a < b) ? a : b;
+  }
+
+  private nearestIn(key: string, name: string): string | undefined {
+    const group = this.groups.get(key);
+    if (!group) return undefined;
+    let suggester = this.suggesters.get(key);
+    if (!suggester) {
+      suggester = new Suggester([...new Set(group)].sort());
+      this.suggesters.set(key, suggester);
+    }
+    return suggester.suggest(name);
   }
 }
