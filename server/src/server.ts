@@ -4,7 +4,7 @@
 // connection (stdio, IPC, or an in-memory pair in tests).
 import * as path from 'path';
 import {
-  CodeAction, CodeActionKind, CompletionItem, Connection, createConnection, DidChangeConfigurationNotification, ErrorCodes, ResponseError, TextEdit,
+  CodeAction, CodeActionKind, CompletionItem, CompletionList, Connection, createConnection, DidChangeConfigurationNotification, ErrorCodes, ResponseError, TextEdit,
   DidChangeWatchedFilesNotification, DocumentSymbol, FileChangeType, Hover, InitializeParams, InitializeResult, InlayHint,
   Location, ProposedFeatures, Range, TextDocuments, TextDocumentSyncKind, WorkspaceFolder,
   RequestType0,
@@ -87,6 +87,7 @@ export function startServer(connection: Connection): void {
   let supportsConfiguration = false;
   let supportsWatchedFiles = false;
   let supportsProgress = false;
+  let supportsEditRangeDefault = false;
   let supportsWorkspaceFolders = false;
   let validationTimer: NodeJS.Timeout | undefined;
   let validating = false;
@@ -137,6 +138,7 @@ export function startServer(connection: Connection): void {
     supportsConfiguration = caps.workspace?.configuration === true;
     supportsWatchedFiles = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     supportsProgress = caps.window?.workDoneProgress === true;
+    supportsEditRangeDefault = caps.textDocument?.completion?.completionList?.itemDefaults?.includes('editRange') === true;
     supportsWorkspaceFolders = caps.workspace?.workspaceFolders === true;
     const given = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     for (const folder of given) addFolder(folder);
@@ -382,7 +384,7 @@ export function startServer(connection: Connection): void {
     return guarded('request', fallback, () => work(where.folder, where.path, doc));
   }
 
-  connection.onCompletion((params): CompletionItem[] => request(params.textDocument.uri, [], (folder, p, doc) => features.complete(folder.workspace, p, doc.offsetAt(params.position))));
+  connection.onCompletion((params): CompletionItem[] | CompletionList => request(params.textDocument.uri, [], (folder, p, doc) => features.completionList(features.complete(folder.workspace, p, doc.offsetAt(params.position)), supportsEditRangeDefault)));
 
   // The bench's view of memory (RSS alone cannot tell heap from code and buffers).
   connection.onRequest(MemoryRequest, () => process.memoryUsage());

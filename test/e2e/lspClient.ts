@@ -7,7 +7,7 @@ import * as cp from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  CodeAction, CodeActionRequest, Command, CompletionItem, CompletionList, CompletionRequest, ConfigurationRequest,
+  CodeAction, CodeActionRequest, Command, CompletionItem, CompletionList, CompletionRequest, CompletionResolveRequest, ConfigurationRequest,
   createProtocolConnection, DefinitionRequest, Diagnostic, DidChangeConfigurationNotification, DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, DocumentSymbol,
   DocumentSymbolRequest, ExitNotification, FileChangeType, FileEvent, Hover, HoverRequest, InitializeRequest, InitializedNotification,
@@ -49,6 +49,8 @@ export interface StartOptions {
   readonly settings?: Settings;
   /** Print the server's log messages (for debugging a test). */
   readonly verbose?: boolean;
+  /** Advertise LSP 3.17 completion item defaults (`editRange`), as VS Code does. */
+  readonly completionItemDefaults?: boolean;
 }
 
 const DEFAULT_WAIT_MS = 10_000;
@@ -127,7 +129,7 @@ export class LspTestClient {
         window: { workDoneProgress: true },
         textDocument: {
           synchronization: { dynamicRegistration: false },
-          completion: { completionItem: { snippetSupport: false } },
+          completion: { completionItem: { snippetSupport: false }, ...(options.completionItemDefaults ? { completionList: { itemDefaults: ['editRange'] } } : {}) },
           hover: { contentFormat: ['markdown', 'plaintext'] },
           publishDiagnostics: { versionSupport: true, relatedInformation: false },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
@@ -259,6 +261,15 @@ export class LspTestClient {
   }
 
   /** Completion items (a list is flattened to its items). */
+  /** The completion answer as sent (a list with item defaults, or items). */
+  completionAnswer(uri: string, position: Position): Promise<CompletionItem[] | CompletionList | null> {
+    return this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
+  }
+
+  resolveCompletion(item: CompletionItem): Promise<CompletionItem> {
+    return this.connection.sendRequest(CompletionResolveRequest.type, item);
+  }
+
   async completion(uri: string, position: Position): Promise<CompletionItem[]> {
     const result: CompletionItem[] | CompletionList | null = await this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
     if (result === null) return [];

@@ -176,7 +176,8 @@ export function envCompletion(ws: Workspace, text: string, offset: number): Comp
     kind: CompletionItemKind.Variable,
     detail,
     textEdit: TextEdit.replace(range, key + suffix),
-    sortText: sort + key,
+    // Equal sort texts fall back to the label: the order is the same, the answer smaller.
+    sortText: sort,
     data: { field: spec.name },
   });
   const typed = before.slice(wordStartChar);
@@ -204,9 +205,10 @@ export function envCompletion(ws: Workspace, text: string, offset: number): Comp
       items.push({
         label: prefix,
         kind: CompletionItemKind.Module,
-        detail: `settings for ${task.id} only`,
         textEdit: TextEdit.replace(range, prefix),
-        sortText: `0${prefix}`,
+        sortText: '0',
+        // The detail comes with completionItem/resolve (one per task would make the answer grow with the tasks).
+        data: { task: task.id },
         command: { title: 'Fields', command: 'editor.action.triggerSuggest' },
       });
     }
@@ -216,6 +218,8 @@ export function envCompletion(ws: Workspace, text: string, offset: number): Comp
 
 /** `completionItem/resolve`: the documentation of a field item, added only for the item being shown. */
 export function resolveCompletionItem(item: CompletionItem): CompletionItem {
+  const task = (item.data as { task?: unknown } | undefined)?.task;
+  if (typeof task === 'string' && item.detail === undefined) return { ...item, detail: `settings for ${task} only` };
   const field = (item.data as { field?: unknown } | undefined)?.field;
   const spec = typeof field === 'string' ? fieldSpec(field) : undefined;
   return spec && item.documentation === undefined ? { ...item, documentation: { kind: MarkupKind.Markdown, value: fieldDocumentation(spec) } } : item;

@@ -3,7 +3,7 @@
 // Each chooses by file kind inside, so the glue never does; neither the server
 // nor the CLI imports anything else from `features/`.
 import {
-  CodeAction, CompletionItem, Diagnostic, DocumentSymbol, Hover, InlayHint, Location,
+  CodeAction, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, Hover, InlayHint, Location, Range,
 } from 'vscode-languageserver-types';
 import { LineIndex } from '../analysis/lineIndex';
 import { Workspace } from '../analysis/workspace';
@@ -48,6 +48,24 @@ export function complete(ws: Workspace, path: string, offset: number): Completio
     default:
       return [];
   }
+}
+
+/**
+ * The answer to a completion request: for a client that takes item defaults
+ * (LSP 3.17), a range every item shares is sent once and each item carries only
+ * its text (none when it is its label), so that a long list stays small.
+ */
+export function completionList(items: CompletionItem[], editRangeDefault: boolean): CompletionItem[] | CompletionList {
+  if (!editRangeDefault || items.length < 2) return items;
+  const first = items[0].textEdit;
+  if (!first || !('range' in first)) return items;
+  const same = (r: Range) => r.start.line === first.range.start.line && r.start.character === first.range.start.character && r.end.line === first.range.end.line && r.end.character === first.range.end.character;
+  if (!items.every((i) => i.textEdit && 'range' in i.textEdit && same(i.textEdit.range) && i.insertText === undefined)) return items;
+  return {
+    isIncomplete: false,
+    itemDefaults: { editRange: first.range },
+    items: items.map(({ textEdit, ...rest }) => (textEdit!.newText === rest.label ? rest : { ...rest, textEditText: textEdit!.newText })),
+  };
 }
 
 export function hover(ws: Workspace, path: string, offset: number): Hover | null {
