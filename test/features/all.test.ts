@@ -3,6 +3,7 @@
 // Run one file alone with `node --test build/test/features/<name>.spec.js`.
 import './completion.spec';
 import './diagnostics.spec';
+import './editedAsFresh.spec';
 import './hover.spec';
 import './navigation.spec';
 import './quickFixes.spec';

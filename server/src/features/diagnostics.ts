@@ -363,9 +363,14 @@ function objectId(value: object): number {
   return id;
 }
 
-/** What a per-task section's problems depend on besides the section: see `perTaskCache`. */
+/**
+ * What a per-task section's problems depend on besides the section: see
+ * `perTaskCache`. Every child of `task:` but the per-task sections, a
+ * class-level field written as a mapping (`key_arguments: {to: 1}`) included.
+ */
 function perTaskContextKey(scope: YamlScope): string {
-  const shared = settingsRoot(scope.doc).entries.map((e) => (e.key === 'task' && e.value.type === 'map' ? e.value.entries.filter((c) => c.value.type !== 'map').map((c) => objectId(c)).join(',') : objectId(e)));
+  const isClassLevel = (c: MapEntry) => isFieldName(c.key) || c.value.type !== 'map';
+  const shared = settingsRoot(scope.doc).entries.map((e) => (e.key === 'task' && e.value.type === 'map' ? e.value.entries.filter(isClassLevel).map((c) => objectId(c)).join(',') : objectId(e)));
   return `${scope.ws.contextKeyExcept(scope.doc.path)}#${scope.mapping ? 1 : 0}#${shared.join(';')}`;
 }
 

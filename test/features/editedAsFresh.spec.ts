@@ -1,0 +1,57 @@
+// A document reached by edits answers as a fresh open of its final text: each
+// test is the smallest repro of a disagreement the differential test
+// (test/e2e/differential.test.ts) found. The edits go in as the server sends
+// them (`setOverlay` with the edit in offsets), with diagnostics asked for in
+// between, so the caches of each intermediate state are in play.
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { TextEdit } from '../../server/src/analysis/lineIndex';
+import { codes, describeDiagnostics } from './assertions';
+import { features, fixture, FixtureWorkspace } from './harness';
+
+/** The edit that turns `a` into `b` (common prefix and suffix), as the server computes it from a change. */
+function editBetween(a: string, b: string): TextEdit {
+  let prefix = 0;
+  const max = Math.min(a.length, b.length);
+  while (prefix < max && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  return { start: prefix, oldEnd: a.length - suffix, newEnd: b.length - suffix };
+}
+
+/**
+ * Opens `file` with `texts[0]` in a workspace over the `app` fixture, edits it
+ * into each next text (diagnosing every version), and returns that workspace
+ * and a fresh one that only opened the last text.
+ */
+function editedAndFresh(file: string, texts: readonly string[]): { edited: FixtureWorkspace; fresh: FixtureWorkspace } {
+  const edited = fixture('app');
+  edited.ws.setOverlay(file, texts[0]);
+  features.diagnose(edited.ws, file);
+  for (let i = 1; i < texts.length; i++) {
+    edited.ws.setOverlay(file, texts[i], editBetween(texts[i - 1], texts[i]));
+    features.diagnose(edited.ws, file);
+  }
+  const fresh = fixture('app');
+  fresh.ws.setOverlay(file, texts[texts.length - 1]);
+  return { edited, fresh };
+}
+
+function assertSameDiagnostics(file: string, texts: readonly string[]): ReturnType<typeof features.diagnose> {
+  const { edited, fresh } = editedAndFresh(file, texts);
+  const expected = features.diagnose(fresh.ws, file);
+  assert.deepEqual(features.diagnose(edited.ws, file), expected, describeDiagnostics(expected));
+  return expected;
+}
+
+describe('an edited config answers as a fresh open', () => {
+  test('a class-level field written as a mapping is part of what per-task problems depend on (no stale TL011)', () => {
+    const before = 'task:\n  key_arguments: {}\n  src.tasks.email.sendEmail:\n    running_concurrency: keys\n';
+    const after = before.replace('{}', '{to: 1}');
+    assert.deepEqual(codes(assertSameDiagnostics('config.yaml', [before])), ['TL011']);
+    assert.ok(!codes(assertSameDiagnostics('config.yaml', [before, after])).includes('TL011'));
+    // Renamed: the mapping now sets another field, and the task's own value is checked against it.
+    const renamed = before.replace('key_arguments: {}', 'registration_concurrency: {to: 1}');
+    assertSameDiagnostics('config.yaml', [before, renamed]);
+  });
+});
