@@ -55,3 +55,14 @@ describe('an edited config answers as a fresh open', () => {
     assertSameDiagnostics('config.yaml', [before, renamed]);
   });
 });
+
+describe('problems reused from an earlier version of a per-task section', () => {
+  test('a problem with no place of its own stays at the start of the file when its section moves', () => {
+    // `{running_concurrency}` has no value, and so no location: the problem sits at 0 in a fresh read.
+    const before = 'task:\n  max_retries: 1\n  src.tasks.email.sendEmail: {running_concurrency}\n';
+    for (const after of ['# a comment\n' + before, before.replace('task:\n', 'task:\n  call_result_cache: true\n')]) {
+      const diagnostics = assertSameDiagnostics('config.yaml', [before, after]);
+      assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['TL004', 0]], describeDiagnostics(diagnostics));
+    }
+  });
+});

@@ -381,7 +381,8 @@ function cachedPerTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNo
   const hit = perTaskCache.get(entry);
   if (hit && hit.key === scope.contextKey) {
     const shift = anchor - hit.anchor;
-    return shift === 0 ? [...hit.problems] : hit.problems.map((p) => ({ ...p, start: p.start + shift, end: p.end + shift, data: shiftData(p.data, shift) }));
+    // Only what lies in the section moves with it: a problem with no place of its own sits at 0, as a fresh read puts it.
+    return shift === 0 ? [...hit.problems] : hit.problems.map((p) => (p.start < hit.anchor ? p : { ...p, start: p.start + shift, end: p.end + shift, data: shiftData(p.data, shift) }));
   }
   const problems = perTaskProblems(scope, entry, section);
   perTaskCache.set(entry, { key: scope.contextKey, anchor, problems });
