@@ -66,3 +66,20 @@ describe('problems reused from an earlier version of a per-task section', () => 
     }
   });
 });
+
+describe('a config file that is also named by PYNENC__CONFIGTASK__FILEPATH', () => {
+  test('TL014 names the line that beats the value as it is now, after a line is added above', () => {
+    const env = 'PYNENC__CONFIGTASK__FILEPATH=config.yaml\n';
+    const before = 'task:\n  src.tasks.email.sendEmail:\n    max_retries: 3\n';
+    const after = '# a comment\n' + before;
+    const edited = fixture('app', { files: { '.env': env } });
+    edited.ws.setOverlay('config.yaml', before);
+    features.diagnose(edited.ws, 'config.yaml');
+    edited.ws.setOverlay('config.yaml', after, editBetween(before, after));
+    const fresh = fixture('app', { files: { '.env': env } });
+    fresh.ws.setOverlay('config.yaml', after);
+    const expected = features.diagnose(fresh.ws, 'config.yaml');
+    assert.match(String(expected.find((d) => d.code === 'TL014')?.message), /overridden by config\.yaml:4\b/, describeDiagnostics(expected));
+    assert.deepEqual(features.diagnose(edited.ws, 'config.yaml'), expected);
+  });
+});

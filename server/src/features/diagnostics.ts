@@ -371,7 +371,9 @@ function objectId(value: object): number {
 function perTaskContextKey(scope: YamlScope): string {
   const isClassLevel = (c: MapEntry) => isFieldName(c.key) || c.value.type !== 'map';
   const shared = settingsRoot(scope.doc).entries.map((e) => (e.key === 'task' && e.value.type === 'map' ? e.value.entries.filter(isClassLevel).map((c) => objectId(c)).join(',') : objectId(e)));
-  return `${scope.ws.contextKeyExcept(scope.doc.path)}#${scope.mapping ? 1 : 0}#${shared.join(';')}`;
+  // A file read as two mappings (named by a FILEPATH variable too) shadows itself, and TL014 names its own lines: nothing is reused.
+  const readTwice = scope.ws.mappings().filter((m) => m.file === scope.doc.path).length > 1;
+  return `${scope.ws.contextKeyExcept(scope.doc.path)}#${scope.mapping ? 1 : 0}#${shared.join(';')}${readTwice ? `#${objectId(scope.doc)}` : ''}`;
 }
 
 function cachedPerTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): Problem[] {
