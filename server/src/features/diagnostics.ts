@@ -9,7 +9,7 @@ import { envVarAt, fieldReach, reachOverTasks, settingsRoot, writtenAt } from '.
 import {
   Candidate, CLASS_SECTION_KEY, ConcurrencyControlType, ConfigNode, describeSource, didYouMean, ENV_CLASS_PREFIX, envOriginText, envTaskPart, FIELD_NAMES,
   FieldName, fieldSpec, fieldWithRole, isArgumentList, isConcurrencySetting, isFieldName, isTruthy, KNOWN_PYNENC_SECTIONS, LoadError, MapEntry, MapNode,
-  MappingSource, parseTaskId, TaskId, taskIdToString,
+  MappingSource, parseTaskId, shortQuote, TaskId, taskIdToString,
 } from '../resolver';
 import { checkExceptionName, checkFieldValue, ValueContext } from './valueChecks';
 import { FixData, Problem, toDiagnostic } from './problems';
@@ -178,7 +178,7 @@ function parameterProblems(field: FieldName, node: ConfigNode, tasks: readonly K
     problems.push({
       code: isKey ? 'TL009' : 'TL018',
       severity: isKey ? 'error' : 'warning',
-      message: `'${item.text}' is not a parameter of ${names} (parameters: ${params.join(', ') || 'none'})${suggestion ? `: did you mean '${suggestion}'?` : ''}`,
+      message: `'${shortQuote(item.text)}' is not a parameter of ${names} (parameters: ${params.join(', ') || 'none'})${suggestion ? `: did you mean '${suggestion}'?` : ''}`,
       start: item.node.loc?.start ?? node.loc?.start ?? 0,
       end: item.node.loc?.end ?? node.loc?.end ?? 0,
       data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : undefined,
