@@ -25,7 +25,7 @@ export function fileProblems(ws: Workspace, path: string): FileProblems | undefi
   switch (ws.fileKind(path)) {
     case 'config': {
       const doc = ws.configDocument(path);
-      return doc ? { lines: doc.lines, problems: configProblems(ws, doc) } : undefined;
+      return doc ? { lines: doc.lines, problems: configProblems(ws, doc) } : unreadableConfigProblems(ws, path);
     }
     case 'env': {
       const doc = ws.envDocument(path);
@@ -39,6 +39,19 @@ export function fileProblems(ws: Workspace, path: string): FileProblems | undefi
     default:
       return undefined;
   }
+}
+
+/**
+ * A config file in force that exists but has no text to read (not UTF-8, a
+ * directory, no permission): the runtime refuses it, so it is a TL001 at the
+ * start of the file, naming the reason (and the byte, for bad UTF-8).
+ */
+function unreadableConfigProblems(ws: Workspace, path: string): FileProblems | undefined {
+  const loaded = ws.activeConfigFiles().get(path)?.loaded;
+  if (!loaded || loaded.ok || loaded.error.kind !== 'unreadable') return undefined;
+  const reason = loaded.error.reason;
+  const message = `${reason[0].toUpperCase()}${reason.slice(1)}: the runtime refuses to load this file, so every task fails to configure`;
+  return { lines: new LineIndex(''), problems: [{ code: 'TL001', severity: 'error', message, start: 0, end: 0 }] };
 }
 
 export function fileDiagnostics(ws: Workspace, path: string): Diagnostic[] {
