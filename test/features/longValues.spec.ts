@@ -41,3 +41,14 @@ test('messages and hovers quote a 50,000-character value shortened, in config an
   }
   assert.ok(hoverAt('.env', 3).length <= HOVER_LIMIT);
 });
+
+test('messages quote a 50,000-character key shortened: unknown fields, per-task sections, env var names', () => {
+  const w = fixture('app');
+  w.ws.setOverlay('config.yaml', `${LONG}: 1\ntask:\n  ${LONG}y: 1\n  src.tasks.${LONG}.f:\n    max_retries: 1\n    ${LONG}z: 2\n`);
+  w.ws.setOverlay('.env', `PYNENC__CONFIGTASK__${LONG.toUpperCase()}=1\nPYNENC__CONFIGTASK__SRC.TASKS.${LONG.toUpperCase()}#F__MAX_RETRIES=1\n`);
+  for (const file of ['config.yaml', '.env']) {
+    const diagnostics = features.diagnose(w.ws, file);
+    assert.ok(diagnostics.length >= 2, file);
+    for (const d of diagnostics) assert.ok(messageOf(d).length <= MESSAGE_LIMIT, `${file} ${String(d.code)}: ${messageOf(d).length} characters`);
+  }
+});

@@ -105,9 +105,9 @@ function filelessEnvProblems(ws: Workspace): FilelessEnvProblem[] {
     if (value.origin.file !== undefined) continue;
     const parsed = parseEnvKey(key);
     if (parsed === undefined) continue;
-    const label = `${key} (${envOriginText(value.origin.via) ?? 'env'})`;
+    const label = `${shortQuote(key)} (${envOriginText(value.origin.via) ?? 'env'})`;
     if (parsed.kind === 'unknownField') {
-      if (parsed.strict) found.push({ task: undefined, problem: { code: 'TL002', severity: 'error', message: `${label}: '${parsed.field}' is not a task setting` } });
+      if (parsed.strict) found.push({ task: undefined, problem: { code: 'TL002', severity: 'error', message: `${label}: '${shortQuote(parsed.field)}' is not a task setting` } });
       continue;
     }
     if (parsed.kind === 'filepath') {
@@ -117,7 +117,7 @@ function filelessEnvProblems(ws: Workspace): FilelessEnvProblem[] {
     }
     const targets: (KnownTask | undefined)[] = parsed.taskPart !== undefined ? defined.filter((t) => envTaskPart(t.taskId) === parsed.taskPart) : defined.length > 0 ? defined : [undefined];
     if (parsed.taskPart !== undefined && targets.length === 0) {
-      if (defined.length > 0) found.push({ task: undefined, problem: { code: 'TL008', severity: 'warning', message: `${label}: no task matches '${parsed.taskPart}'` } });
+      if (defined.length > 0) found.push({ task: undefined, problem: { code: 'TL008', severity: 'warning', message: `${label}: no task matches '${shortQuote(parsed.taskPart)}'` } });
       continue;
     }
     for (const task of targets) {
@@ -161,7 +161,7 @@ function shadowProblem(field: FieldName, node: ConfigNode, winner: Candidate, fo
     code: 'TL014',
     severity: 'hint',
     unnecessary: true,
-    message: `${field} here never takes effect${forWhom ? ` ${forWhom}` : ''}: overridden by ${describeSource(winner.source)}`,
+    message: `${field} here never takes effect${forWhom ? ` ${forWhom}` : ''}: overridden by ${shortQuote(describeSource(winner.source))}`,
     start: node.loc?.start ?? 0,
     end: node.loc?.end ?? 0,
   };
@@ -336,10 +336,10 @@ function unknownKeyProblem(entry: MapEntry, severity: 'error' | 'warning', why: 
   return {
     code: 'TL002',
     severity,
-    message: `Unknown field '${entry.key}': it ${why}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
+    message: `Unknown field '${shortQuote(entry.key)}': it ${why}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
     start,
     end,
-    data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : { removeStart: start, removeEnd: entry.value.loc?.end ?? end, title: `Remove '${entry.key}'` },
+    data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : { removeStart: start, removeEnd: entry.value.loc?.end ?? end, title: `Remove '${shortQuote(entry.key)}'` },
   };
 }
 
@@ -423,7 +423,7 @@ function perTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): P
     problems.push({
       code: 'TL008',
       severity: 'warning',
-      message: `No task '${entry.key}' is defined in the workspace${taskId === undefined ? ' (a task id is <module>.<function>)' : ''}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
+      message: `No task '${shortQuote(entry.key)}' is defined in the workspace${taskId === undefined ? ' (a task id is <module>.<function>)' : ''}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
       start,
       end: entry.keyLoc?.end ?? start,
       data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : undefined,
@@ -456,7 +456,7 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
   if (probe) {
     const reach = fieldReach(scope.ws, probe, field, writtenAt(scope.doc.path, node));
     const winner = reach.applies ? reach.winner : undefined;
-    if (winner) problems.push(shadowProblem(field, node, winner, level === 'task' ? `for ${task!.id}` : 'for any task'));
+    if (winner) problems.push(shadowProblem(field, node, winner, level === 'task' ? `for ${shortQuote(task!.id)}` : 'for any task'));
   }
   problems.push(...parameterProblems(field, node, tasks.filter((t): t is KnownTask => 'id' in t)));
   const insertAt = section && entry.keyLoc?.start !== undefined ? yamlInsertPoint(scope.doc, entry) : undefined;
@@ -511,7 +511,7 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
       problems.push({
         code: 'TL002',
         severity: key.strict ? 'error' : 'warning',
-        message: `Unknown field '${key.field}' in ${entry.key}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
+        message: `Unknown field '${shortQuote(key.field)}' in ${shortQuote(entry.key)}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
         start: fieldStart,
         end: entry.keyEnd,
         data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : undefined,
@@ -529,7 +529,7 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
         problems.push({
           code: 'TL008',
           severity: 'warning',
-          message: `No task matches '${key.taskPart}' (per-task env vars are PYNENC__CONFIGTASK__<MODULE>#<FUNC>__<FIELD>, upper-cased)${suggestion ? `. Did you mean '${suggestion}' (${ws.taskByEnvPart(suggestion)!.id})?` : ''}`,
+          message: `No task matches '${shortQuote(key.taskPart)}' (per-task env vars are PYNENC__CONFIGTASK__<MODULE>#<FUNC>__<FIELD>, upper-cased)${suggestion ? `. Did you mean '${suggestion}' (${ws.taskByEnvPart(suggestion)!.id})?` : ''}`,
           start,
           end: start + key.taskPart.length,
           data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : undefined,
@@ -545,11 +545,11 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
     const merged = env.get(entry.key);
     if (merged && !(merged.origin.file === path && merged.origin.line === entry.line) && ws.envFilePaths().includes(path)) {
       const by = merged.origin.via === 'file' ? `${merged.origin.file}:${merged.origin.line}` : merged.origin.via === 'setting' ? 'the tasklens.env setting' : merged.origin.via === 'cli' ? '--env' : 'the process env';
-      problems.push({ code: 'TL014', severity: 'hint', unnecessary: true, message: `${entry.key} here never takes effect: overridden by ${by}`, start: entry.keyStart, end: entry.valueEnd });
+      problems.push({ code: 'TL014', severity: 'hint', unnecessary: true, message: `${shortQuote(entry.key)} here never takes effect: overridden by ${by}`, start: entry.keyStart, end: entry.valueEnd });
     } else if (key.taskPart === undefined) {
       const reach = fieldReach(ws, TYPICAL_TASK, key.field, envVarAt(entry.key));
       const winner = reach.applies ? reach.winner : undefined;
-      if (winner) problems.push({ code: 'TL014', severity: 'hint', unnecessary: true, message: `${entry.key} never takes effect for any task: overridden by ${describeSource(winner.source)}`, start: entry.keyStart, end: entry.valueEnd });
+      if (winner) problems.push({ code: 'TL014', severity: 'hint', unnecessary: true, message: `${shortQuote(entry.key)} never takes effect for any task: overridden by ${shortQuote(describeSource(winner.source))}`, start: entry.keyStart, end: entry.valueEnd });
     }
   }
   return problems;
