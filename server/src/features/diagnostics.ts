@@ -15,6 +15,11 @@ import { checkExceptionName, checkFieldValue, ValueContext } from './valueChecks
 import { FixData, Problem, toDiagnostic } from './problems';
 import { parseEnvKey } from './envKeys';
 
+/** Appends `items` one by one: a spread's argument count is bounded by the stack, and a file can hold 150,000 sections. */
+function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 export interface FileProblems {
   readonly lines: LineIndex;
   readonly problems: readonly Problem[];
@@ -266,15 +271,15 @@ export function configProblems(ws: Workspace, doc: ConfigDocument): Problem[] {
   const yaml = doc.format === 'yaml';
   for (const entry of settingsRoot(doc).entries) {
     if (entry.key === CLASS_SECTION_KEY && entry.value.type === 'map') {
-      problems.push(...classSectionProblems(scope, entry.value));
+      pushAll(problems, classSectionProblems(scope, entry.value));
     } else if (isFieldName(entry.key)) {
-      problems.push(...fieldEntryProblems(scope, entry, 'generic', undefined));
+      pushAll(problems, fieldEntryProblems(scope, entry, 'generic', undefined));
     } else if (entry.key === '<<' && yaml) {
       problems.push(mergeKeyProblem(entry));
     } else if (!KNOWN_PYNENC_SECTIONS.includes(entry.key)) {
       problems.push(unknownKeyProblem(entry, 'warning', 'is not a task setting nor a known pynenc section'));
     }
-    if (yaml) problems.push(...nestedMergeKeys(entry.value, entry.key === CLASS_SECTION_KEY));
+    if (yaml) pushAll(problems, nestedMergeKeys(entry.value, entry.key === CLASS_SECTION_KEY));
   }
   return yaml ? problems : problems.map((p) => inFileSyntax(p, doc));
 }
@@ -347,9 +352,9 @@ function classSectionProblems(scope: YamlScope, section: MapNode): Problem[] {
   const problems: Problem[] = [];
   for (const entry of section.entries) {
     if (isFieldName(entry.key)) {
-      problems.push(...fieldEntryProblems(scope, entry, 'class', undefined));
+      pushAll(problems, fieldEntryProblems(scope, entry, 'class', undefined));
     } else if (entry.value.type === 'map') {
-      problems.push(...cachedPerTaskProblems(scope, entry, entry.value));
+      pushAll(problems, cachedPerTaskProblems(scope, entry, entry.value));
     } else if (entry.key !== '<<') {
       problems.push(unknownKeyProblem(entry, 'error', 'is not a task setting'));
     }
@@ -431,7 +436,7 @@ function perTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): P
   }
   const task = defined ?? (taskId ? { id: entry.key, taskId } : undefined);
   for (const field of section.entries) {
-    if (isFieldName(field.key)) problems.push(...fieldEntryProblems(scope, field, 'task', task, section));
+    if (isFieldName(field.key)) pushAll(problems, fieldEntryProblems(scope, field, 'task', task, section));
     else if (field.key !== '<<') problems.push(unknownKeyProblem(field, 'error', 'is not a task setting'));
   }
   return problems;
@@ -458,9 +463,9 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
     const winner = reach.applies ? reach.winner : undefined;
     if (winner) problems.push(shadowProblem(field, node, winner, level === 'task' ? `for ${shortQuote(task!.id)}` : 'for any task'));
   }
-  problems.push(...parameterProblems(field, node, tasks.filter((t): t is KnownTask => 'id' in t)));
+  pushAll(problems, parameterProblems(field, node, tasks.filter((t): t is KnownTask => 'id' in t)));
   const insertAt = section && entry.keyLoc?.start !== undefined ? yamlInsertPoint(scope.doc, entry) : undefined;
-  problems.push(...interplayProblems(scope.ws, field, node, tasks, insertAt));
+  pushAll(problems, interplayProblems(scope.ws, field, node, tasks, insertAt));
   return problems;
 }
 
@@ -540,7 +545,7 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
       problems.push({ code: 'TL017', severity: 'error', message: 'retry_for cannot be set through an env var: the value is split into characters and fails. Only an empty value works (it empties the list); set it in the config file instead.', ...keyRange });
       continue;
     }
-    problems.push(...checkFieldValue(fieldSpec(key.field)!, node, { ...ctxBase, start: entry.valueStart, end: entry.valueEnd }));
+    pushAll(problems, checkFieldValue(fieldSpec(key.field)!, node, { ...ctxBase, start: entry.valueStart, end: entry.valueEnd }));
     // TL014: a stronger env source sets the same variable, or a more specific variable wins everywhere.
     const merged = env.get(entry.key);
     if (merged && !(merged.origin.file === path && merged.origin.line === entry.line) && ws.envFilePaths().includes(path)) {
@@ -599,19 +604,19 @@ export function taskCodeProblems(ws: Workspace, path: string): Problem[] {
       if (fieldSpec(field)!.type === 'exceptionList' && node.type === 'list') {
         for (const item of node.items) {
           if (item.type !== 'string' || refStarts.has(item.loc?.start ?? -1)) continue;
-          problems.push(...checkExceptionName(item.value, ctx, { start: item.loc?.start ?? 0, end: item.loc?.end ?? 0 }));
+          pushAll(problems, checkExceptionName(item.value, ctx, { start: item.loc?.start ?? 0, end: item.loc?.end ?? 0 }));
         }
       } else {
         const found = checkFieldValue(fieldSpec(field)!, node, ctx);
         // `("user_id")` is a string: the fix adds the comma that makes it a tuple.
         const tuple = node.loc?.start !== undefined ? tupleFixes.get(node.loc.start) : undefined;
-        problems.push(...found.map((p) => (tuple && p.code === 'TL013' ? { ...p, data: { replaceWith: tuple, title: `Change to ${tuple}` } } : p)));
+        pushAll(problems, found.map((p) => (tuple && p.code === 'TL013' ? { ...p, data: { replaceWith: tuple, title: `Change to ${tuple}` } } : p)));
       }
       const reach = fieldReach(ws, task, field, writtenAt(undefined, node));
       if (reach.applies && reach.winner) problems.push(shadowProblem(field, node, reach.winner, ''));
-      problems.push(...parameterProblems(field, node, [task]));
+      pushAll(problems, parameterProblems(field, node, [task]));
       const insertAt = fieldSpec(field)!.role === 'concurrencyKey' ? codeInsertPoint(ws.readText(path) ?? '', entry, python) : undefined;
-      problems.push(...interplayProblems(ws, field, node, [task], insertAt));
+      pushAll(problems, interplayProblems(ws, field, node, [task], insertAt));
     }
     for (const ref of definition.exceptionRefs) {
       const at = { start: ref.range.start, end: ref.range.end };
