@@ -3,6 +3,8 @@
 // Run one file alone with `node --test build/test/features/<name>.spec.js`.
 import './completion.spec';
 import './diagnostics.spec';
+import './editedAsFresh.spec';
+import './longValues.spec';
 import './hover.spec';
 import './navigation.spec';
 import './quickFixes.spec';

@@ -7,6 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DiskHost, invalidUtf8Offset } from '../../server/src/analysis/diskHost';
+import { Workspace } from '../../server/src/analysis/workspace';
+import { workspaceProblems } from '../../server/src/features/diagnostics';
 import {
   ConfigNode, describeNode, LoadedConfig, MapNode, mapGet, nodeFromPlain, nodeToPlain, nodeToText, parseConfigText, parseYamlDocument,
   shortQuote, unreadableError,
@@ -188,6 +190,28 @@ test('the disk host says why an existing path cannot be read: a directory, not U
     const error = unreadableError('latin1.yaml', host.readProblem('latin1.yaml')!);
     assert.equal(error.kind, 'unreadable');
     assert.equal(error.message, 'Configuration file latin1.yaml cannot be read: it is not UTF-8 text (an invalid byte sequence at byte 5)');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a config.yaml that is not UTF-8 (or is a directory) is the config file in force, and check reports TL001 naming why', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-host-'));
+  try {
+    const cases: [string, (file: string) => void, RegExp][] = [
+      ['not UTF-8', (file) => fs.writeFileSync(file, Buffer.from([0x61, 0x3a, 0x20, 0xe9, 0x0a])), /not UTF-8 text \(an invalid byte sequence at byte 3\)/],
+      ['a directory', (file) => fs.mkdirSync(file), /It is a directory/],
+    ];
+    for (const [what, write, reason] of cases) {
+      fs.rmSync(path.join(dir, 'config.yaml'), { recursive: true, force: true });
+      write(path.join(dir, 'config.yaml'));
+      const ws = new Workspace(new DiskHost(dir), { root: dir });
+      assert.equal(ws.configFilepath(), 'config.yaml', what);
+      const found = workspaceProblems(ws);
+      assert.deepEqual(found.map((f) => f.file), ['config.yaml'], what);
+      assert.deepEqual(found[0].problems.map((p) => p.code), ['TL001'], what);
+      assert.match(found[0].problems[0].message, reason);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

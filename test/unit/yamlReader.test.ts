@@ -224,6 +224,19 @@ describe('the incremental YAML reader reads as a fresh open and a whole parse', 
   });
 });
 
+describe('bounds', () => {
+  test('block mappings nested deeper than 1,000 levels fail to load, as a whole parse says, fresh and after an edit', () => {
+    const deep = (levels: number) => Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
+    for (const text of [deep(1_001), `task:\n  src.a.f:\n    max_retries: 1\n${deep(1_500)}`]) {
+      const doc = ConfigDocument.parse('config.yaml', text);
+      assert.deepEqual(doc.errors.map((e) => e.reason), ['the values nest deeper than 1,000 levels']);
+      assertAgrees(doc);
+      assertAgrees(edited([TWO_TASKS, TWO_TASKS + text]));
+    }
+    assert.deepEqual(ConfigDocument.parse('config.yaml', deep(200)).errors, []);
+  });
+});
+
 describe('scale', () => {
   /** A config of `n` per-task sections (about 30 bytes each). */
   const sections = (n: number) => {

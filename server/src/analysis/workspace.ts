@@ -329,10 +329,14 @@ export class Workspace {
 
   // ----------------------------------------------------------- resolution
 
-  /** The config file in force: `--config`, else the first of `configFiles` that exists. */
+  /**
+   * The config file in force: `--config`, else the first of `configFiles` that
+   * exists — one that cannot be read as text (not UTF-8, a directory) exists too,
+   * and fails to load, as the runtime would fail on it.
+   */
   configFilepath(): string | undefined {
     if (this.options.configFile !== undefined) return this.options.configFile;
-    return this.settingsValue.configFiles.find((f) => this.readText(f) !== undefined);
+    return this.settingsValue.configFiles.find((f) => this.readText(f) !== undefined || this.host.readProblem?.(f) !== undefined);
   }
 
   /** The environment in force (SPEC §12): `--environment`, else `tasklens.environment`; `''` is the plain settings. */

@@ -269,6 +269,8 @@ export function useFastReader(on: boolean): void {
 const SIMPLE_KEY_LINE = /^( *)(?:([A-Za-z_][A-Za-z0-9_./-]*)|"([^"\\\n]+)"|'([^'\n]+)'):(?=$| )( *)/;
 const SIMPLE_ITEM_LINE = /^( *)- +/;
 const SIMPLE_TOKEN = /"[^"\\\n]*"|'[^'\n]*'|[A-Za-z0-9_./+-]+/y;
+/** The plainest sections are shallow: one nested deeper than this is read by the `yaml` package. */
+const SIMPLE_MAX_DEPTH = 64;
 const NOT_A_STRING_KEY = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
 
 /** A simple scalar token as the YAML 1.2 core schema reads it; undefined when it is not that simple. */
@@ -376,6 +378,8 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
     }
     if (pending) {
       if (indent > pending.indent) {
+        // Deep nesting is for the full reader, which enforces the nesting bound (SPEC §11).
+        if (stack.length >= SIMPLE_MAX_DEPTH) return undefined;
         // The pending key's value is a mapping at this indentation.
         const owner = pending.owner;
         const entries = pending.entries;

@@ -9,11 +9,16 @@ import { envVarAt, fileContextKey, FileLevelCache, fieldReach, settingsRoot, val
 import {
   Candidate, CLASS_SECTION_KEY, ConcurrencyControlType, ConfigNode, describeSource, didYouMean, ENV_CLASS_PREFIX, envOriginText, envTaskPart, FIELD_NAMES,
   FieldName, fieldSpec, fieldWithRole, isArgumentList, isConcurrencySetting, isFieldName, isTruthy, KNOWN_PYNENC_SECTIONS, LoadError, MapEntry, MapNode,
-  MappingSource, parseTaskId, TaskId, taskIdToString,
+  MappingSource, parseTaskId, shortQuote, TaskId, taskIdToString,
 } from '../resolver';
 import { checkExceptionName, checkFieldValue, ValueContext } from './valueChecks';
 import { FixData, Problem, toDiagnostic } from './problems';
 import { parseEnvKey } from './envKeys';
+
+/** Appends `items` one by one: a spread's argument count is bounded by the stack, and a file can hold 150,000 sections. */
+function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
 
 export interface FileProblems {
   readonly lines: LineIndex;
@@ -34,7 +39,7 @@ export function* fileProblemSteps(ws: Workspace, path: string): Generator<void, 
   switch (ws.fileKind(path)) {
     case 'config': {
       const doc = ws.configDocument(path);
-      return doc ? { lines: doc.lines, problems: yield* configProblemSteps(ws, doc) } : undefined;
+      return doc ? { lines: doc.lines, problems: yield* configProblemSteps(ws, doc) } : unreadableConfigProblems(ws, path);
     }
     case 'env': {
       const doc = ws.envDocument(path);
@@ -56,6 +61,19 @@ export function finish<T>(steps: Generator<void, T>): T {
     const step = steps.next();
     if (step.done) return step.value;
   }
+}
+
+/**
+ * A config file in force that exists but has no text to read (not UTF-8, a
+ * directory, no permission): the runtime refuses it, so it is a TL001 at the
+ * start of the file, naming the reason (and the byte, for bad UTF-8).
+ */
+function unreadableConfigProblems(ws: Workspace, path: string): FileProblems | undefined {
+  const loaded = ws.activeConfigFiles().get(path)?.loaded;
+  if (!loaded || loaded.ok || loaded.error.kind !== 'unreadable') return undefined;
+  const reason = loaded.error.reason;
+  const message = `${reason[0].toUpperCase()}${reason.slice(1)}: the runtime refuses to load this file, so every task fails to configure`;
+  return { lines: new LineIndex(''), problems: [{ code: 'TL001', severity: 'error', message, start: 0, end: 0 }] };
 }
 
 export function fileDiagnostics(ws: Workspace, path: string): Diagnostic[] {
@@ -113,9 +131,9 @@ function filelessEnvProblems(ws: Workspace): FilelessEnvProblem[] {
     if (value.origin.file !== undefined) continue;
     const parsed = parseEnvKey(key);
     if (parsed === undefined) continue;
-    const label = `${key} (${envOriginText(value.origin.via) ?? 'env'})`;
+    const label = `${shortQuote(key)} (${envOriginText(value.origin.via) ?? 'env'})`;
     if (parsed.kind === 'unknownField') {
-      if (parsed.strict) found.push({ task: undefined, problem: { code: 'TL002', severity: 'error', message: `${label}: '${parsed.field}' is not a task setting` } });
+      if (parsed.strict) found.push({ task: undefined, problem: { code: 'TL002', severity: 'error', message: `${label}: '${shortQuote(parsed.field)}' is not a task setting` } });
       continue;
     }
     if (parsed.kind === 'filepath') {
@@ -125,7 +143,7 @@ function filelessEnvProblems(ws: Workspace): FilelessEnvProblem[] {
     }
     const targets: (KnownTask | undefined)[] = parsed.taskPart !== undefined ? defined.filter((t) => envTaskPart(t.taskId) === parsed.taskPart) : defined.length > 0 ? defined : [undefined];
     if (parsed.taskPart !== undefined && targets.length === 0) {
-      if (defined.length > 0) found.push({ task: undefined, problem: { code: 'TL008', severity: 'warning', message: `${label}: no task matches '${parsed.taskPart}'` } });
+      if (defined.length > 0) found.push({ task: undefined, problem: { code: 'TL008', severity: 'warning', message: `${label}: no task matches '${shortQuote(parsed.taskPart)}'` } });
       continue;
     }
     for (const task of targets) {
@@ -191,7 +209,7 @@ function shadowProblem(field: FieldName, node: ConfigNode, winner: Candidate, fo
     code: 'TL014',
     severity: 'hint',
     unnecessary: true,
-    message: `${field} here never takes effect${forWhom ? ` ${forWhom}` : ''}: overridden by ${describeSource(winner.source)}`,
+    message: `${field} here never takes effect${forWhom ? ` ${forWhom}` : ''}: overridden by ${shortQuote(describeSource(winner.source))}`,
     start: node.loc?.start ?? 0,
     end: node.loc?.end ?? 0,
   };
@@ -221,7 +239,7 @@ function parameterProblems(field: FieldName, node: ConfigNode, tasks: readonly K
     problems.push({
       code: isKey ? 'TL009' : 'TL018',
       severity: isKey ? 'error' : 'warning',
-      message: `'${item.text}' is not a parameter of ${names} (parameters: ${params.join(', ') || 'none'})${suggestion ? `: did you mean '${suggestion}'?` : ''}`,
+      message: `'${shortQuote(item.text)}' is not a parameter of ${names} (parameters: ${params.join(', ') || 'none'})${suggestion ? `: did you mean '${suggestion}'?` : ''}`,
       start: item.node.loc?.start ?? node.loc?.start ?? 0,
       end: item.node.loc?.end ?? node.loc?.end ?? 0,
       data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : undefined,
@@ -306,13 +324,13 @@ function* configProblemSteps(ws: Workspace, doc: ConfigDocument): Generator<void
       yield* classSectionProblems(scope, entry.value, problems);
       continue;
     } else if (isFieldName(entry.key)) {
-      problems.push(...fieldEntryProblems(scope, entry, 'generic', undefined));
+      pushAll(problems, fieldEntryProblems(scope, entry, 'generic', undefined));
     } else if (entry.key === '<<' && yaml) {
       problems.push(mergeKeyProblem(entry));
     } else if (!KNOWN_PYNENC_SECTIONS.includes(entry.key)) {
       problems.push(unknownKeyProblem(entry, 'warning', 'is not a task setting nor a known pynenc section'));
     }
-    if (yaml) problems.push(...nestedMergeKeys(entry.value, false));
+    if (yaml) pushAll(problems, nestedMergeKeys(entry.value, false));
   }
   return yaml ? problems : problems.map((p) => inFileSyntax(p, doc));
 }
@@ -374,10 +392,10 @@ function unknownKeyProblem(entry: MapEntry, severity: 'error' | 'warning', why: 
   return {
     code: 'TL002',
     severity,
-    message: `Unknown field '${entry.key}': it ${why}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
+    message: `Unknown field '${shortQuote(entry.key)}': it ${why}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
     start,
     end,
-    data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : { removeStart: start, removeEnd: entry.value.loc?.end ?? end, title: `Remove '${entry.key}'` },
+    data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : { removeStart: start, removeEnd: entry.value.loc?.end ?? end, title: `Remove '${shortQuote(entry.key)}'` },
   };
 }
 
@@ -388,16 +406,16 @@ function* classSectionProblems(scope: YamlScope, section: MapNode, problems: Pro
   let sections = 0;
   for (const entry of section.entries) {
     if (isFieldName(entry.key)) {
-      problems.push(...fieldEntryProblems(scope, entry, 'class', undefined));
+      pushAll(problems, fieldEntryProblems(scope, entry, 'class', undefined));
     } else if (entry.value.type === 'map') {
-      problems.push(...cachedPerTaskProblems(scope, entry, entry.value));
+      pushAll(problems, cachedPerTaskProblems(scope, entry, entry.value));
       if (++sections % SECTIONS_PER_STEP === 0) yield;
     } else if (entry.key !== '<<') {
       problems.push(unknownKeyProblem(entry, 'error', 'is not a task setting'));
     }
-    if (yaml) merges.push(...(entry.value.type === 'map' ? cachedMergeKeys(entry) : nestedMergeKeys(entry.value, false)));
+    if (yaml) pushAll(merges, entry.value.type === 'map' ? cachedMergeKeys(entry) : nestedMergeKeys(entry.value, false));
   }
-  problems.push(...merges);
+  pushAll(problems, merges);
 }
 
 /** A per-task section's nested merge keys, kept with the section (offsets relative to it). */
@@ -410,7 +428,7 @@ function cachedMergeKeys(entry: MapEntry): Problem[] {
     hit = { anchor, problems: nestedMergeKeys(entry.value, false) };
     mergeKeyCache.set(entry, hit);
   }
-  return shifted(hit.problems, anchor - hit.anchor);
+  return shifted(hit.problems, hit.anchor, anchor);
 }
 
 /**
@@ -428,15 +446,21 @@ function cachedPerTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNo
   scope.contextKey ??= fileContextKey(scope.ws, scope.doc, scope.mapping !== undefined);
   const hit = perTaskCache.get(entry);
   if (hit && hit.key === scope.contextKey) {
-    return shifted(hit.problems, anchor - hit.anchor);
+    return shifted(hit.problems, hit.anchor, anchor);
   }
   const problems = perTaskProblems(scope, entry, section);
   perTaskCache.set(entry, { key: scope.contextKey, anchor, problems });
   return problems;
 }
 
-function shifted(problems: readonly Problem[], shift: number): Problem[] {
-  return shift === 0 ? [...problems] : problems.map((p) => ({ ...p, start: p.start + shift, end: p.end + shift, data: shiftData(p.data, shift) }));
+/**
+ * Kept problems for a place that moved from `from` to `to`: only what lies at or
+ * after its old place moves with it (a problem with no place of its own sits at
+ * 0, where a fresh read puts it).
+ */
+function shifted(problems: readonly Problem[], from: number, to: number): Problem[] {
+  const shift = to - from;
+  return shift === 0 ? [...problems] : problems.map((p) => (p.start < from ? p : { ...p, start: p.start + shift, end: p.end + shift, data: shiftData(p.data, shift) }));
 }
 
 function shiftData(data: Problem['data'], shift: number): Problem['data'] {
@@ -458,7 +482,7 @@ function perTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): P
     problems.push({
       code: 'TL008',
       severity: 'warning',
-      message: `No task '${entry.key}' is defined in the workspace${taskId === undefined ? ' (a task id is <module>.<function>)' : ''}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
+      message: `No task '${shortQuote(entry.key)}' is defined in the workspace${taskId === undefined ? ' (a task id is <module>.<function>)' : ''}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
       start,
       end: entry.keyLoc?.end ?? start,
       data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : undefined,
@@ -466,7 +490,7 @@ function perTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): P
   }
   const task = defined ?? (taskId ? { id: entry.key, taskId } : undefined);
   for (const field of section.entries) {
-    if (isFieldName(field.key)) problems.push(...fieldEntryProblems(scope, field, 'task', task, section));
+    if (isFieldName(field.key)) pushAll(problems, fieldEntryProblems(scope, field, 'task', task, section));
     else if (field.key !== '<<') problems.push(unknownKeyProblem(field, 'error', 'is not a task setting'));
   }
   return problems;
@@ -488,7 +512,7 @@ function reachedTaskProblems(scope: YamlScope, field: FieldName, node: ConfigNod
     const tasks = reached.length > 0 ? reached : [TYPICAL_TASK];
     return { anchor, problems: [...parameterProblems(field, node, reached), ...interplayProblems(scope.ws, field, node, tasks)] };
   }, scope.contextKey);
-  return shifted(kept.problems, anchor - kept.anchor);
+  return shifted(kept.problems, kept.anchor, anchor);
 }
 
 function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' | 'class' | 'task', task: KnownTask | undefined, section?: MapNode): Problem[] {
@@ -502,16 +526,16 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
   if (probe) {
     const reach = fieldReach(scope.ws, probe, field, writtenAt(scope.doc.path, node));
     const winner = reach.applies ? reach.winner : undefined;
-    if (winner) problems.push(shadowProblem(field, node, winner, level === 'task' ? `for ${task!.id}` : 'for any task'));
+    if (winner) problems.push(shadowProblem(field, node, winner, level === 'task' ? `for ${shortQuote(task!.id)}` : 'for any task'));
   }
   if (level !== 'task') {
-    problems.push(...reachedTaskProblems(scope, field, node));
+    pushAll(problems, reachedTaskProblems(scope, field, node));
     return problems;
   }
   const tasks = task ? [task] : [];
-  problems.push(...parameterProblems(field, node, tasks));
+  pushAll(problems, parameterProblems(field, node, tasks));
   const insertAt = section && entry.keyLoc?.start !== undefined ? yamlInsertPoint(scope.doc, entry) : undefined;
-  problems.push(...interplayProblems(scope.ws, field, node, tasks, insertAt));
+  pushAll(problems, interplayProblems(scope.ws, field, node, tasks, insertAt));
   return problems;
 }
 
@@ -562,7 +586,7 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
       problems.push({
         code: 'TL002',
         severity: key.strict ? 'error' : 'warning',
-        message: `Unknown field '${key.field}' in ${entry.key}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
+        message: `Unknown field '${shortQuote(key.field)}' in ${shortQuote(entry.key)}${suggestion ? `. Did you mean '${suggestion}'?` : ''}`,
         start: fieldStart,
         end: entry.keyEnd,
         data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : undefined,
@@ -580,7 +604,7 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
         problems.push({
           code: 'TL008',
           severity: 'warning',
-          message: `No task matches '${key.taskPart}' (per-task env vars are PYNENC__CONFIGTASK__<MODULE>#<FUNC>__<FIELD>, upper-cased)${suggestion ? `. Did you mean '${suggestion}' (${ws.taskByEnvPart(suggestion)!.id})?` : ''}`,
+          message: `No task matches '${shortQuote(key.taskPart)}' (per-task env vars are PYNENC__CONFIGTASK__<MODULE>#<FUNC>__<FIELD>, upper-cased)${suggestion ? `. Did you mean '${suggestion}' (${ws.taskByEnvPart(suggestion)!.id})?` : ''}`,
           start,
           end: start + key.taskPart.length,
           data: suggestion ? { replaceWith: suggestion, title: `Change to '${suggestion}'` } : undefined,
@@ -591,16 +615,16 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
       problems.push({ code: 'TL017', severity: 'error', message: 'retry_for cannot be set through an env var: the value is split into characters and fails. Only an empty value works (it empties the list); set it in the config file instead.', ...keyRange });
       continue;
     }
-    problems.push(...checkFieldValue(fieldSpec(key.field)!, node, { ...ctxBase, start: entry.valueStart, end: entry.valueEnd }));
+    pushAll(problems, checkFieldValue(fieldSpec(key.field)!, node, { ...ctxBase, start: entry.valueStart, end: entry.valueEnd }));
     // TL014: a stronger env source sets the same variable, or a more specific variable wins everywhere.
     const merged = env.get(entry.key);
     if (merged && !(merged.origin.file === path && merged.origin.line === entry.line) && ws.envFilePaths().includes(path)) {
       const by = merged.origin.via === 'file' ? `${merged.origin.file}:${merged.origin.line}` : merged.origin.via === 'setting' ? 'the tasklens.env setting' : merged.origin.via === 'cli' ? '--env' : 'the process env';
-      problems.push({ code: 'TL014', severity: 'hint', unnecessary: true, message: `${entry.key} here never takes effect: overridden by ${by}`, start: entry.keyStart, end: entry.valueEnd });
+      problems.push({ code: 'TL014', severity: 'hint', unnecessary: true, message: `${shortQuote(entry.key)} here never takes effect: overridden by ${by}`, start: entry.keyStart, end: entry.valueEnd });
     } else if (key.taskPart === undefined) {
       const reach = fieldReach(ws, TYPICAL_TASK, key.field, envVarAt(entry.key));
       const winner = reach.applies ? reach.winner : undefined;
-      if (winner) problems.push({ code: 'TL014', severity: 'hint', unnecessary: true, message: `${entry.key} never takes effect for any task: overridden by ${describeSource(winner.source)}`, start: entry.keyStart, end: entry.valueEnd });
+      if (winner) problems.push({ code: 'TL014', severity: 'hint', unnecessary: true, message: `${shortQuote(entry.key)} never takes effect for any task: overridden by ${shortQuote(describeSource(winner.source))}`, start: entry.keyStart, end: entry.valueEnd });
     }
   }
   return problems;
@@ -650,19 +674,19 @@ export function taskCodeProblems(ws: Workspace, path: string): Problem[] {
       if (fieldSpec(field)!.type === 'exceptionList' && node.type === 'list') {
         for (const item of node.items) {
           if (item.type !== 'string' || refStarts.has(item.loc?.start ?? -1)) continue;
-          problems.push(...checkExceptionName(item.value, ctx, { start: item.loc?.start ?? 0, end: item.loc?.end ?? 0 }));
+          pushAll(problems, checkExceptionName(item.value, ctx, { start: item.loc?.start ?? 0, end: item.loc?.end ?? 0 }));
         }
       } else {
         const found = checkFieldValue(fieldSpec(field)!, node, ctx);
         // `("user_id")` is a string: the fix adds the comma that makes it a tuple.
         const tuple = node.loc?.start !== undefined ? tupleFixes.get(node.loc.start) : undefined;
-        problems.push(...found.map((p) => (tuple && p.code === 'TL013' ? { ...p, data: { replaceWith: tuple, title: `Change to ${tuple}` } } : p)));
+        pushAll(problems, found.map((p) => (tuple && p.code === 'TL013' ? { ...p, data: { replaceWith: tuple, title: `Change to ${tuple}` } } : p)));
       }
       const reach = fieldReach(ws, task, field, writtenAt(undefined, node));
       if (reach.applies && reach.winner) problems.push(shadowProblem(field, node, reach.winner, ''));
-      problems.push(...parameterProblems(field, node, [task]));
+      pushAll(problems, parameterProblems(field, node, [task]));
       const insertAt = fieldSpec(field)!.role === 'concurrencyKey' ? codeInsertPoint(ws.readText(path) ?? '', entry, python) : undefined;
-      problems.push(...interplayProblems(ws, field, node, [task], insertAt));
+      pushAll(problems, interplayProblems(ws, field, node, [task], insertAt));
     }
     for (const ref of definition.exceptionRefs) {
       const at = { start: ref.range.start, end: ref.range.end };

@@ -3,7 +3,7 @@
 // the editor. All read the same `TaskResolution`.
 import {
   Candidate, candidateToJson, describeSource, FieldResolution, FIELDS, nodeToText, sourceToJson, SourceRef, taskIdToString,
-  TaskResolution,
+  shortQuote, TaskResolution,
 } from '../resolver';
 
 export function explainToJson(resolution: TaskResolution): Record<string, unknown> {
@@ -22,11 +22,11 @@ export function explainToJson(resolution: TaskResolution): Record<string, unknow
   return { task: taskIdToString(resolution.taskId), fields };
 }
 
-/** The effective value as a user would read it. */
+/** The effective value as a user would read it (a long one shortened: `--format json` has it whole). */
 export function valueText(field: FieldResolution): string {
   if (field.error !== undefined) return 'error';
   if (field.computed) return '(computed)';
-  return JSON.stringify(field.value);
+  return shortQuote(JSON.stringify(field.value), 300);
 }
 
 export function sourceText(source: SourceRef): string {

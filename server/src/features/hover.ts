@@ -9,7 +9,7 @@ import { KnownTask, TYPICAL_TASK, Workspace } from '../analysis/workspace';
 import { envVarAt, isCandidateAt, reachOverTasks, settingsRoot, TaskReach, valueReach, within } from './locations';
 import {
   ConfigNode, ExceptionClass, FieldName, FieldResolution, fieldSpec, isFieldName, MapEntry,
-  nodeToText, parseTaskId, qualifiedName, SourceRef, TaskId,
+  nodeToText, parseTaskId, qualifiedName, shortQuote, SourceRef, TaskId,
 } from '../resolver';
 import { fieldDocumentation } from './completion';
 import { parseEnvKey } from './envKeys';
@@ -99,7 +99,7 @@ function reachSummary(ws: Workspace, { reached, overridden }: TaskReach): string
 }
 
 function exceptionMarkdown(cls: ExceptionClass | undefined, name: string): string {
-  if (!cls) return `**${name}**\n\nNo such exception class in the workspace or the built-ins; the runtime fails if it cannot import it.`;
+  if (!cls) return `**${shortQuote(name)}**\n\nNo such exception class in the workspace or the built-ins; the runtime fails if it cannot import it.`;
   const where = cls.file ? `declared in \`${cls.file}${cls.line ? `:${cls.line}` : ''}\`` : 'built-in';
   const bases = cls.bases && cls.bases.length > 0 ? `\n\nBases: ${cls.bases.map((b) => `\`${b}\``).join(' → ')}` : '';
   const warning = cls.extendsError ? '' : '\n\n⚠ It does not extend `Error`: it cannot be retried for.';

@@ -3,7 +3,7 @@
 import { ConfigDocument } from '../analysis/configDocument';
 import { KnownTask, normalisePath, TYPICAL_TASK, Workspace } from '../analysis/workspace';
 import {
-  Candidate, CLASS_SECTION_KEY, ConfigNode, ENV_CLASS_PREFIX, envKeysFor, FieldName, fieldCandidates, fieldSpec, fieldWithRole, TaskId, EMPTY_MAP, isPyprojectPath, MapEntry, mapGet, MapNode,
+  Candidate, CLASS_SECTION_KEY, ConfigNode, ENV_CLASS_PREFIX, envKeysFor, FieldName, fieldCandidates, fieldSpec, fieldWithRole, isFieldName, TaskId, EMPTY_MAP, isPyprojectPath, MapEntry, mapGet, MapNode,
   SourceRef,
 } from '../resolver';
 
@@ -146,8 +146,12 @@ export function objectId(value: object): number {
  * file is one the runtime reads, and this file's generic and class-level entries.
  */
 export function fileContextKey(ws: Workspace, doc: ConfigDocument, active: boolean): string {
-  const shared = settingsRoot(doc).entries.map((e) => (e.key === CLASS_SECTION_KEY && e.value.type === 'map' ? e.value.entries.filter((c) => c.value.type !== 'map').map((c) => objectId(c)).join(',') : objectId(e)));
-  return `${ws.contextKeyExcept(doc.path)}#${active ? 1 : 0}#${shared.join(';')}`;
+  // Every child of `task:` but the per-task sections, a class-level field written as a mapping (`key_arguments: {to: 1}`) included.
+  const isClassLevel = (c: MapEntry) => isFieldName(c.key) || c.value.type !== 'map';
+  const shared = settingsRoot(doc).entries.map((e) => (e.key === CLASS_SECTION_KEY && e.value.type === 'map' ? e.value.entries.filter(isClassLevel).map((c) => objectId(c)).join(',') : objectId(e)));
+  // A file read as two mappings (named by a FILEPATH variable too) shadows itself, and TL014 names its own lines: nothing is reused.
+  const readTwice = ws.mappings().filter((m) => m.file === doc.path).length > 1;
+  return `${ws.contextKeyExcept(doc.path)}#${active ? 1 : 0}#${shared.join(';')}${readTwice ? `#${objectId(doc)}` : ''}`;
 }
 
 /**
@@ -207,7 +211,7 @@ function perTaskShapes(doc: ConfigDocument): readonly SectionShape[] {
   if (!section) return [];
   let shapes = fileShapes.get(section.value);
   if (shapes === undefined) {
-    shapes = section.value.entries.filter((e): e is MapEntry & { readonly value: MapNode } => e.value.type === 'map').map(sectionShape);
+    shapes = section.value.entries.filter((e): e is MapEntry & { readonly value: MapNode } => e.value.type === 'map' && !isFieldName(e.key)).map(sectionShape);
     fileShapes.set(section.value, shapes);
   }
   return shapes;

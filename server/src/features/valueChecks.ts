@@ -3,7 +3,7 @@
 // quirks, exception references, negative counts.
 import {
   CONCURRENCY_VALUES, ConfigNode, ExceptionRegistry, FieldSpec, checkExceptionReference, nodeToText, parsePythonInt,
-  qualifiedName, readsAsFalse,
+  qualifiedName, readsAsFalse, shortQuote,
 } from '../resolver';
 import { Problem } from './problems';
 
@@ -64,7 +64,7 @@ function checkInt(field: FieldSpec, node: ConfigNode, problem: Make): Problem[] 
     case 'string':
       value = parsePythonInt(node.value);
       if (value === undefined) {
-        const shown = node.value === '' ? 'an empty value' : `'${node.value}'`;
+        const shown = node.value === '' ? 'an empty value' : `'${shortQuote(node.value)}'`;
         return [problem({ code: 'TL003', severity: 'error', message: `${field.name} must be an integer, but ${shown} is not one: the task fails to configure` })];
       }
       break;
@@ -86,12 +86,12 @@ function checkBool(field: FieldSpec, node: ConfigNode, ctx: ValueContext, proble
     return [problem({
       code: 'TL012',
       severity: 'warning',
-      message: `${field.name} is the string '${node.value}', which counts as TRUE: any non-empty string is true. Write false without quotes${ctx.syntax === 'env' ? ', or an empty value' : ''}.`,
+      message: `${field.name} is the string '${shortQuote(node.value)}', which counts as TRUE: any non-empty string is true. Write false without quotes${ctx.syntax === 'env' ? ', or an empty value' : ''}.`,
       data: { replaceWith: ctx.syntax === 'env' ? '' : 'false', title: ctx.syntax === 'env' ? 'Use an empty value (false)' : 'Change to false' },
     })];
   }
   if (node.value !== '' && !/^true$/i.test(node.value.trim()) && ctx.syntax !== 'env') {
-    return [problem({ code: 'TL003', severity: 'warning', message: `${field.name} expects true or false; the string '${node.value}' counts as true` })];
+    return [problem({ code: 'TL003', severity: 'warning', message: `${field.name} expects true or false; the string '${shortQuote(node.value)}' counts as true` })];
   }
   return [];
 }
@@ -104,7 +104,7 @@ function checkEnum(field: FieldSpec, node: ConfigNode, ctx: ValueContext, proble
   const lowered = node.value.trim().toLowerCase();
   const suggestion = CONCURRENCY_VALUES.find((v) => v === lowered || v === lowered + 's' || v + 's' === lowered || (lowered.length > 2 && v.startsWith(lowered)));
   const data = suggestion ? { replaceWith: quoted(suggestion, ctx), title: `Change to '${suggestion}'` } : { alternatives: CONCURRENCY_VALUES.map((v) => quoted(v, ctx)) };
-  const shown = node.value === '' ? 'An empty value' : `'${node.value}'`;
+  const shown = node.value === '' ? 'An empty value' : `'${shortQuote(node.value)}'`;
   return [problem({
     code: 'TL004',
     severity: 'error',
@@ -119,8 +119,8 @@ function checkStringList(field: FieldSpec, node: ConfigNode, ctx: ValueContext, 
       const chars = Array.from(node.value);
       if (chars.length <= 1) return [];
       const shown = chars.slice(0, 6).map((c) => `'${c}'`).join(', ') + (chars.length > 6 ? ', …' : '');
-      const data = ctx.syntax === 'env' ? undefined : { replaceWith: oneItemList(node.value, ctx), title: `Change to a list: ${ctx.syntax === 'python' ? oneItemList(node.value, ctx) : `[${node.value}]`}` };
-      return [problem({ code: 'TL013', severity: 'warning', message: `${field.name} is a string, and a string is split into its characters: '${node.value}' becomes [${shown}]. Write a list.`, data })];
+      const data = ctx.syntax === 'env' ? undefined : { replaceWith: oneItemList(node.value, ctx), title: `Change to a list: ${ctx.syntax === 'python' ? shortQuote(oneItemList(node.value, ctx)) : `[${shortQuote(node.value)}]`}` };
+      return [problem({ code: 'TL013', severity: 'warning', message: `${field.name} is a string, and a string is split into its characters: '${shortQuote(node.value)}' becomes [${shown}]. Write a list.`, data })];
     }
     case 'list':
     case 'map':
@@ -133,7 +133,7 @@ function checkStringList(field: FieldSpec, node: ConfigNode, ctx: ValueContext, 
 function checkExceptionList(field: FieldSpec, node: ConfigNode, ctx: ValueContext, problem: Make): Problem[] {
   if (node.type === 'string') {
     if (node.value === '') return [];
-    const data = ctx.syntax === 'env' ? undefined : { replaceWith: oneItemList(node.value, ctx), title: `Change to a list: ${ctx.syntax === 'python' ? oneItemList(node.value, ctx) : `[${node.value}]`}` };
+    const data = ctx.syntax === 'env' ? undefined : { replaceWith: oneItemList(node.value, ctx), title: `Change to a list: ${ctx.syntax === 'python' ? shortQuote(oneItemList(node.value, ctx)) : `[${shortQuote(node.value)}]`}` };
     return [problem({ code: 'TL013', severity: 'warning', message: `${field.name} is a string, and a string is split into its characters, so the runtime fails on '${Array.from(node.value)[0]}'. Write a list.`, data })];
   }
   if (node.type === 'map') return [];
@@ -161,8 +161,8 @@ export function checkExceptionName(name: string, ctx: ValueContext, at: { start:
   if (check.problem === 'unqualified') {
     const matches = [...ctx.exceptions.all()].filter((c) => c.name === name).map(qualifiedName);
     const data = matches.length === 1 ? { replaceWith: matches[0], title: `Qualify as ${matches[0]}` } : { alternatives: matches };
-    return [{ code: 'TL005', severity: 'error', message: `'${name}' is not qualified: the runtime cannot import it. Write <module>.${name}${matches.length > 0 ? ` (e.g. ${matches[0]})` : ''}.`, data, ...at }];
+    return [{ code: 'TL005', severity: 'error', message: `'${shortQuote(name)}' is not qualified: the runtime cannot import it. Write <module>.${shortQuote(name)}${matches.length > 0 ? ` (e.g. ${matches[0]})` : ''}.`, data, ...at }];
   }
-  if (check.problem === 'notAnError') return [{ code: 'TL007', severity: 'error', message: `'${name}' does not ${ctx.syntax === 'python' ? 'derive from Exception' : 'extend Error'}, so it cannot be retried for`, ...at }];
-  return [{ code: 'TL006', severity: 'warning', message: `Exception class '${name}' was not found in the workspace; the runtime will fail if it cannot import it`, ...at }];
+  if (check.problem === 'notAnError') return [{ code: 'TL007', severity: 'error', message: `'${shortQuote(name)}' does not ${ctx.syntax === 'python' ? 'derive from Exception' : 'extend Error'}, so it cannot be retried for`, ...at }];
+  return [{ code: 'TL006', severity: 'warning', message: `Exception class '${shortQuote(name)}' was not found in the workspace; the runtime will fail if it cannot import it`, ...at }];
 }

@@ -1,6 +1,7 @@
 // Exception references (SPEC §6): `<module>.<ClassName>`, resolved against a
 // registry the caller supplies; JavaScript's built-in errors and the library's
 // RetryError are always there.
+import { shortQuote } from './configNode';
 import { RETRY_ERROR } from './fields';
 
 export interface ExceptionClass {
@@ -50,10 +51,10 @@ export type ExceptionCheck =
 export function checkExceptionReference(reference: string, registry: ExceptionRegistry): ExceptionCheck {
   const dot = reference.lastIndexOf('.');
   if (dot < 0) {
-    return { ok: false, problem: 'unqualified', message: `'${reference}' is not a qualified exception name (write <module>.<ClassName>, e.g. builtins.${reference || 'Error'})` };
+    return { ok: false, problem: 'unqualified', message: `'${shortQuote(reference)}' is not a qualified exception name (write <module>.<ClassName>, e.g. builtins.${shortQuote(reference) || 'Error'})` };
   }
   const cls = dot > 0 && dot < reference.length - 1 ? registry.lookup(reference) : undefined;
-  if (cls === undefined) return { ok: false, problem: 'notFound', message: `exception class '${reference}' cannot be found (the runtime cannot import it)` };
-  if (!cls.extendsError) return { ok: false, problem: 'notAnError', message: `'${reference}' is not an exception class (it does not extend Error)` };
+  if (cls === undefined) return { ok: false, problem: 'notFound', message: `exception class '${shortQuote(reference)}' cannot be found (the runtime cannot import it)` };
+  if (!cls.extendsError) return { ok: false, problem: 'notAnError', message: `'${shortQuote(reference)}' is not an exception class (it does not extend Error)` };
   return { ok: true, cls };
 }

@@ -1,0 +1,85 @@
+// A document reached by edits answers as a fresh open of its final text: each
+// test is the smallest repro of a disagreement the differential test
+// (test/e2e/differential.test.ts) found. The edits go in as the server sends
+// them (`setOverlay` with the edit in offsets), with diagnostics asked for in
+// between, so the caches of each intermediate state are in play.
+import { describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { TextEdit } from '../../server/src/analysis/lineIndex';
+import { codes, describeDiagnostics } from './assertions';
+import { features, fixture, FixtureWorkspace } from './harness';
+
+/** The edit that turns `a` into `b` (common prefix and suffix), as the server computes it from a change. */
+function editBetween(a: string, b: string): TextEdit {
+  let prefix = 0;
+  const max = Math.min(a.length, b.length);
+  while (prefix < max && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  return { start: prefix, oldEnd: a.length - suffix, newEnd: b.length - suffix };
+}
+
+/**
+ * Opens `file` with `texts[0]` in a workspace over the `app` fixture, edits it
+ * into each next text (diagnosing every version), and returns that workspace
+ * and a fresh one that only opened the last text.
+ */
+function editedAndFresh(file: string, texts: readonly string[]): { edited: FixtureWorkspace; fresh: FixtureWorkspace } {
+  const edited = fixture('app');
+  edited.ws.setOverlay(file, texts[0]);
+  features.diagnose(edited.ws, file);
+  for (let i = 1; i < texts.length; i++) {
+    edited.ws.setOverlay(file, texts[i], editBetween(texts[i - 1], texts[i]));
+    features.diagnose(edited.ws, file);
+  }
+  const fresh = fixture('app');
+  fresh.ws.setOverlay(file, texts[texts.length - 1]);
+  return { edited, fresh };
+}
+
+function assertSameDiagnostics(file: string, texts: readonly string[]): ReturnType<typeof features.diagnose> {
+  const { edited, fresh } = editedAndFresh(file, texts);
+  const expected = features.diagnose(fresh.ws, file);
+  assert.deepEqual(features.diagnose(edited.ws, file), expected, describeDiagnostics(expected));
+  return expected;
+}
+
+describe('an edited config answers as a fresh open', () => {
+  test('a class-level field written as a mapping is part of what per-task problems depend on (no stale TL011)', () => {
+    const before = 'task:\n  key_arguments: {}\n  src.tasks.email.sendEmail:\n    running_concurrency: keys\n';
+    const after = before.replace('{}', '{to: 1}');
+    assert.deepEqual(codes(assertSameDiagnostics('config.yaml', [before])), ['TL011']);
+    assert.ok(!codes(assertSameDiagnostics('config.yaml', [before, after])).includes('TL011'));
+    // Renamed: the mapping now sets another field, and the task's own value is checked against it.
+    const renamed = before.replace('key_arguments: {}', 'registration_concurrency: {to: 1}');
+    assertSameDiagnostics('config.yaml', [before, renamed]);
+  });
+});
+
+describe('problems reused from an earlier version of a per-task section', () => {
+  test('a problem with no place of its own stays at the start of the file when its section moves', () => {
+    // `{running_concurrency}` has no value, and so no location: the problem sits at 0 in a fresh read.
+    const before = 'task:\n  max_retries: 1\n  src.tasks.email.sendEmail: {running_concurrency}\n';
+    for (const after of ['# a comment\n' + before, before.replace('task:\n', 'task:\n  call_result_cache: true\n')]) {
+      const diagnostics = assertSameDiagnostics('config.yaml', [before, after]);
+      assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['TL004', 0]], describeDiagnostics(diagnostics));
+    }
+  });
+});
+
+describe('a config file that is also named by PYNENC__CONFIGTASK__FILEPATH', () => {
+  test('TL014 names the line that beats the value as it is now, after a line is added above', () => {
+    const env = 'PYNENC__CONFIGTASK__FILEPATH=config.yaml\n';
+    const before = 'task:\n  src.tasks.email.sendEmail:\n    max_retries: 3\n';
+    const after = '# a comment\n' + before;
+    const edited = fixture('app', { files: { '.env': env } });
+    edited.ws.setOverlay('config.yaml', before);
+    features.diagnose(edited.ws, 'config.yaml');
+    edited.ws.setOverlay('config.yaml', after, editBetween(before, after));
+    const fresh = fixture('app', { files: { '.env': env } });
+    fresh.ws.setOverlay('config.yaml', after);
+    const expected = features.diagnose(fresh.ws, 'config.yaml');
+    assert.match(String(expected.find((d) => d.code === 'TL014')?.message), /overridden by config\.yaml:4\b/, describeDiagnostics(expected));
+    assert.deepEqual(features.diagnose(edited.ws, 'config.yaml'), expected);
+  });
+});
