@@ -7,7 +7,7 @@ import {
   CodeAction, CodeActionKind, CompletionItem, CompletionList, Connection, createConnection, DidChangeConfigurationNotification, ErrorCodes, ResponseError, TextEdit,
   DidChangeWatchedFilesNotification, DocumentSymbol, FileChangeType, Hover, InitializeParams, InitializeResult, InlayHint,
   Location, ProposedFeatures, Range, TextDocuments, TextDocumentSyncKind, WorkspaceFolder,
-  RequestType0,
+  Message, NotificationMessage, PublishDiagnosticsNotification, PublishDiagnosticsParams, RequestType0, StreamMessageReader, StreamMessageWriter,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -468,4 +468,51 @@ export function startServer(connection: Connection): void {
 }
 
 /** Node's entry point: `node server.js --stdio` (or `--node-ipc`, `--socket=N`). */
-if (require.main === module) startServer(createConnection(ProposedFeatures.all));
+/**
+ * Over stdio, a diagnostic already sent is not serialised again: its JSON is
+ * kept with it (features give back the same object for an unchanged problem),
+ * so publishing a large file's diagnostics after a keystroke costs a join.
+ */
+const diagnosticJson = new WeakMap<object, string>();
+
+function encodeMessage(message: Message): string {
+  const note = message as NotificationMessage;
+  const params = note.params as PublishDiagnosticsParams | undefined;
+  if (note.method !== PublishDiagnosticsNotification.method || !params || !Array.isArray(params.diagnostics)) return JSON.stringify(message);
+  const parts = params.diagnostics.map((d) => {
+    let json = diagnosticJson.get(d);
+    if (json === undefined) {
+      json = JSON.stringify(d);
+      diagnosticJson.set(d, json);
+    }
+    return json;
+  });
+  const version = params.version === undefined ? '' : `,"version":${JSON.stringify(params.version)}`;
+  return `{"jsonrpc":"2.0","method":${JSON.stringify(note.method)},"params":{"uri":${JSON.stringify(params.uri)}${version},"diagnostics":[${parts.join(',')}]}}`;
+}
+
+const keptJsonEncoder = {
+  name: 'application/json',
+  encode: (message: Message, options: { charset: BufferEncoding }): Promise<Uint8Array> => {
+    try {
+      return Promise.resolve(Buffer.from(encodeMessage(message), options.charset));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  },
+};
+
+function main(): void {
+  if (!process.argv.includes('--stdio')) {
+    startServer(createConnection(ProposedFeatures.all));
+    return;
+  }
+  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout, { contentTypeEncoder: keptJsonEncoder }));
+  // stdout carries the protocol: anything a library prints goes to the client's log instead.
+  for (const name of ['log', 'info', 'debug'] as const) console[name] = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
+  for (const name of ['warn', 'error'] as const) console[name] = (...args: unknown[]) => connection.console.error(args.map(String).join(' '));
+  process.stdin.on('end', () => process.exit(0));
+  startServer(connection);
+}
+
+if (require.main === module) main();

@@ -12,7 +12,7 @@ import {
   MappingSource, parseTaskId, shortQuote, TaskId, taskIdToString,
 } from '../resolver';
 import { checkExceptionName, checkFieldValue, ValueContext } from './valueChecks';
-import { FixData, Problem, toDiagnostic } from './problems';
+import { FixData, keptDiagnostic, Problem } from './problems';
 import { parseEnvKey } from './envKeys';
 
 /** Appends `items` one by one: a spread's argument count is bounded by the stack, and a file can hold 150,000 sections. */
@@ -82,7 +82,7 @@ export function fileDiagnostics(ws: Workspace, path: string): Diagnostic[] {
 
 export function* fileDiagnosticSteps(ws: Workspace, path: string): Generator<void, Diagnostic[]> {
   const found = yield* fileProblemSteps(ws, path);
-  return found ? found.problems.map((p) => toDiagnostic(p, found.lines)) : [];
+  return found ? found.problems.map((p) => keptDiagnostic(p, found.lines)) : [];
 }
 
 /** Problems of the workspace, by file; `file: null` for those that belong to no file. */

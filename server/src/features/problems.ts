@@ -86,3 +86,23 @@ export function toDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
   if (problem.unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
   return diagnostic;
 }
+
+/**
+ * `toDiagnostic`, giving back the same object for a problem met again at the
+ * same place (a kept section's problems, which most of a large file's are), so a
+ * caller can keep work done per diagnostic (the server keeps its JSON).
+ */
+const keptDiagnostics = new WeakMap<Problem, Diagnostic>();
+
+export function keptDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
+  const range = offsetRange(lines, problem.start, problem.end);
+  const kept = keptDiagnostics.get(problem);
+  if (kept && samePosition(kept.range.start, range.start) && samePosition(kept.range.end, range.end)) return kept;
+  const diagnostic = toDiagnostic(problem, lines);
+  keptDiagnostics.set(problem, diagnostic);
+  return diagnostic;
+}
+
+function samePosition(a: Range['start'], b: Range['start']): boolean {
+  return a.line === b.line && a.character === b.character;
+}
