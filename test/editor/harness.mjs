@@ -8,27 +8,35 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, cpSync, writeFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const EDITOR_DIR = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(EDITOR_DIR, '..', '..');
 export const OUTPUT_DIR = join(EDITOR_DIR, 'output');
 export const DEMO_DIR = join(REPO_ROOT, 'examples', 'demo');
+/** examples/demo-python: a pynenc shop in Python (src layout, pyproject.toml, config.yaml, .env). */
+export const PYTHON_DEMO_DIR = join(REPO_ROOT, 'examples', 'demo-python');
+
 /**
- * Where `needle` first appears in a file of examples/demo: the 0-based `line`
- * and `character` LSP uses, and the 1-based `lineNumber` and `column` editors
- * show (`Ln 14, Col 26`, `config.yaml:10`). Tests compute positions from the
- * demo's text so that an edit to the demo cannot leave them pointing elsewhere.
+ * Where `needle` first appears in a file of an example (`dir`): the 0-based
+ * `line` and `character` LSP uses, and the 1-based `lineNumber` and `column`
+ * editors show (`Ln 14, Col 26`, `config.yaml:10`). Tests compute positions from
+ * the example's text so that an edit to it cannot leave them pointing elsewhere.
  */
-export function demoPosition(file, needle) {
-  const text = readFileSync(join(DEMO_DIR, file), 'utf8');
+export function examplePosition(dir, file, needle) {
+  const text = readFileSync(join(dir, file), 'utf8');
   const offset = text.indexOf(needle);
-  if (offset < 0) throw new Error(`'${needle}' is not in examples/demo/${file}`);
+  if (offset < 0) throw new Error(`'${needle}' is not in ${dir}/${file}`);
   const before = text.slice(0, offset);
   const line = before.split('\n').length - 1;
   const character = offset - (before.lastIndexOf('\n') + 1);
   return { line, character, lineNumber: line + 1, column: character + 1 };
+}
+
+/** `examplePosition` in examples/demo. */
+export function demoPosition(file, needle) {
+  return examplePosition(DEMO_DIR, file, needle);
 }
 
 export const CODE_SERVER_ENTRY = join(EDITOR_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -115,9 +123,14 @@ export function requireCodeServer() {
 
 /** Copies examples/demo into a fresh temp dir, so nothing the editor does touches the repo. */
 export function copyDemo(root) {
-  const demo = join(root, 'demo');
-  cpSync(DEMO_DIR, demo, { recursive: true });
-  return demo;
+  return copyExample(root, DEMO_DIR);
+}
+
+/** Copies an example folder into `root` (under its own name) and returns the copy's path. */
+export function copyExample(root, dir) {
+  const copy = join(root, basename(dir));
+  cpSync(dir, copy, { recursive: true });
+  return copy;
 }
 
 /** Every file under `dir` whose name is `name` (for code-server's logs). */

@@ -12,6 +12,7 @@ import * as features from '../../server/src/features';
 import { REPO_ROOT } from '../paths';
 
 const DEMO = path.join(REPO_ROOT, 'examples', 'demo');
+const PYTHON_DEMO = path.join(REPO_ROOT, 'examples', 'demo-python');
 
 function readFolder(root: string, rel = ''): Map<string, string> {
   const files = new Map<string, string>();
@@ -23,8 +24,8 @@ function readFolder(root: string, rel = ''): Map<string, string> {
   return files;
 }
 
-function demo(): { ws: Workspace; files: Map<string, string> } {
-  const files = readFolder(DEMO);
+function demo(root = DEMO): { ws: Workspace; files: Map<string, string> } {
+  const files = readFolder(root);
   const host: WorkspaceHost = { readText: (p) => files.get(p), listFiles: () => [...files.keys()].sort() };
   const ws = new Workspace(host, {});
   ws.scanTypeScript();
@@ -86,6 +87,16 @@ describe('moving a task file', () => {
     assert.match(after.get('config.yaml')!, /^ {2}src\.jobs\.email\.sendEmail:/m);
     assert.match(after.get('config.yaml')!, /^ {2}src\.tasks\.billing\.chargeCard:/m, 'other tasks stay');
     assert.match(after.get('.env')!, /^PYNENC__CONFIGTASK__SRC\.JOBS\.EMAIL#SENDDIGEST__FORCE_NEW_WORKFLOW=false$/m);
+  });
+
+  test('a Python file takes its new module from the Python roots: src/shop/tasks/orders.py → src/shop/jobs/orders.py', () => {
+    const { ws, files } = demo(PYTHON_DEMO);
+    const after = apply(files, features.renameFiles(ws, [{ oldPath: 'src/shop/tasks/orders.py', newPath: 'src/shop/jobs/orders.py' }], uriOf));
+    assert.match(after.get('config.yaml')!, /^ {2}shop\.jobs\.orders\.place_order:$/m);
+    assert.match(after.get('config.yaml')!, /^ {2}shop\.jobs\.orders\.charge_card:$/m);
+    assert.match(after.get('config.yaml')!, /^ {2}shop\.tasks\.emails\.send_receipt:$/m, 'other files\' tasks stay');
+    assert.match(after.get('.env')!, /^PYNENC__CONFIGTASK__SHOP\.JOBS\.ORDERS#PLACE_ORDER__MAX_RETRIES=7$/m);
+    assert.doesNotMatch(after.get('config.yaml')!, /src\.shop|orders\.py/);
   });
 
   test('a folder move renames every task file below it', () => {

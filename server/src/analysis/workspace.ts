@@ -5,7 +5,7 @@
 import {
   CLASS_SECTION_KEY, collectMappings, configFormat, EnvEntry, envTaskPart, EnvLayer, Environment, ExceptionRegistry,
   exceptionRegistry, FIELD_NAMES, FieldName, FieldResolution, fieldSpec, isPyprojectPath, LoadedConfig, mapGet,
-  MappingSource, MapNode, mergeEnvironment, nodeToPlain, notFoundError, parseDotEnv, parseTaskId, ResolutionInput, resolveField, TaskId,
+  MappingSource, MapNode, mergeEnvironment, moduleForFile, nodeToPlain, notFoundError, parseDotEnv, parseTaskId, ResolutionInput, resolveField, TaskId,
   NeighbourSuggester, taskIdToString, TaskResolution, unreadableError,
 } from '../resolver';
 import { ConfigDocument } from './configDocument';
@@ -156,6 +156,14 @@ export class Workspace {
     const language = task?.definition?.language;
     if (language) return language;
     return this.pyIndex && this.pyIndex.tasks().length > 0 && (this.tsIndex?.tasks().length ?? 0) === 0 ? 'python' : 'typescript';
+  }
+
+  /**
+   * The module of a task file at `path`, which may not exist yet (where a move
+   * puts it): Python roots for a `.py` file, the module root for TypeScript.
+   */
+  moduleOfTaskFile(path: string): string | undefined {
+    return path.endsWith('.py') ? this.pythonIndex.moduleOf(path)?.module : moduleForFile(path, this.settingsValue.moduleRoot);
   }
 
   /** Which root gave a Python file its module, for hovers. */

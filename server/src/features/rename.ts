@@ -4,7 +4,7 @@
 import { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { LineIndex } from '../analysis/lineIndex';
 import { Workspace } from '../analysis/workspace';
-import { envTaskPart, moduleForFile, parseTaskId, taskIdToString } from '../resolver';
+import { envTaskPart, parseTaskId, taskIdToString } from '../resolver';
 import { within } from './locations';
 import { targetFiles, TaskTarget, taskAtCursor, taskTargets, UriOf } from './navigation';
 import { offsetRange } from './problems';
@@ -88,7 +88,7 @@ export function renameTaskFiles(ws: Workspace, moves: readonly { readonly oldPat
     const inside = taskFiles.filter((f) => f === oldPath || f.startsWith(oldPath + '/'));
     for (const file of inside) {
       const movedTo = newPath + file.slice(oldPath.length);
-      const module = moduleForFile(movedTo, ws.settings.moduleRoot);
+      const module = ws.moduleOfTaskFile(movedTo);
       if (module === undefined) continue;
       for (const task of ws.taskFacts(file)?.tasks ?? []) {
         if (task.func === undefined) continue;
