@@ -176,7 +176,7 @@ function markdownResults(all) {
       if (errors.length > 0) out.push('', ...errors.map((e) => `- ${e}`));
       out.push('');
     }
-    out.push('¹ no heap figure: the server offers no `$/tasklens/memory` request (RSS only). ² yaml-language-server has no "indexed" signal: initialize + 200 ms.', '');
+    out.push('¹ no heap figure: that server offers no memory request (RSS only; Tasklens answers `$/tasklens/memory`). ² yaml-language-server has no "indexed" signal: initialize + 200 ms.', '');
   }
   if (all.cli) {
     out.push('**CLI** (realistic workspaces):', '', markdownTable(CLI_HEADER, cliRows(all.cli)), '');

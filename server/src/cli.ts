@@ -239,7 +239,8 @@ export function main(argv: readonly string[]): number {
         process.stdout.write(`${USAGE}\n`);
         return 0;
       }
-      process.stderr.write(`tasklens: ${e.message}\n${USAGE}\n`);
+      // One line naming what is wrong (SPEC §11); `tasklens --help` prints the usage.
+      process.stderr.write(`tasklens: ${e.message}\n`);
       return 2;
     }
     // Never a stack trace for the user: one line, and how to get the rest.

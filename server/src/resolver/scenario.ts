@@ -22,7 +22,7 @@ export interface Scenario {
 type Check = (value: unknown) => string | undefined;
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
+const kind = (v: unknown) => (v === null ? 'null' : v === undefined ? 'nothing' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);
 const string: Check = (v) => (typeof v === 'string' ? undefined : `must be a string, not ${kind(v)}`);
 const orNull = (check: Check): Check => (v) => (v === null ? undefined : check(v));
 const object: Check = (v) => (isObject(v) ? undefined : `must be an object, not ${kind(v)}`);
@@ -34,6 +34,7 @@ const stringMap: Check = (v) => {
 const fields = (shape: Record<string, Check>): Check => (v) => {
   if (!isObject(v)) return `must be an object, not ${kind(v)}`;
   for (const [key, check] of Object.entries(shape)) {
+    if (!(key in v)) return `.${key} is missing`;
     const problem = check(v[key]);
     if (problem) return `.${key} ${problem}`;
   }
