@@ -467,7 +467,6 @@ export function startServer(connection: Connection): void {
   connection.listen();
 }
 
-/** Node's entry point: `node server.js --stdio` (or `--node-ipc`, `--socket=N`). */
 /**
  * Over stdio, a diagnostic already sent is not serialised again: its JSON is
  * kept with it (features give back the same object for an unchanged problem),
@@ -502,6 +501,7 @@ const keptJsonEncoder = {
   },
 };
 
+/** Node's entry point: `node server.js --stdio` (or `--node-ipc`, `--socket=N`). */
 function main(): void {
   if (!process.argv.includes('--stdio')) {
     startServer(createConnection(ProposedFeatures.all));
