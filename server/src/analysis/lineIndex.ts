@@ -23,38 +23,55 @@ function startsLine(text: string, p: number): boolean {
 }
 
 export class LineIndex {
-  private readonly starts: number[];
+  /** Where each line starts (a typed array: a large file has hundreds of thousands). */
+  private readonly starts: Uint32Array;
 
-  constructor(readonly text: string, starts?: number[]) {
+  constructor(readonly text: string, starts?: Uint32Array) {
     if (starts) {
       this.starts = starts;
       return;
     }
-    this.starts = [0];
+    const found = [0];
     if (!text.includes('\r')) {
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-      return;
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) found.push(i + 1);
+    } else {
+      for (let p = 1; p <= text.length; p++) if (startsLine(text, p)) found.push(p);
     }
-    for (let p = 1; p <= text.length; p++) if (startsLine(text, p)) this.starts.push(p);
+    this.starts = Uint32Array.from(found);
   }
 
   /** The index of `text`, which is this index's text after `edit`: only the edited lines are scanned. */
   edited(text: string, edit: TextEdit): LineIndex {
     // Whether a line starts at p depends on the characters at p - 1 and p: starts
     // before the edit stay, starts after it move, and those in between are scanned.
+    const old = this.starts;
     const delta = edit.newEnd - edit.oldEnd;
-    const starts: number[] = [];
-    let l = 0;
-    for (; l < this.starts.length && this.starts[l] < edit.start; l++) starts.push(this.starts[l]);
-    if (starts.length === 0) starts.push(0);
     const scanFrom = Math.max(1, edit.start);
     const scanTo = Math.min(text.length, edit.newEnd);
-    for (let p = scanFrom; p <= scanTo; p++) if (startsLine(text, p)) starts.push(p);
-    for (; l < this.starts.length; l++) {
-      const moved = this.starts[l] + delta;
-      if (this.starts[l] > edit.oldEnd && moved > scanTo) starts.push(moved);
-    }
+    const kept = this.firstAtOrAfter(edit.start);
+    const scanned: number[] = kept === 0 ? [0] : [];
+    for (let p = scanFrom; p <= scanTo; p++) if (startsLine(text, p)) scanned.push(p);
+    // Starts after the old edit's end move by delta; those the scan already found are left out.
+    let rest = this.firstAtOrAfter(edit.oldEnd + 1);
+    while (rest < old.length && old[rest] + delta <= scanTo) rest++;
+    const starts = new Uint32Array(kept + scanned.length + (old.length - rest));
+    starts.set(old.subarray(0, kept), 0);
+    starts.set(scanned, kept);
+    let at = kept + scanned.length;
+    for (let l = rest; l < old.length; l++) starts[at++] = old[l] + delta;
     return new LineIndex(text, starts);
+  }
+
+  /** The first line whose start is at or after `offset`. */
+  private firstAtOrAfter(offset: number): number {
+    let low = 0;
+    let high = this.starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.starts[mid] < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 
   get lineCount(): number {

@@ -6,7 +6,7 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
 import { TaskDefinition } from '../analysis/typescriptFacts';
 import { KnownTask, TYPICAL_TASK, Workspace } from '../analysis/workspace';
-import { envVarAt, isCandidateAt, reachOverTasks, settingsRoot, TaskReach, valueReach, within } from './locations';
+import { entriesNear, envVarAt, isCandidateAt, reachOverTasks, settingsRoot, TaskReach, valueReach, within } from './locations';
 import {
   ConfigNode, ExceptionClass, FieldName, FieldResolution, fieldSpec, isFieldName, MapEntry,
   nodeToText, parseTaskId, qualifiedName, shortQuote, SourceRef, TaskId,
@@ -122,7 +122,7 @@ export function yamlHover(ws: Workspace, doc: ConfigDocument, offset: number): H
   for (const entry of settingsRoot(doc).entries) {
     const hit = entryHit(entry, offset);
     if (entry.key === 'task' && entry.value.type === 'map' && hit !== 'key') {
-      for (const child of entry.value.entries) {
+      for (const child of entriesNear(entry.value, offset)) {
         const childHit = entryHit(child, offset);
         if (!childHit) continue;
         if (isFieldName(child.key)) return fieldEntryHover(ws, doc, child, childHit, offset, active ? 'class' : undefined);

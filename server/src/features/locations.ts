@@ -12,6 +12,30 @@ export function within(offset: number, start: number | undefined, end: number | 
   return start !== undefined && end !== undefined && offset >= start && offset <= end;
 }
 
+/**
+ * The entries of `map` that may hold `offset`: the one whose key starts last at
+ * or before it (entries are in document order), else — when that one does not
+ * hold it, or the order is not that of the text — every entry.
+ */
+export function entriesNear(map: MapNode, offset: number): readonly MapEntry[] {
+  const entries = map.entries;
+  let low = 0;
+  let high = entries.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const start = entries[mid].keyLoc?.start;
+    if (start === undefined) return entries;
+    if (start <= offset) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  const candidate = found >= 0 ? entries[found] : undefined;
+  const end = candidate?.value.loc?.end ?? candidate?.keyLoc?.end;
+  return candidate && end !== undefined && offset <= end ? [candidate] : entries;
+}
+
 /** Whether a resolution candidate is the value written at `node` (in `file`, when given). */
 export function isCandidateAt(source: SourceRef, file: string | undefined, node: ConfigNode | undefined): boolean {
   return node?.loc?.start !== undefined && source.start === node.loc.start && (file === undefined || (source.file !== undefined && normalisePath(source.file) === file));
