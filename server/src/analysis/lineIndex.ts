@@ -54,6 +54,8 @@ export class LineIndex {
     // Starts after the old edit's end move by delta; those the scan already found are left out.
     let rest = this.firstAtOrAfter(edit.oldEnd + 1);
     while (rest < old.length && old[rest] + delta <= scanTo) rest++;
+    // A same-length edit that moves no line start (typing over a character) keeps the starts as they are.
+    if (delta === 0 && rest - kept === scanned.length && scanned.every((p, i) => old[kept + i] === p)) return new LineIndex(text, old);
     const starts = new Uint32Array(kept + scanned.length + (old.length - rest));
     starts.set(old.subarray(0, kept), 0);
     starts.set(scanned, kept);

@@ -559,15 +559,14 @@ function editPieces(previous: YamlChunkCache, text: string, lines: LineIndex, ed
   if (!cuts) return undefined;
   const fresh = materialise(cuts, text, lines, reusableChunks(old.slice(first, last + 1)));
   const lineDelta = lines.lineCount - previous.lines.lineCount;
-  const after = old.slice(last + 1);
-  for (const piece of after) {
-    piece.chunk.start += delta;
-    piece.chunk.firstLine += lineDelta;
+  if (delta !== 0 || lineDelta !== 0) {
+    for (let i = last + 1; i < old.length; i++) {
+      const chunk = old[i].chunk;
+      chunk.start += delta;
+      chunk.firstLine += lineDelta;
+    }
   }
-  const pieces = old.slice(0, first);
-  for (const piece of fresh) pieces.push(piece);
-  for (const piece of after) pieces.push(piece);
-  return pieces;
+  return old.slice(0, first).concat(fresh, old.slice(last + 1));
 }
 
 function pieceIndexAt(pieces: readonly Piece[], offset: number): number {
@@ -666,12 +665,15 @@ function combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, Gr
     const header = piece.chunk;
     if (header.notMapping || header.entries.length !== 1) troubled = true;
     topKeys.push(header.topKeys);
-    const children: Chunk[] = [];
-    while (i + 1 < pieces.length && pieces[i + 1].kind === 'child') {
-      const child = pieces[++i].chunk;
+    let last = i;
+    while (last + 1 < pieces.length && pieces[last + 1].kind === 'child') last++;
+    const children = new Array<Chunk>(last - i);
+    for (let c = 0; c < children.length; c++) {
+      const child = pieces[i + 1 + c].chunk;
       if (child.hasErrors || child.notMapping) troubled = true;
-      children.push(child);
+      children[c] = child;
     }
+    i = last;
     // A body that starts with a scalar may be one multi-line scalar: the whole parse decides.
     if (children.length > 0 && children[0].notMapping) return undefined;
     const state = groupState(children, previousGroups?.get(header));
