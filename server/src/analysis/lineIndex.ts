@@ -76,6 +76,11 @@ export class LineIndex {
     return low;
   }
 
+  /** The same object for two indexes with the same line starts (an edit that moved none shares them), and only then. */
+  get linesToken(): object {
+    return this.starts;
+  }
+
   get lineCount(): number {
     return this.starts.length;
   }

@@ -170,9 +170,7 @@ export function objectId(value: object): number {
  * file is one the runtime reads, and this file's generic and class-level entries.
  */
 export function fileContextKey(ws: Workspace, doc: ConfigDocument, active: boolean): string {
-  // Every child of `task:` but the per-task sections, a class-level field written as a mapping (`key_arguments: {to: 1}`) included.
-  const isClassLevel = (c: MapEntry) => isFieldName(c.key) || c.value.type !== 'map';
-  const shared = settingsRoot(doc).entries.map((e) => (e.key === CLASS_SECTION_KEY && e.value.type === 'map' ? e.value.entries.filter(isClassLevel).map((c) => objectId(c)).join(',') : objectId(e)));
+  const shared = settingsRoot(doc).entries.map((e) => (e.key === CLASS_SECTION_KEY && e.value.type === 'map' ? taskSectionParts(e.value).classLevel : String(objectId(e))));
   // A file read as two mappings (named by a FILEPATH variable too) shadows itself, and TL014 names its own lines: nothing is reused.
   const readTwice = ws.mappings().filter((m) => m.file === doc.path).length > 1;
   return `${ws.contextKeyExcept(doc.path)}#${active ? 1 : 0}#${shared.join(';')}${readTwice ? `#${objectId(doc)}` : ''}`;
@@ -193,7 +191,7 @@ interface SectionShape {
 const CONCURRENCY_FIELDS: readonly FieldName[] = [fieldWithRole('runningConcurrency').name, fieldWithRole('registrationConcurrency').name, fieldWithRole('concurrencyKey').name];
 const SHAPE_TEXT_LIMIT = 2000;
 const sectionShapes = new WeakMap<MapEntry, SectionShape>();
-const fileShapes = new WeakMap<MapNode, readonly SectionShape[]>();
+const fileShapes = new WeakMap<MapNode, { readonly classLevel: string; readonly shapes: readonly SectionShape[] }>();
 
 /** A value's text for comparing two versions: equal texts are equal values; a long or nested one compares by identity. */
 function valueShape(node: ConfigNode): string {
@@ -229,16 +227,31 @@ function sectionShape(entry: MapEntry & { readonly value: MapNode }): SectionSha
   return shape;
 }
 
+/**
+ * A `task:` mapping in two parts, read in one pass per version: its class-level
+ * entries (every child but the per-task sections, a class-level field written as
+ * a mapping such as `key_arguments: {to: 1}` included) by identity, and the
+ * shapes of its per-task sections, in order.
+ */
+function taskSectionParts(section: MapNode): { readonly classLevel: string; readonly shapes: readonly SectionShape[] } {
+  let parts = fileShapes.get(section);
+  if (parts === undefined) {
+    const classLevel: number[] = [];
+    const shapes: SectionShape[] = [];
+    for (const e of section.entries) {
+      if (e.value.type === 'map' && !isFieldName(e.key)) shapes.push(sectionShape(e as MapEntry & { readonly value: MapNode }));
+      else classLevel.push(objectId(e));
+    }
+    parts = { classLevel: classLevel.join(','), shapes };
+    fileShapes.set(section, parts);
+  }
+  return parts;
+}
+
 /** The shapes of a file's per-task sections, in order. */
 function perTaskShapes(doc: ConfigDocument): readonly SectionShape[] {
   const section = classSection(doc);
-  if (!section) return [];
-  let shapes = fileShapes.get(section.value);
-  if (shapes === undefined) {
-    shapes = section.value.entries.filter((e): e is MapEntry & { readonly value: MapNode } => e.value.type === 'map' && !isFieldName(e.key)).map(sectionShape);
-    fileShapes.set(section.value, shapes);
-  }
-  return shapes;
+  return section ? taskSectionParts(section.value).shapes : [];
 }
 
 /** Whether two versions' per-task sections are alike for a check of `field` (see `SectionShape`). */

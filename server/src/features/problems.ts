@@ -90,16 +90,24 @@ export function toDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
 /**
  * `toDiagnostic`, giving back the same object for a problem met again at the
  * same place (a kept section's problems, which most of a large file's are), so a
- * caller can keep work done per diagnostic (the server keeps its JSON).
+ * caller can keep work done per diagnostic (the server keeps its JSON). Kept on
+ * the problem itself; when the lines did not move, its place is not even looked up.
  */
-const keptDiagnostics = new WeakMap<Problem, Diagnostic>();
+const KEPT = Symbol('diagnostic');
+
+interface KeptDiagnostic {
+  /** The line starts it was placed with (not the index: that would keep its text alive). */
+  readonly lines: object;
+  readonly diagnostic: Diagnostic;
+}
 
 export function keptDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
+  const holder = problem as Problem & { [KEPT]?: KeptDiagnostic };
+  const kept = holder[KEPT];
+  if (kept && kept.lines === lines.linesToken) return kept.diagnostic;
   const range = offsetRange(lines, problem.start, problem.end);
-  const kept = keptDiagnostics.get(problem);
-  if (kept && samePosition(kept.range.start, range.start) && samePosition(kept.range.end, range.end)) return kept;
-  const diagnostic = toDiagnostic(problem, lines);
-  keptDiagnostics.set(problem, diagnostic);
+  const diagnostic = kept && samePosition(kept.diagnostic.range.start, range.start) && samePosition(kept.diagnostic.range.end, range.end) ? kept.diagnostic : toDiagnostic(problem, lines);
+  holder[KEPT] = { lines: lines.linesToken, diagnostic };
   return diagnostic;
 }
 
