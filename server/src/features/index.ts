@@ -108,7 +108,10 @@ export function problems(ws: Workspace): WorkspaceFileProblems[] {
 /** Quick fixes for the diagnostics a client sends back (each fix is in its diagnostic's `data`). */
 export function codeActions(ws: Workspace, path: string, uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const text = ws.readText(path);
-  return text === undefined ? [] : quickFixes(uri, new LineIndex(text), diagnostics);
+  if (text === undefined) return [];
+  // A config file's lines are kept with it; indexing a large file again per request would cost a pass over it.
+  const kept = ws.fileKind(path) === 'config' ? ws.configDocument(path)?.lines : undefined;
+  return quickFixes(uri, kept ?? new LineIndex(text), diagnostics);
 }
 
 export function definition(ws: Workspace, path: string, offset: number, uriOf: UriOf): Location[] {
