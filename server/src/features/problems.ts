@@ -91,7 +91,8 @@ export function toDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
  * `toDiagnostic`, giving back the same object for a problem met again at the
  * same place (a kept section's problems, which most of a large file's are), so a
  * caller can keep work done per diagnostic (the server keeps its JSON). Kept on
- * the problem itself; when the lines did not move, its place is not even looked up.
+ * the problem itself (a hidden property); when the lines did not move, its place
+ * is not even looked up.
  */
 const KEPT = Symbol('diagnostic');
 
@@ -107,7 +108,8 @@ export function keptDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
   if (kept && kept.lines === lines.linesToken) return kept.diagnostic;
   const range = offsetRange(lines, problem.start, problem.end);
   const diagnostic = kept && samePosition(kept.diagnostic.range.start, range.start) && samePosition(kept.diagnostic.range.end, range.end) ? kept.diagnostic : toDiagnostic(problem, lines);
-  holder[KEPT] = { lines: lines.linesToken, diagnostic };
+  // Not enumerable: a problem copied with a spread (moved, shifted) must not carry its original's diagnostic.
+  Object.defineProperty(holder, KEPT, { value: { lines: lines.linesToken, diagnostic }, enumerable: false, writable: true, configurable: true });
   return diagnostic;
 }
 
