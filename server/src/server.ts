@@ -4,7 +4,7 @@
 // connection (stdio, IPC, or an in-memory pair in tests).
 import * as path from 'path';
 import {
-  CodeAction, CodeActionKind, CompletionItem, CompletionList, Connection, createConnection, DidChangeConfigurationNotification, ErrorCodes, ResponseError, TextEdit,
+  CodeAction, CodeActionKind, CompletionItem, CompletionList, Connection, createConnection, Diagnostic, DidChangeConfigurationNotification, ErrorCodes, ResponseError, TextEdit,
   DidChangeWatchedFilesNotification, DocumentSymbol, FileChangeType, Hover, InitializeParams, InitializeResult, InlayHint,
   Location, ProposedFeatures, Range, TextDocuments, TextDocumentSyncKind, WorkspaceFolder,
   Message, NotificationMessage, PublishDiagnosticsNotification, PublishDiagnosticsParams, RequestType0, StreamMessageReader, StreamMessageWriter,
@@ -298,21 +298,20 @@ export function startServer(connection: Connection): void {
     }
   }
 
-  /** Runs steps in slices, yielding to other messages between; undefined when `ws` or `uri` changed meanwhile. */
-  async function inSlices<T>(ws: Workspace, uri: string, start: () => Generator<void, T>): Promise<T | undefined> {
+  /** Runs diagnostics steps in slices, yielding to other messages between; undefined when `ws` or `uri` changed meanwhile. */
+  async function inSlices(ws: Workspace, uri: string, start: () => Generator<void, Diagnostic[]>): Promise<Diagnostic[] | undefined> {
     const state = ws.stateVersion;
-    const fallback = [] as unknown as T;
-    let steps: Generator<void, T> | undefined;
+    let steps: Generator<void, Diagnostic[]> | undefined;
     for (;;) {
       const sliceEnd = performance.now() + VALIDATION_SLICE_MS;
-      let result: IteratorResult<void, T> | undefined;
+      let result: IteratorResult<void, Diagnostic[]> | undefined;
       try {
         steps ??= start();
         do result = steps.next();
         while (!result.done && performance.now() < sliceEnd);
       } catch (e) {
         connection.console.error(`[tasklens] diagnostics failed: ${(e as Error).stack ?? String(e)}`);
-        return fallback;
+        return [];
       }
       if (result.done) return result.value;
       await new Promise((resolve) => setImmediate(resolve));

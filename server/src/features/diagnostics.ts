@@ -418,17 +418,28 @@ function* classSectionProblems(scope: YamlScope, section: MapNode, problems: Pro
   pushAll(problems, merges);
 }
 
-/** A per-task section's nested merge keys, kept with the section (offsets relative to it). */
-const mergeKeyCache = new WeakMap<MapEntry, { anchor: number; problems: readonly Problem[] }>();
+/**
+ * Problems kept per object (a section, a value) with offsets relative to its
+ * place when they were found, reused while `key` (what else they depend on) is
+ * unchanged; the place may have moved since.
+ */
+class AnchoredProblems {
+  private readonly kept = new WeakMap<object, { readonly key: string; readonly anchor: number; readonly problems: readonly Problem[] }>();
+
+  get(owner: object, key: string, anchor: number, compute: () => Problem[]): Problem[] {
+    const hit = this.kept.get(owner);
+    if (hit && hit.key === key) return shifted(hit.problems, hit.anchor, anchor);
+    const problems = compute();
+    this.kept.set(owner, { key, anchor, problems });
+    return problems;
+  }
+}
+
+/** A per-task section's nested merge keys depend on the section alone. */
+const mergeKeyCache = new AnchoredProblems();
 
 function cachedMergeKeys(entry: MapEntry): Problem[] {
-  const anchor = entry.keyLoc?.start ?? 0;
-  let hit = mergeKeyCache.get(entry);
-  if (!hit) {
-    hit = { anchor, problems: nestedMergeKeys(entry.value, false) };
-    mergeKeyCache.set(entry, hit);
-  }
-  return shifted(hit.problems, hit.anchor, anchor);
+  return mergeKeyCache.get(entry, '', entry.keyLoc?.start ?? 0, () => nestedMergeKeys(entry.value, false));
 }
 
 /**
@@ -438,19 +449,18 @@ function cachedMergeKeys(entry: MapEntry): Problem[] {
  * so an edit re-checks the edited section only. Offsets are kept relative to the
  * section, which may move.
  */
-const perTaskCache = new WeakMap<MapEntry, { key: string; anchor: number; problems: readonly Problem[] }>();
+const perTaskCache = new AnchoredProblems();
 
 function cachedPerTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): Problem[] {
   const anchor = entry.keyLoc?.start;
   if (anchor === undefined) return perTaskProblems(scope, entry, section);
+  return perTaskCache.get(entry, contextKeyOf(scope), anchor, () => perTaskProblems(scope, entry, section));
+}
+
+/** What a section's or value's kept problems depend on outside it: see `fileContextKey`. */
+function contextKeyOf(scope: YamlScope): string {
   scope.contextKey ??= fileContextKey(scope.ws, scope.doc, scope.mapping !== undefined);
-  const hit = perTaskCache.get(entry);
-  if (hit && hit.key === scope.contextKey) {
-    return shifted(hit.problems, hit.anchor, anchor);
-  }
-  const problems = perTaskProblems(scope, entry, section);
-  perTaskCache.set(entry, { key: scope.contextKey, anchor, problems });
-  return problems;
+  return scope.contextKey;
 }
 
 /**
@@ -506,12 +516,12 @@ const reachProblemsCache = new FileLevelCache<{ readonly anchor: number; readonl
 
 function reachedTaskProblems(scope: YamlScope, field: FieldName, node: ConfigNode): Problem[] {
   const anchor = node.loc?.start ?? 0;
-  scope.contextKey ??= fileContextKey(scope.ws, scope.doc, scope.mapping !== undefined);
+  const context = contextKeyOf(scope);
   const kept = reachProblemsCache.get(scope.ws, scope.doc, scope.mapping !== undefined, field, node, () => {
-    const { reached } = valueReach(scope.ws, scope.doc, field, node, scope.contextKey);
+    const { reached } = valueReach(scope.ws, scope.doc, field, node, context);
     const tasks = reached.length > 0 ? reached : [TYPICAL_TASK];
     return { anchor, problems: [...parameterProblems(field, node, reached), ...interplayProblems(scope.ws, field, node, tasks)] };
-  }, scope.contextKey);
+  }, context);
   return shifted(kept.problems, kept.anchor, anchor);
 }
 
