@@ -259,17 +259,8 @@ function diagnosticsNear(diagnostics: readonly Diagnostic[], line: number): Diag
 
 // ------------------------------------------------------------ in-process
 
-describe('fuzz: feature functions in-process', () => {
-  const files = readFolder(APP);
-  const ws = new Workspace(new MemoryHost(files));
-  ws.scanTypeScript();
-  const uriOf = (p: string) => `file:///fuzz/${p}`;
-  const watch = new Stopwatch();
-
-  after(() => {
-    console.log(`in-process fuzz: ${watch.report()}`);
-  });
-
+/** What the in-process fuzz does as an editor would, timed by `watch`. */
+function editorActions(ws: Workspace, watch: Stopwatch, uriOf: (p: string) => string) {
   /** Puts `text` in the editor at `file`; `previous` is what the editor showed before (for re-timing). */
   function edit(file: string, previous: string, text: string): { recool: () => void } {
     const recool = () => {
@@ -286,6 +277,22 @@ describe('fuzz: feature functions in-process', () => {
     const actions = watch.time('codeAction', text, () => quickFixes(uriOf(file), new LineIndex(text), diagnosticsNear(diagnostics, line)), recool);
     for (const action of actions) for (const e of action.edit?.changes?.[uriOf(file)] ?? []) assertRangeInside(e.range, lines, `fix '${action.title}'`);
   }
+
+  return { edit, codeActions };
+}
+
+describe('fuzz: feature functions in-process', () => {
+  const files = readFolder(APP);
+  const ws = new Workspace(new MemoryHost(files));
+  ws.scanTypeScript();
+  const uriOf = (p: string) => `file:///fuzz/${p}`;
+  const watch = new Stopwatch();
+
+  after(() => {
+    console.log(`in-process fuzz: ${watch.report()}`);
+  });
+
+  const { edit, codeActions } = editorActions(ws, watch, uriOf);
 
   test(`${YAML_RUNS} mutated config YAML documents`, () => {
     const file = 'config.yaml';
@@ -388,18 +395,14 @@ describe('fuzz: Python documents in-process', () => {
   after(() => {
     console.log(`in-process Python fuzz: ${watch.report()}`);
   });
+  const { edit, codeActions } = editorActions(ws, watch, uriOf);
 
   test(`${PY_RUNS} Python documents with mutated @app.task decorators`, () => {
     const file = 'src/acme/jobs/fuzz.py';
     let previous = '';
     fc.assert(
       fc.property(documentArb(PY_SEEDS, PY_SNIPPETS, 4), fc.array(fc.nat(), { minLength: 2, maxLength: 3 }), (text, positions) => {
-        const before = previous;
-        const recool = () => {
-          ws.setOverlay(file, before);
-          ws.setOverlay(file, text);
-        };
-        watch.time('didChange', text, () => ws.setOverlay(file, text), () => ws.setOverlay(file, before));
+        const { recool } = edit(file, previous, text);
         previous = text;
         const lines = new LineIndex(text);
         const diagnostics = watch.time('diagnostics', text, () => fileDiagnostics(ws, file), recool);
@@ -410,9 +413,7 @@ describe('fuzz: Python documents in-process', () => {
           const hover = watch.time('hover', text, () => typescriptHover(ws, file, text, offset), recool);
           if (hover?.range) assertRangeInside(hover.range, lines, 'hover');
           watch.time('definition', text, () => typescriptDefinition(ws, uriOf, file, offset), recool);
-          const line = lines.positionAt(offset).line;
-          const actions = watch.time('codeAction', text, () => quickFixes(uriOf(file), new LineIndex(text), diagnosticsNear(diagnostics, line)), recool);
-          for (const action of actions) for (const e of action.edit?.changes?.[uriOf(file)] ?? []) assertRangeInside(e.range, lines, `fix '${action.title}'`);
+          codeActions(file, text, diagnostics, lines, offset, recool);
         }
         watch.time('inlayHint', text, () => optionInlayHints(ws, file, text, 0, text.length), recool);
         // The config sees the Python tasks (TL008, TL009, TL014): its diagnostics must hold too.

@@ -5,6 +5,7 @@
 // faster than spawning `server/out/server.js` each time. Document texts are kept
 // with `vscode-languageserver-textdocument`, as the server keeps them, so lines
 // (`\r`, `\r\n`, `\n`) and UTF-16 positions are counted the same on both sides.
+import { Waiters } from './waiters';
 import { PassThrough } from 'stream';
 import * as path from 'path';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
@@ -46,7 +47,7 @@ function languageIdOf(file: string): string {
 
 export class InProcessServer {
   private readonly publications: Publication[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   private readonly documents = new Map<string, TextDocument>();
   /** Where in the publications each document was last opened: earlier ones belong to an earlier opening. */
   private readonly openedAt = new Map<string, number>();
@@ -239,23 +240,10 @@ export class InProcessServer {
   }
 
   private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.wake();
   }
 
   private until(condition: () => boolean, what: string): Promise<void> {
-    if (condition()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (condition()) finish();
-      };
-      const timer = setTimeout(() => finish(new Error(`timed out after ${WAIT_MS} ms waiting for ${what}`)), WAIT_MS);
-      const finish = (error?: Error) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        if (error) reject(error);
-        else resolve();
-      };
-      this.waiters.add(check);
-    });
+    return this.waiters.until(condition, what, WAIT_MS);
   }
 }

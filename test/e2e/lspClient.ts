@@ -2,6 +2,7 @@
 // process (`node server/out/server.js --stdio`) and speaks LSP to it over
 // stdio, as an editor would. Settings are answered through
 // `workspace/configuration`; diagnostics are collected as they are published.
+import { Waiters } from './waiters';
 import { after, afterEach, before } from 'node:test';
 import * as cp from 'child_process';
 import * as fs from 'fs';
@@ -69,7 +70,7 @@ function languageIdOf(file: string): string {
 
 export class LspTestClient {
   private readonly publications: Publication[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   private seq = 0;
   private settings: Settings;
   private indexed = false;
@@ -163,26 +164,13 @@ export class LspTestClient {
   }
 
   private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.wake();
   }
 
-  /** Resolves when `condition` holds (checked on every message), or fails after `timeoutMs`. */
+  /** Resolves when `condition` holds (checked on every message), or fails after `timeoutMs` or when the server exits. */
   private until(condition: () => boolean, what: string, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
-    if (condition()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (this.child.exitCode !== null) finish(new Error(`the server exited (${this.child.exitCode}) while waiting for ${what}: ${this.stderr.join('')}`));
-        else if (condition()) finish();
-      };
-      const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-      const finish = (error?: Error) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        if (error) reject(error);
-        else resolve();
-      };
-      this.waiters.add(check);
-    });
+    const exited = () => (this.child.exitCode !== null ? new Error(`the server exited (${this.child.exitCode}) while waiting for ${what}: ${this.stderr.join('')}`) : undefined);
+    return this.waiters.until(condition, what, timeoutMs, exited);
   }
 
   // ------------------------------------------------------------ documents

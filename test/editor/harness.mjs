@@ -145,6 +145,11 @@ export function findFiles(dir, name) {
   return found;
 }
 
+/** The code-server URL that opens folder `dir`. */
+export function folderUrl(serverUrl, dir) {
+  return `${serverUrl}?folder=${encodeURIComponent(dir).replace(/%2F/g, '/')}`;
+}
+
 /**
  * Starts code-server 4.100.3 on 127.0.0.1 with its own user-data and extensions
  * dirs (under `root`), the .vsix installed and the user settings written.
@@ -211,7 +216,7 @@ export async function startCodeServer({ root, vsix, folder, port, log = () => {}
 
   return {
     url,
-    folderUrl: `${url}?folder=${encodeURIComponent(folder).replace(/%2F/g, '/')}`,
+    folderUrl: folderUrl(url, folder),
     port,
     userDataDir,
     extensionsDir,

@@ -19,6 +19,7 @@ import {
   demoPosition,
   examplePosition,
   ensureVsix,
+  folderUrl,
   launchChromium,
   makeTempRoot,
   removeTempRoot,
@@ -109,6 +110,19 @@ async function visibleText(selector) {
       .map((el) => el.innerText)
       .join('\n');
   }, selector);
+}
+
+/** Opens a code-server URL and waits for the workbench. */
+async function openWorkbench(url) {
+  await page.goto(url, { timeout: WAIT });
+  await page.locator('.monaco-workbench').waitFor({ timeout: WAIT });
+}
+
+/** The status bar once the Tasklens item counts the tasks (the server has indexed); fails if the server stopped. */
+async function tasklensStatus(what) {
+  const status = await waitForText(what, () => visibleText('.statusbar'), (t) => /\b\d+ tasks?\b/.test(t) || /Tasklens stopped/.test(t), 90_000);
+  assert.doesNotMatch(status, /Tasklens stopped/, 'the Tasklens server stopped');
+  return status;
 }
 
 async function screenshot(name) {
@@ -363,16 +377,9 @@ describe('Tasklens in code-server (VS Code 1.100.3)', { timeout: 15 * 60_000 }, 
       if (message.type() === 'error') pageErrors.push(`console: ${message.text().slice(0, 500)}`);
     });
     await step('startup', async () => {
-      await page.goto(server.folderUrl, { timeout: WAIT });
-      await page.locator('.monaco-workbench').waitFor({ timeout: WAIT });
+      await openWorkbench(server.folderUrl);
       // The status bar item appears once the server has indexed the workspace.
-      const status = await waitForText(
-        'the Tasklens status bar item to count the tasks',
-        () => visibleText('.statusbar'),
-        (t) => /\b\d+ tasks?\b/.test(t) || /Tasklens stopped/.test(t),
-        90_000,
-      );
-      assert.doesNotMatch(status, /Tasklens stopped/, 'the Tasklens server stopped');
+      const status = await tasklensStatus('the Tasklens status bar item to count the tasks');
       assert.match(status, /\b4 tasks\b/, 'the demo declares four tasks');
     });
   });
@@ -701,8 +708,7 @@ describe('Tasklens in code-server (VS Code 1.100.3)', { timeout: 15 * 60_000 }, 
       const plain = join(root, 'plain-ts');
       mkdirSync(plain, { recursive: true });
       writeFileSync(join(plain, 'index.ts'), 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
-      await page.goto(`${server.url}?folder=${encodeURIComponent(plain).replace(/%2F/g, '/')}`, { timeout: WAIT });
-      await page.locator('.monaco-workbench').waitFor({ timeout: WAIT });
+      await openWorkbench(folderUrl(server.url, plain));
       await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'index.ts' }).first().waitFor({ timeout: WAIT });
       await quickOpen('index.ts');
       // TypeScript's own status item shows the language is up; give Tasklens the
@@ -722,15 +728,8 @@ describe('Tasklens in code-server (VS Code 1.100.3)', { timeout: 15 * 60_000 }, 
     await step('python-hover', async () => {
       // The same code-server, another folder: a copy of examples/demo-python.
       const python = copyExample(root, PYTHON_DEMO_DIR);
-      await page.goto(`${server.url}?folder=${encodeURIComponent(python).replace(/%2F/g, '/')}`, { timeout: WAIT });
-      await page.locator('.monaco-workbench').waitFor({ timeout: WAIT });
-      const status = await waitForText(
-        'the Tasklens status bar item to count the Python tasks',
-        () => visibleText('.statusbar'),
-        (t) => /\b\d+ tasks?\b/.test(t) || /Tasklens stopped/.test(t),
-        90_000,
-      );
-      assert.doesNotMatch(status, /Tasklens stopped/, 'the Tasklens server stopped');
+      await openWorkbench(folderUrl(server.url, python));
+      const status = await tasklensStatus('the Tasklens status bar item to count the Python tasks');
       assert.match(status, /\b6 tasks\b/, 'demo-python declares six pynenc tasks (the Celery one is not counted)');
       await quickOpen('orders.py');
       const hover = await hoverUntil(

@@ -5,19 +5,10 @@
 // between, so the caches of each intermediate state are in play.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { TextEdit } from '../../server/src/analysis/lineIndex';
+import { editBetween } from './text';
 import { codes, describeDiagnostics } from './assertions';
 import { features, fixture, FixtureWorkspace } from './harness';
 
-/** The edit that turns `a` into `b` (common prefix and suffix), as the server computes it from a change. */
-function editBetween(a: string, b: string): TextEdit {
-  let prefix = 0;
-  const max = Math.min(a.length, b.length);
-  while (prefix < max && a[prefix] === b[prefix]) prefix++;
-  let suffix = 0;
-  while (suffix < max - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
-  return { start: prefix, oldEnd: a.length - suffix, newEnd: b.length - suffix };
-}
 
 /**
  * Opens `file` with `texts[0]` in a workspace over the `app` fixture, edits it

@@ -2,6 +2,7 @@
 // and LSP positions, fixture texts with markers, and applying edits as an
 // editor applies them. No test framework and no LSP connection here.
 import { CompletionItem, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
+import { TextEdit as OffsetEdit } from '../../server/src/analysis/lineIndex';
 
 /** The offset of an LSP position in a text (0-based lines and UTF-16 characters; `\n` ends a line). */
 export function offsetAt(text: string, position: Position): number {
@@ -100,4 +101,14 @@ export function applyCompletion(text: string, item: CompletionItem, at: Position
   else if ('range' in main) edits.push(main);
   else edits.push({ range: main.replace, newText: main.newText });
   return applyEdits(text, edits);
+}
+
+/** The offset edit that turns `a` into `b` (common prefix and suffix), as the server computes it from a change. */
+export function editBetween(a: string, b: string): OffsetEdit {
+  let prefix = 0;
+  const max = Math.min(a.length, b.length);
+  while (prefix < max && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  return { start: prefix, oldEnd: a.length - suffix, newEnd: b.length - suffix };
 }

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { ConfigDocument } from '../../server/src/analysis/configDocument';
 import { useFastReader } from '../../server/src/analysis/yamlChunks';
 import { LineIndex, TextEdit } from '../../server/src/analysis/lineIndex';
+import { editBetween } from '../features/text';
 import { ConfigNode, LoadError, MapEntry, MapNode, mapGet, nodeToPlain, parseYamlDocument } from '../../server/src/resolver';
 
 const FULL = process.env.TASKLENS_FUZZ_FULL === '1';
@@ -42,15 +43,6 @@ function errorData(errors: readonly LoadError[]): unknown[] {
   return errors.map((e) => ({ kind: e.kind, reason: e.reason, message: e.message, start: e.start, end: e.end, line: e.line }));
 }
 
-/** The edit that turns `a` into `b` (common prefix and suffix). */
-function editBetween(a: string, b: string): TextEdit {
-  let prefix = 0;
-  const max = Math.min(a.length, b.length);
-  while (prefix < max && a[prefix] === b[prefix]) prefix++;
-  let suffix = 0;
-  while (suffix < max - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
-  return { start: prefix, oldEnd: a.length - suffix, newEnd: b.length - suffix };
-}
 
 /** The document reached by editing `texts[0]` into each next text in turn. */
 function edited(texts: readonly string[], withEdits = true): ConfigDocument {
