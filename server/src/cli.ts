@@ -7,7 +7,7 @@ import { DiskHost } from './analysis/diskHost';
 import { settingsFromWorkspaceFiles, TasklensSettings } from './analysis/settings';
 import { Workspace } from './analysis/workspace';
 import * as features from './features';
-import { resolveScenario, Scenario, scenarioProblem, TaskResolution } from './resolver';
+import { parseDotEnv, resolveScenario, Scenario, scenarioProblem, TaskResolution } from './resolver';
 
 const VERSION = '0.1.0';
 
@@ -135,7 +135,7 @@ function openWorkspace(args: Args): Workspace {
   const ws = new Workspace(host, {
     settings,
     root: args.root,
-    processEnv: process.env,
+    processEnv: processEnvOf(args.root, args.envFiles),
     alwaysUseProcessEnv: true,
     extraEnv: args.env,
     configFile: args.config !== undefined ? relative(args.config) : undefined,
@@ -161,6 +161,11 @@ function explain(args: Args): number {
     return 2;
   }
   printResolution(answer.resolution, args.format);
+  // An env file that cannot be read adds no variable: say so, beside the answer.
+  for (const file of ws.envFilePaths()) {
+    const failure = ws.envDocument(file)?.failure;
+    if (failure) process.stderr.write(`tasklens: note: ${file} is not read (${failure.reason})\n`);
+  }
   return 0;
 }
 
@@ -253,12 +258,42 @@ export function main(argv: readonly string[]): number {
 }
 
 /**
+ * Whether Node has already read the `--env-file` arguments itself: it does
+ * when `cli.js` is run as `node cli.js … --env-file F` without a `--` (Node 20
+ * loads F into the process env, or exits when F is missing, before any of our
+ * code runs).
+ */
+let nodeReadEnvFiles = false;
+
+/**
+ * The process env as it was before Node loaded the `--env-file` files into it:
+ * a variable that holds exactly the file's value is the file's, not the
+ * process's, so it keeps the file as its source and its line.
+ */
+function processEnvOf(root: string, envFiles: readonly string[]): NodeJS.ProcessEnv {
+  if (!nodeReadEnvFiles || envFiles.length === 0) return process.env;
+  const env = { ...process.env };
+  for (const file of envFiles) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.resolve(root, file), 'utf8');
+    } catch {
+      continue;
+    }
+    for (const entry of parseDotEnv(text)) if (env[entry.key] === entry.value) delete env[entry.key];
+  }
+  return env;
+}
+
+/**
  * The bundle starts as a shell script that runs Node with `--` before the
  * arguments, so Node never reads Tasklens's options as its own (Node 20 takes
  * `--env-file` from anywhere on its command line). The `--` is dropped here.
  */
 if (require.main === module) {
   const argv = process.argv.slice(2);
-  if (argv[0] === '--') argv.shift();
+  nodeReadEnvFiles = argv[0] !== '--';
+  // `npx -- tasklens …` and `tasklens -- …` add one more.
+  while (argv[0] === '--') argv.shift();
   process.exitCode = main(argv);
 }

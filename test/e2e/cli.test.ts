@@ -228,6 +228,21 @@ describe('tasklens explain --format json', () => {
     assert.equal(out.fields.force_new_workflow.value, false, 'the default .env is not read');
   });
 
+  test('run as `node cli.js` or with `--` before the arguments: --env-file is still Tasklens\'s', () => {
+    const node = (args: string[]) => cp.spawnSync(process.execPath, [CLI, ...args], { env: cleanEnv(), cwd: os.tmpdir(), encoding: 'utf8' });
+    // Node 20 loads the file into the process env first; its values keep the file as their source.
+    const direct = node(['explain', 'src.tasks.billing.refund', '--root', APP, '--env-file', WORKER_ENV, '--format', 'json']);
+    assert.equal(direct.status, 0, direct.stderr);
+    const field = (JSON.parse(direct.stdout) as ExplainJson).fields.max_retries;
+    assert.equal(field.value, 11);
+    assert.deepEqual({ kind: field.source.kind, file: field.source.file }, { kind: 'env', file: path.relative(APP, WORKER_ENV) });
+    // With `--` Node reads none of it, so a missing file is named by Tasklens, not by Node.
+    const missing = node(['--', 'check', '--root', APP, '--env-file', 'missing.env']);
+    assert.deepEqual([missing.status, missing.stderr], [2, 'tasklens: --env-file missing.env: not found\n']);
+    const viaBin = cp.spawnSync(CLI, ['--', 'check', '--root', APP, '--env-file', 'missing.env'], { env: cleanEnv(), encoding: 'utf8' });
+    assert.deepEqual([viaBin.status, viaBin.stderr], [2, 'tasklens: --env-file missing.env: not found\n']);
+  });
+
   test('the text format is an aligned table', async () => {
     const run = await tasklens(SEND_EMAIL);
     assert.equal(run.status, 0);

@@ -53,6 +53,7 @@ describe('check covers every source, at the place of the value', () => {
     { name: 'a JSON config', files: { 'settings.json': '{\n  "task": {\n    "max_retries": "many"\n  }\n}\n' }, file: 'settings.json', needle: '"many"', code: 'TL003', args: ['--config', 'settings.json'] },
     { name: 'a TOML config', files: { 'settings.toml': '[task]\nmax_retries = 1\ncall_result_cache = "false"\n' }, file: 'settings.toml', needle: 'call_result_cache', code: 'TL012', args: ['--config', 'settings.toml'] },
     { name: 'a file named by PYNENC__FILEPATH', files: { '.env': 'PYNENC__FILEPATH=extra.yaml\n', 'extra.yaml': 'task:\n  registration_concurrency: Keys\n' }, file: 'extra.yaml', needle: 'Keys', code: 'TL004' },
+    { name: 'a .env holding a NUL (no variable of it is read)', files: { '.env': 'PYNENC__MAX_RETRIES=1\nPYNENC__X=\u0000\n' }, file: '.env', needle: '\u0000', code: 'TL001' },
     { name: 'a file named by PYNENC__CONFIGTASK__FILEPATH', files: { '.env': 'PYNENC__CONFIGTASK__FILEPATH=more.json\n', 'more.json': '{"max_retries": [1]}' }, file: 'more.json', needle: '[1]', code: 'TL003' },
   ];
   for (const c of cases) {

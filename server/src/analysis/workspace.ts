@@ -6,7 +6,7 @@ import {
   CLASS_SECTION_KEY, collectMappings, configFormat, EnvEntry, envTaskPart, EnvLayer, Environment, ExceptionRegistry,
   exceptionRegistry, FIELD_NAMES, FieldName, FieldResolution, fieldSpec, isPyprojectPath, LoadedConfig, mapGet,
   MappingSource, MapNode, mergeEnvironment, moduleForFile, nodeToPlain, notFoundError, parseDotEnv, parseTaskId, ResolutionInput, resolveField, TaskId,
-  NeighbourSuggester, taskIdToString, TaskResolution, unreadableError,
+  NeighbourSuggester, nulError, taskIdToString, TaskResolution, unreadableError,
 } from '../resolver';
 import { ConfigDocument } from './configDocument';
 import { TextEdit } from './lineIndex';
@@ -55,6 +55,11 @@ export interface EnvDocument {
   readonly path: string;
   readonly text: string;
   readonly entries: readonly EnvEntry[];
+  /**
+   * Why no variable is read from the file: it is not UTF-8 text, holds a NUL
+   * (no process env can carry one) or is a directory. `entries` is then empty.
+   */
+  readonly failure?: { readonly reason: string; readonly start: number; readonly end: number };
 }
 
 /** What a workspace is being looked at for: the editor or the command line. */
@@ -332,7 +337,13 @@ export class Workspace {
 
   envDocument(path: string): EnvDocument | undefined {
     const text = this.readText(path);
-    return text === undefined ? undefined : { path, text, entries: parseDotEnv(text) };
+    if (text === undefined) {
+      const problem = this.host.readProblem?.(path);
+      return problem ? { path, text: '', entries: [], failure: { reason: problem.reason, start: 0, end: 0 } } : undefined;
+    }
+    const nul = nulError(text);
+    if (nul) return { path, text, entries: [], failure: { reason: nul.reason, start: nul.start ?? 0, end: nul.end ?? 0 } };
+    return { path, text, entries: parseDotEnv(text) };
   }
 
   // ----------------------------------------------------------- resolution

@@ -582,6 +582,11 @@ function codeInsertPoint(text: string, entry: MapEntry, python: boolean): Insert
 export function envProblems(ws: Workspace, path: string): Problem[] {
   const doc = ws.envDocument(path);
   if (!doc) return [];
+  if (doc.failure) {
+    const { reason, start, end } = doc.failure;
+    const message = `This env file is not read (${reason}): no variable comes from it`;
+    return [{ code: 'TL001', severity: 'error', message, start, end }];
+  }
   const problems: Problem[] = [];
   const env = ws.environment();
   const tasks = ws.tasks();

@@ -5,7 +5,7 @@ import { LineIndex } from '../analysis/lineIndex';
 
 /** Every diagnostic code (SPEC §7) with its short description, for SARIF rules and docs. */
 export const PROBLEM_CODES = {
-  TL001: 'The config file fails to load (syntax error, unreadable, not found)',
+  TL001: 'A config or env file fails to load (syntax error, unreadable, not found)',
   TL002: 'Unknown field or option',
   TL003: 'Value of the wrong type',
   TL004: 'Invalid ConcurrencyControlType value',
