@@ -11,10 +11,13 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
+import { ConfigDocument } from './analysis/configDocument';
 import { DiskHost } from './analysis/diskHost';
+import { finish, Steps } from './analysis/steps';
 import { DEFAULT_SETTINGS, readSettings, settingsFromWorkspaceFiles } from './analysis/settings';
 import { normalisePath, Workspace, WorkspaceHost } from './analysis/workspace';
 import * as features from './features';
+import { configFormat } from './resolver';
 import {
   ConfigurationChangedNotification, EnvironmentsNotification, EnvironmentsParams, ExplainTaskParams, TaskTreeRequest, TaskTreeResult, ExplainTaskRequest, ExplainTaskResult, ListTasksRequest, ListTasksResult,
   StatusNotification, StatusParams,
@@ -63,8 +66,17 @@ const VALIDATION_DELAY_MS = 30;
 
 const MemoryRequest = new RequestType0<NodeJS.MemoryUsage, void>('$/tasklens/memory');
 
-/** How long diagnostics work runs before other requests are answered. */
-const VALIDATION_SLICE_MS = 15;
+/** How long long work (diagnostics, reading a large file) runs before other requests are answered. */
+const SLICE_MS = 15;
+
+/**
+ * A config text this long, new to the workspace, is read in steps before the
+ * workspace takes it; requests on other documents are answered from the
+ * previous text meanwhile.
+ */
+const LARGE_TEXT = 512 * 1024;
+/** An edit replacing this much of a large text is read as a new text. */
+const LARGE_EDIT = 64 * 1024;
 
 /** Registers every handler on `connection` and starts listening. */
 export function startServer(connection: Connection): void {
@@ -92,6 +104,8 @@ export function startServer(connection: Connection): void {
   let validationTimer: NodeJS.Timeout | undefined;
   let validating = false;
   const pendingValidation = new Set<string>();
+  /** Large config texts being read in steps, by document, before the workspace takes them. */
+  const reading = new Map<string, { readonly path: string; readonly folder: Folder; readonly text: string; readonly steps: Steps<ConfigDocument> }>();
 
   function log(message: string): void {
     connection.console.log(`[tasklens] ${message}`);
@@ -234,6 +248,8 @@ export function startServer(connection: Connection): void {
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    // The config files in force, read in steps too: a large one would otherwise be read by the first request.
+    await guardedAsync('reading config files', () => inSlices(ws.readConfigFilesSteps(), () => true).then(() => undefined));
     folder.indexing = false;
     progress?.done();
     log(`${cancelled ? 'indexing cancelled after' : 'indexed'} ${files.length} task files in ${Date.now() - started} ms: ${ws.tasks().size} tasks`);
@@ -285,8 +301,17 @@ export function startServer(connection: Connection): void {
         pendingValidation.delete(uri);
         const where = locate(uri);
         const doc = documents.get(uri);
-        if (!where || !doc) continue;
-        const diagnostics = await inSlices(where.folder.workspace, uri, () => features.diagnoseSteps(where.folder.workspace, where.path));
+        // A document still being read is checked once the workspace has taken it.
+        if (!where || !doc || reading.has(uri)) continue;
+        const ws = where.folder.workspace;
+        const state = ws.stateVersion;
+        let diagnostics: Diagnostic[] | undefined;
+        try {
+          diagnostics = await inSlices(features.diagnoseSteps(ws, where.path), () => ws.stateVersion === state && !pendingValidation.has(uri) && documents.get(uri) !== undefined);
+        } catch (e) {
+          connection.console.error(`[tasklens] diagnostics failed: ${(e as Error).stack ?? String(e)}`);
+          diagnostics = [];
+        }
         // Dropped: the document or the workspace changed, and the change scheduled it again.
         if (diagnostics === undefined) continue;
         // The version lets a client drop diagnostics computed for text it has since changed.
@@ -298,25 +323,70 @@ export function startServer(connection: Connection): void {
     }
   }
 
-  /** Runs diagnostics steps in slices, yielding to other messages between; undefined when `ws` or `uri` changed meanwhile. */
-  async function inSlices(ws: Workspace, uri: string, start: () => Generator<void, Diagnostic[]>): Promise<Diagnostic[] | undefined> {
-    const state = ws.stateVersion;
-    let steps: Generator<void, Diagnostic[]> | undefined;
+  /**
+   * Runs steps in slices of about `SLICE_MS`, answering other messages between;
+   * undefined once `wanted()` says the work is stale. Throws what the steps throw.
+   */
+  async function inSlices<T>(steps: Steps<T>, wanted: () => boolean): Promise<T | undefined> {
     for (;;) {
-      const sliceEnd = performance.now() + VALIDATION_SLICE_MS;
-      let result: IteratorResult<void, Diagnostic[]> | undefined;
-      try {
-        steps ??= start();
-        do result = steps.next();
-        while (!result.done && performance.now() < sliceEnd);
-      } catch (e) {
-        connection.console.error(`[tasklens] diagnostics failed: ${(e as Error).stack ?? String(e)}`);
-        return [];
-      }
+      const sliceEnd = performance.now() + SLICE_MS;
+      let result: IteratorResult<void, T>;
+      do result = steps.next();
+      while (!result.done && performance.now() < sliceEnd);
       if (result.done) return result.value;
       await new Promise((resolve) => setImmediate(resolve));
-      if (ws.stateVersion !== state || pendingValidation.has(uri) || !documents.get(uri)) return undefined;
+      if (!wanted()) return undefined;
     }
+  }
+
+  /**
+   * Hands a document's text to the workspace. A large config text the workspace
+   * has not read (an opened file, a paste of the whole file) is read in steps
+   * first, while requests on other documents are answered from the previous
+   * text; a newer version of the document drops it, and a request on the
+   * document itself finishes it at once.
+   */
+  function takeText(uri: string, where: { folder: Folder; path: string }, text: string, edit?: { start: number; oldEnd: number; newEnd: number }): void {
+    // An edit of a text still being read is not an edit of what the workspace holds.
+    const wasReading = reading.delete(uri);
+    if (wasReading) edit = undefined;
+    const ws = where.folder.workspace;
+    const large = text.length >= LARGE_TEXT && configFormat(where.path) !== undefined && !ws.hasRead(where.path, text);
+    if (large && (wasReading || !ws.hasReadAnyVersion(where.path) || (edit !== undefined && Math.max(edit.oldEnd, edit.newEnd) - edit.start >= LARGE_EDIT))) {
+      const job = { path: where.path, folder: where.folder, text, steps: ws.configDocumentSteps(where.path, text) };
+      reading.set(uri, job);
+      void (async () => {
+        let read: ConfigDocument | undefined;
+        try {
+          read = await inSlices(job.steps, () => reading.get(uri) === job);
+        } catch (e) {
+          connection.console.error(`[tasklens] reading ${where.path} failed: ${(e as Error).stack ?? String(e)}`);
+        }
+        if (reading.get(uri) === job) takeRead(uri, read);
+      })();
+      return;
+    }
+    guarded('change', undefined, () => ws.setOverlay(where.path, text, edit));
+    changed(uri);
+  }
+
+  /** The workspace takes a document's text read in steps (or, when `read` is undefined, reads what is left now). */
+  function takeRead(uri: string, read?: ConfigDocument): void {
+    const job = reading.get(uri);
+    if (!job) return;
+    reading.delete(uri);
+    guarded('open', undefined, () => job.folder.workspace.setOverlay(job.path, job.text, undefined, read ?? finish(job.steps)));
+    changed(uri);
+  }
+
+  /** Finishes every read in steps: for requests whose answer holds places in any document. */
+  function takeAllReads(): void {
+    for (const uri of [...reading.keys()]) takeRead(uri);
+  }
+
+  function withAllRead<T>(work: () => T): T {
+    takeAllReads();
+    return work();
   }
 
   /** Any change can move effective values in other files: re-check every open document, the changed one first. */
@@ -328,8 +398,7 @@ export function startServer(connection: Connection): void {
   documents.onDidOpen((event) => {
     const where = locate(event.document.uri);
     if (!where) return;
-    guarded('open', undefined, () => where.folder.workspace.setOverlay(where.path, event.document.getText()));
-    changed(event.document.uri);
+    takeText(event.document.uri, where, event.document.getText());
   });
 
   documents.onDidChangeContent((event) => {
@@ -337,12 +406,12 @@ export function startServer(connection: Connection): void {
     if (!where) return;
     const edit = lastEdits.get(event.document.uri);
     lastEdits.delete(event.document.uri);
-    guarded('change', undefined, () => where.folder.workspace.setOverlay(where.path, event.document.getText(), edit));
-    changed(event.document.uri);
+    takeText(event.document.uri, where, event.document.getText(), edit);
   });
 
   documents.onDidClose((event) => {
     lastEdits.delete(event.document.uri);
+    reading.delete(event.document.uri);
     const where = locate(event.document.uri);
     if (where) guarded('close', undefined, () => where.folder.workspace.clearOverlay(where.path));
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
@@ -380,6 +449,7 @@ export function startServer(connection: Connection): void {
     const where = locate(uri);
     const doc = documents.get(uri);
     if (!where || !doc) return fallback;
+    takeRead(uri);
     return guarded('request', fallback, () => work(where.folder, where.path, doc));
   }
 
@@ -394,15 +464,16 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeAction((params): CodeAction[] => request(params.textDocument.uri, [], (folder, p) => features.codeActions(folder.workspace, p, params.textDocument.uri, params.context.diagnostics)));
 
-  connection.onDefinition((params): Location[] => request(params.textDocument.uri, [], (folder, p, doc) => features.definition(folder.workspace, p, doc.offsetAt(params.position), uriOf(folder))));
+  // Answers that name places in other documents wait for every read in steps.
+  connection.onDefinition((params): Location[] => withAllRead(() => request(params.textDocument.uri, [], (folder, p, doc) => features.definition(folder.workspace, p, doc.offsetAt(params.position), uriOf(folder)))));
 
-  connection.onReferences((params): Location[] => request(params.textDocument.uri, [], (folder, p, doc) => features.references(folder.workspace, p, doc.offsetAt(params.position), uriOf(folder), params.context.includeDeclaration)));
+  connection.onReferences((params): Location[] => withAllRead(() => request(params.textDocument.uri, [], (folder, p, doc) => features.references(folder.workspace, p, doc.offsetAt(params.position), uriOf(folder), params.context.includeDeclaration))));
 
   connection.onDocumentSymbol((params): DocumentSymbol[] => request(params.textDocument.uri, [], (folder, p) => features.symbols(folder.workspace, p)));
 
   connection.languages.inlayHint.on((params): InlayHint[] => request(params.textDocument.uri, [], (folder, p, doc) => features.inlayHints(folder.workspace, p, doc.offsetAt(params.range.start), doc.offsetAt(params.range.end))));
 
-  connection.onRequest(ListTasksRequest, (): ListTasksResult => guarded('listTasks', [], () => {
+  connection.onRequest(ListTasksRequest, (): ListTasksResult => withAllRead(() => guarded('listTasks', [], () => {
     const result: ListTasksResult = [];
     for (const folder of folders.values()) {
       for (const task of features.listTasks(folder.workspace)) {
@@ -410,7 +481,7 @@ export function startServer(connection: Connection): void {
       }
     }
     return result;
-  }));
+  })));
 
   connection.onPrepareRename((params) => request(params.textDocument.uri, null, (folder, p, doc) => {
     const target = features.prepareRename(folder.workspace, p, doc.offsetAt(params.position));
@@ -420,10 +491,11 @@ export function startServer(connection: Connection): void {
   connection.onRenameRequest((params) => {
     const problem = features.taskIdProblem(params.newName);
     if (problem) throw new ResponseError(ErrorCodes.InvalidParams, problem);
+    takeAllReads();
     return request(params.textDocument.uri, null, (folder, p, doc) => features.rename(folder.workspace, p, doc.offsetAt(params.position), params.newName, uriOf(folder)));
   });
 
-  connection.workspace.onWillRenameFiles((params) => guarded('willRenameFiles', null, () => {
+  connection.workspace.onWillRenameFiles((params) => withAllRead(() => guarded('willRenameFiles', null, () => {
     const byFolder = new Map<Folder, { oldPath: string; newPath: string }[]>();
     for (const file of params.files) {
       const from = locate(file.oldUri);
@@ -434,9 +506,9 @@ export function startServer(connection: Connection): void {
     const changes: Record<string, TextEdit[]> = {};
     for (const [folder, moves] of byFolder) Object.assign(changes, features.renameFiles(folder.workspace, moves, uriOf(folder))?.changes ?? {});
     return Object.keys(changes).length > 0 ? { changes } : null;
-  }));
+  })));
 
-  connection.onRequest(TaskTreeRequest, (): TaskTreeResult => guarded('taskTree', [], () => {
+  connection.onRequest(TaskTreeRequest, (): TaskTreeResult => withAllRead(() => guarded('taskTree', [], () => {
     const result: TaskTreeResult = [];
     for (const folder of folders.values()) {
       const toUri = uriOf(folder);
@@ -450,9 +522,9 @@ export function startServer(connection: Connection): void {
       }
     }
     return result;
-  }));
+  })));
 
-  connection.onRequest(ExplainTaskRequest, (params: ExplainTaskParams): ExplainTaskResult | null => guarded('explainTask', null, () => {
+  connection.onRequest(ExplainTaskRequest, (params: ExplainTaskParams): ExplainTaskResult | null => withAllRead(() => guarded('explainTask', null, () => {
     const candidates = params.folderUri ? [folders.get(params.folderUri)] : [...folders.values()];
     for (const folder of candidates) {
       if (!folder) continue;
@@ -460,7 +532,7 @@ export function startServer(connection: Connection): void {
       if (answer.ok) return { id: params.id, markdown: features.explainToMarkdown(answer.resolution) };
     }
     return null;
-  }));
+  })));
 
   documents.listen(connection);
   connection.listen();

@@ -5,7 +5,17 @@ import {
   parseConfigText,
 } from '../resolver';
 import { LineIndex, TextEdit } from './lineIndex';
-import { parseYamlIncrementally, sectionAt, YamlChunkCache } from './yamlChunks';
+import { finish, Steps } from './steps';
+import { parseYamlSteps, sectionAt, YamlChunkCache } from './yamlChunks';
+
+/** What reading one version of a file gives. */
+interface DocumentRead {
+  readonly lines: LineIndex;
+  readonly loaded: LoadedConfig;
+  readonly root: MapNode;
+  readonly errors: readonly LoadError[];
+  readonly chunkCache: YamlChunkCache | undefined;
+}
 
 export class ConfigDocument {
   readonly format: ConfigFormat | undefined;
@@ -19,25 +29,29 @@ export class ConfigDocument {
   /** Reused chunk parses, handed on to the next version of the document. */
   readonly chunkCache: YamlChunkCache | undefined;
 
-  private constructor(readonly path: string, readonly text: string, readonly version: number, previous?: ConfigDocument, edit?: TextEdit) {
+  private constructor(readonly path: string, readonly text: string, readonly version: number, read: DocumentRead) {
     this.format = configFormat(path);
-    this.lines = previous && edit ? previous.lines.edited(text, edit) : new LineIndex(text);
-    if (this.format === 'yaml') {
-      const parsed = parseYamlIncrementally(path, text, this.lines, previous?.chunkCache, edit);
-      this.root = parsed.root;
-      this.errors = parsed.errors;
-      this.chunkCache = parsed.cache;
-      this.loaded = parsed.errors.length > 0 ? { ok: false, error: parsed.errors[0] } : isPyprojectPath(path) ? parseConfigText(path, text) : { ok: true, root: parsed.root };
-    } else {
-      this.loaded = parseConfigText(path, text);
-      this.root = this.loaded.ok ? this.loaded.root : EMPTY_MAP;
-      this.errors = this.loaded.ok ? [] : [this.loaded.error];
-      this.chunkCache = undefined;
+    ({ lines: this.lines, loaded: this.loaded, root: this.root, errors: this.errors, chunkCache: this.chunkCache } = read);
+  }
+
+  /**
+   * Reads `text` in steps (a large YAML file is cut and read a few thousand
+   * lines at a time), re-using `previous` when given; see `parseYamlSteps` for
+   * what re-using does to `previous`.
+   */
+  static *steps(path: string, text: string, version = 0, previous?: ConfigDocument, edit?: TextEdit): Steps<ConfigDocument> {
+    const lines = previous && edit ? previous.lines.edited(text, edit) : new LineIndex(text);
+    if (configFormat(path) === 'yaml') {
+      const parsed = yield* parseYamlSteps(path, text, lines, previous?.chunkCache, edit);
+      const loaded: LoadedConfig = parsed.errors.length > 0 ? { ok: false, error: parsed.errors[0] } : isPyprojectPath(path) ? parseConfigText(path, text) : { ok: true, root: parsed.root };
+      return new ConfigDocument(path, text, version, { lines, loaded, root: parsed.root, errors: parsed.errors, chunkCache: parsed.cache });
     }
+    const loaded = parseConfigText(path, text);
+    return new ConfigDocument(path, text, version, { lines, loaded, root: loaded.ok ? loaded.root : EMPTY_MAP, errors: loaded.ok ? [] : [loaded.error], chunkCache: undefined });
   }
 
   static parse(path: string, text: string, version = 0): ConfigDocument {
-    return new ConfigDocument(path, text, version);
+    return finish(ConfigDocument.steps(path, text, version));
   }
 
   /** A new version of this document, reusing what did not change. */
@@ -45,7 +59,7 @@ export class ConfigDocument {
     if (text === this.text) return this;
     // An edit that does not turn this text into `text` is ignored: the texts are compared instead.
     const fits = edit !== undefined && edit.start <= edit.oldEnd && edit.oldEnd <= this.text.length && text.length - this.text.length === edit.newEnd - edit.oldEnd;
-    return new ConfigDocument(this.path, text, version, this, fits ? edit : undefined);
+    return finish(ConfigDocument.steps(this.path, text, version, this, fits ? edit : undefined));
   }
 
   /**

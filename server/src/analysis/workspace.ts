@@ -9,6 +9,7 @@ import {
   NeighbourSuggester, nulError, taskIdToString, TaskResolution, unreadableError,
 } from '../resolver';
 import { ConfigDocument } from './configDocument';
+import { Steps } from './steps';
 import { TextEdit } from './lineIndex';
 import { DEFAULT_SETTINGS, TasklensSettings } from './settings';
 import { TaskFileFacts, TaskLanguage, TaskSource } from './taskSource';
@@ -219,13 +220,14 @@ export class Workspace {
    * changed since the previous overlay, so a config file is re-read incrementally
    * without comparing texts.
    */
-  setOverlay(path: string, text: string, edit?: TextEdit): void {
+  setOverlay(path: string, text: string, edit?: TextEdit, read?: ConfigDocument): void {
     const previous = this.overlays.get(path);
     // An edit is only usable while the file was read at the previous text; otherwise the texts are compared.
     const usable = edit !== undefined && previous !== undefined && !this.pendingEdits.has(path) && this.configDocs.get(path)?.text === previous;
     this.overlays.set(path, text);
     this.fileChanged(path);
-    if (usable) this.pendingEdits.set(path, edit);
+    if (read?.text === text) this.takeConfigDocument(path, read);
+    else if (usable) this.pendingEdits.set(path, edit);
   }
 
   clearOverlay(path: string): void {
@@ -318,6 +320,42 @@ export class Workspace {
     if (this.isEnvFile(path)) return 'env';
     if (this.isConfigFile(path)) return 'config';
     return undefined;
+  }
+
+  /** Whether config file `path` has been read at exactly `text` (reading it costs nothing). */
+  hasRead(path: string, text: string): boolean {
+    return this.configDocs.get(path)?.text === text;
+  }
+
+  /** Whether some version of config file `path` has been read (a next version re-uses it). */
+  hasReadAnyVersion(path: string): boolean {
+    return this.configDocs.has(path);
+  }
+
+  /**
+   * Reads `text` as config file `path`, in steps, leaving what the workspace
+   * serves untouched meanwhile: the previous version is not re-used (re-using
+   * moves its pieces). Hand the result to `setOverlay`.
+   */
+  configDocumentSteps(path: string, text: string): Steps<ConfigDocument> {
+    return ConfigDocument.steps(path, text, (this.configDocs.get(path)?.version ?? 0) + 1);
+  }
+
+  /** Reads the configured config files that are not read at their current text, in steps. */
+  *readConfigFilesSteps(): Steps<void> {
+    const paths = new Set([...(this.options.configFile !== undefined ? [this.options.configFile] : []), ...this.settingsValue.configFiles]);
+    for (const path of paths) {
+      const text = this.readText(path);
+      if (text === undefined || this.hasRead(path, text)) continue;
+      const read = yield* this.configDocumentSteps(path, text);
+      // Taken only if nothing changed the file or read it meanwhile.
+      if (this.readText(path) === text && !this.hasRead(path, text)) this.takeConfigDocument(path, read);
+    }
+  }
+
+  private takeConfigDocument(path: string, read: ConfigDocument): void {
+    this.configDocs.set(path, read);
+    this.pendingEdits.delete(path);
   }
 
   /** The parsed config document at `path` (cached by text). */

@@ -16,6 +16,7 @@ import {
   ConfigNode, EMPTY_MAP, LoadError, Loc, MapEntry, MapNode, mapNode, parseYamlDocument, readYaml, YamlRead,
 } from '../resolver';
 import { LineIndex, TextEdit } from './lineIndex';
+import { Steps } from './steps';
 
 type TopKey = YamlRead['topKeys'][number];
 
@@ -92,17 +93,29 @@ const NEEDS_WHOLE_PARSE = /^(?:---|\.\.\.|%)|(?:^|[\s,[{:-])[&*][^\s,[\]{}]|^(?:
 const TASK_HEADER = /^task:(?:[ \t]+(?:#.*)?)?$/;
 
 /**
- * The file's tree and load errors, re-using the parsed pieces of `previous`.
- * `edit` is accepted for compatibility; the result never depends on it.
+ * How many lines, pieces or keys a loop goes through between two steps: a
+ * step of a large file's parse is a few milliseconds.
  */
-export function parseYamlIncrementally(path: string, text: string, lines: LineIndex, previous?: YamlChunkCache, edit?: TextEdit): IncrementalParse {
+const STEP = 2048;
+let stepCount = 0;
+/** Whether a loop has done a step's worth of work since the last step (then it yields). */
+const stepDone = () => (++stepCount & (STEP - 1)) === 0;
+
+/**
+ * The file's tree and load errors, re-using the parsed pieces of `previous`;
+ * in steps, so that a caller can answer other requests between them while a
+ * large file is read. `previous` is changed as it is re-used (its pieces move):
+ * a caller that goes on serving `previous` meanwhile parses without it. `edit`
+ * is accepted for speed; the result never depends on it.
+ */
+export function* parseYamlSteps(path: string, text: string, lines: LineIndex, previous?: YamlChunkCache, edit?: TextEdit): Steps<IncrementalParse> {
   const whole = (): IncrementalParse => {
     const parsed = parseYamlDocument(path, text);
     return { root: parsed.root, errors: parsed.errors, cache: { text, lines, pieces: undefined } };
   };
-  const pieces = (previous?.pieces && editPieces(previous, text, lines, edit)) ?? cutWhole(text, lines, previous?.pieces);
+  const pieces = (previous?.pieces && (yield* editPieces(previous, text, lines, edit))) ?? (yield* cutWhole(text, lines, previous?.pieces));
   if (pieces === undefined) return whole();
-  const combined = combine(pieces, previous?.groups);
+  const combined = yield* combine(pieces, previous?.groups);
   if (combined === undefined) return whole();
   const cache = { text, lines, pieces, groups: combined.groups };
   if (!combined.troubled) return { root: combined.root, errors: [], cache };
@@ -160,9 +173,10 @@ interface Cut {
  * is cut further at its children's indentation. Undefined when the text is not a
  * shape this can be sure about.
  */
-function cutTopLevel(lines: LineIndex, fromLine: number, toLine: number, end: number): Cut[] | undefined {
+function* cutTopLevel(lines: LineIndex, fromLine: number, toLine: number, end: number): Steps<Cut[] | undefined> {
   const starts: number[] = [];
   for (let l = fromLine; l < toLine; l++) {
+    if (stepDone()) yield;
     const { indent, first } = lineShape(lines, l);
     if (indent === 0 && isContentCode(first) && !CONTINUES.has(first) && !isSequenceItem(lines, l, 0)) starts.push(l);
   }
@@ -178,7 +192,7 @@ function cutTopLevel(lines: LineIndex, fromLine: number, toLine: number, end: nu
     // The first piece also holds the comments and blank lines above its key.
     const start = lines.lineStart(i === 0 ? fromLine : keyLine);
     const pieceEnd = i + 1 < starts.length ? lines.lineStart(nextLine) : end;
-    const task = TASK_HEADER.test(lines.lineText(keyLine)) ? cutTaskSection(lines, start, keyLine, nextLine, pieceEnd) : undefined;
+    const task = TASK_HEADER.test(lines.lineText(keyLine)) ? yield* cutTaskSection(lines, start, keyLine, nextLine, pieceEnd) : undefined;
     if (task) for (const cut of task) cuts.push(cut);
     else cuts.push({ kind: 'top', start, end: pieceEnd });
   }
@@ -186,7 +200,7 @@ function cutTopLevel(lines: LineIndex, fromLine: number, toLine: number, end: nu
 }
 
 /** A block `task:` section: the header line, then one piece per child at the children's indentation. */
-function cutTaskSection(lines: LineIndex, start: number, headerLine: number, nextLine: number, end: number): Cut[] | undefined {
+function* cutTaskSection(lines: LineIndex, start: number, headerLine: number, nextLine: number, end: number): Steps<Cut[] | undefined> {
   let childIndent = -1;
   for (let l = headerLine + 1; l < nextLine; l++) {
     const { indent, first } = lineShape(lines, l);
@@ -196,16 +210,17 @@ function cutTaskSection(lines: LineIndex, start: number, headerLine: number, nex
     break;
   }
   if (childIndent <= 0) return undefined;
-  const children = cutChildren(lines, headerLine + 1, nextLine, end, childIndent);
+  const children = yield* cutChildren(lines, headerLine + 1, nextLine, end, childIndent);
   if (!children) return undefined;
   return [{ kind: 'taskHeader', start, end: lines.lineStart(headerLine + 1), childIndent }, ...children];
 }
 
 /** Cuts lines [fromLine, toLine) into children of a task section; the first line starts the first child. */
-function cutChildren(lines: LineIndex, fromLine: number, toLine: number, end: number, childIndent: number): Cut[] | undefined {
+function* cutChildren(lines: LineIndex, fromLine: number, toLine: number, end: number, childIndent: number): Steps<Cut[] | undefined> {
   const starts: number[] = [fromLine];
   let sawKey = false;
   for (let l = fromLine; l < toLine; l++) {
+    if (stepDone()) yield;
     const { indent, first } = lineShape(lines, l);
     if (!isContentCode(first)) continue;
     if (indent < childIndent) return undefined;
@@ -471,14 +486,19 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
 }
 
 /** Turns cuts into pieces, re-using parsed chunks of the same text from `reusable`. */
-function materialise(cuts: readonly Cut[], text: string, lines: LineIndex, reusable: Map<string, Chunk[]>): Piece[] {
-  return cuts.map((cut) => {
+function* materialise(cuts: readonly Cut[], text: string, lines: LineIndex, reusable: Map<string, Chunk[]>): Steps<Piece[]> {
+  const pieces = new Array<Piece>(cuts.length);
+  for (let i = 0; i < cuts.length; i++) {
+    // A piece's parse is many times a line's scan.
+    if ((i & 255) === 255) yield;
+    const cut = cuts[i];
     const chunkText = text.slice(cut.start, cut.end);
     const chunk = reusable.get(chunkText)?.pop() ?? parseChunk(chunkText);
     chunk.start = cut.start;
     chunk.firstLine = lines.positionAt(cut.start).line + 1;
-    return { kind: cut.kind, chunk, childIndent: cut.childIndent };
-  });
+    pieces[i] = { kind: cut.kind, chunk, childIndent: cut.childIndent };
+  }
+  return pieces;
 }
 
 function reusableChunks(pieces: readonly Piece[] | undefined): Map<string, Chunk[]> {
@@ -491,10 +511,10 @@ function reusableChunks(pieces: readonly Piece[] | undefined): Map<string, Chunk
   return reusable;
 }
 
-function cutWhole(text: string, lines: LineIndex, previous: readonly Piece[] | undefined): Piece[] | undefined {
+function* cutWhole(text: string, lines: LineIndex, previous: readonly Piece[] | undefined): Steps<Piece[] | undefined> {
   if (NEEDS_WHOLE_PARSE.test(text)) return undefined;
-  const cuts = cutTopLevel(lines, 0, lines.lineCount, text.length);
-  return cuts && materialise(cuts, text, lines, reusableChunks(previous));
+  const cuts = yield* cutTopLevel(lines, 0, lines.lineCount, text.length);
+  return cuts && (yield* materialise(cuts, text, lines, reusableChunks(previous)));
 }
 
 /** The length of the common prefix and suffix of two texts (native comparisons, binary search). */
@@ -527,7 +547,7 @@ function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
  * decide the shape; a new top-level key inside `task:`; a new `task:`): then the
  * whole text is cut again, still re-using every unchanged piece.
  */
-function editPieces(previous: YamlChunkCache, text: string, lines: LineIndex, edit: TextEdit | undefined): Piece[] | undefined {
+function* editPieces(previous: YamlChunkCache, text: string, lines: LineIndex, edit: TextEdit | undefined): Steps<Piece[] | undefined> {
   const old = previous.pieces!;
   if (old.length === 0) return undefined;
   const { prefix, suffix } = edit ? { prefix: edit.start, suffix: previous.text.length - edit.oldEnd } : commonEnds(previous.text, text);
@@ -551,13 +571,13 @@ function editPieces(previous: YamlChunkCache, text: string, lines: LineIndex, ed
   const toLine = spanEnd >= text.length ? lines.lineCount : lines.positionAt(spanEnd).line;
   if (spanEnd < text.length && lines.lineStart(toLine) !== spanEnd) return undefined;
   let cuts: Cut[] | undefined;
-  if (kind === 'child') cuts = cutChildren(lines, fromLine, toLine, spanEnd, old[first].childIndent!);
+  if (kind === 'child') cuts = yield* cutChildren(lines, fromLine, toLine, spanEnd, old[first].childIndent!);
   else {
-    cuts = cutTopLevel(lines, fromLine, toLine, spanEnd);
+    cuts = yield* cutTopLevel(lines, fromLine, toLine, spanEnd);
     if (cuts?.some((c) => c.kind !== 'top')) cuts = undefined;
   }
   if (!cuts) return undefined;
-  const fresh = materialise(cuts, text, lines, reusableChunks(old.slice(first, last + 1)));
+  const fresh = yield* materialise(cuts, text, lines, reusableChunks(old.slice(first, last + 1)));
   const lineDelta = lines.lineCount - previous.lines.lineCount;
   if (delta !== 0 || lineDelta !== 0) {
     for (let i = last + 1; i < old.length; i++) {
@@ -602,9 +622,10 @@ function sameKeys(a: Chunk, b: Chunk): boolean {
 }
 
 /** Whether two of these keys are the same for the runtime's duplicate check. */
-function hasDuplicate(keyLists: Iterable<readonly TopKey[]>): boolean {
+function* hasDuplicate(keyLists: Iterable<readonly TopKey[]>): Steps<boolean> {
   const seen = new Set<string>();
   for (const keys of keyLists) {
+    if (stepDone()) yield;
     for (const key of keys) {
       if (key.id === undefined) continue;
       if (seen.has(key.id)) return true;
@@ -615,7 +636,7 @@ function hasDuplicate(keyLists: Iterable<readonly TopKey[]>): boolean {
 }
 
 /** The group's entries, updated from `previous` when only values changed, else built anew. */
-function groupState(children: readonly Chunk[], previous: GroupState | undefined): GroupState {
+function* groupState(children: readonly Chunk[], previous: GroupState | undefined): Steps<GroupState> {
   if (previous && !previous.repeats && previous.children.length === children.length) {
     let entries: MapEntry[] | undefined;
     let reusable = true;
@@ -633,11 +654,16 @@ function groupState(children: readonly Chunk[], previous: GroupState | undefined
   }
   const all: MapEntry[] = [];
   for (const child of children) for (const entry of child.entries) all.push(entry);
+  yield;
   // A repeated key is listed once, at its last place, with its last value (as a whole parse lists it).
   const entries = mapNode(all).entries;
+  yield;
   const positions = new Map<string, number>();
-  entries.forEach((entry, i) => positions.set(entry.key, i));
-  const duplicate = hasDuplicate(children.map((c) => c.topKeys));
+  for (let i = 0; i < entries.length; i++) {
+    if (stepDone()) yield;
+    positions.set(entries[i].key, i);
+  }
+  const duplicate = yield* hasDuplicate(children.map((c) => c.topKeys));
   return { children, entries, positions, repeats: entries.length !== all.length || duplicate, duplicate };
 }
 
@@ -646,7 +672,7 @@ function groupState(children: readonly Chunk[], previous: GroupState | undefined
  * parse words the errors). Undefined when the file's shape is one the pieces
  * cannot tell (a `task:` whose whole body is a scalar): then it is parsed whole.
  */
-function combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, GroupState> | undefined): { root: MapNode; troubled: boolean; groups: Map<Chunk, GroupState> } | undefined {
+function* combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, GroupState> | undefined): Steps<{ root: MapNode; troubled: boolean; groups: Map<Chunk, GroupState> } | undefined> {
   let troubled = false;
   const groups = new Map<Chunk, GroupState>();
   const topEntries: MapEntry[] = [];
@@ -669,6 +695,7 @@ function combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, Gr
     while (last + 1 < pieces.length && pieces[last + 1].kind === 'child') last++;
     const children = new Array<Chunk>(last - i);
     for (let c = 0; c < children.length; c++) {
+      if (stepDone()) yield;
       const child = pieces[i + 1 + c].chunk;
       if (child.hasErrors || child.notMapping) troubled = true;
       children[c] = child;
@@ -676,7 +703,7 @@ function combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, Gr
     i = last;
     // A body that starts with a scalar may be one multi-line scalar: the whole parse decides.
     if (children.length > 0 && children[0].notMapping) return undefined;
-    const state = groupState(children, previousGroups?.get(header));
+    const state = yield* groupState(children, previousGroups?.get(header));
     groups.set(header, state);
     if (state.duplicate) troubled = true;
     const lastChild = children[children.length - 1];
@@ -696,7 +723,7 @@ function combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, Gr
     };
     topEntries.push({ key: 'task', keyLoc: taskKey ?? { line: header.firstLine, start: header.start, end: header.start + 'task'.length }, value });
   }
-  if (hasDuplicate(topKeys)) troubled = true;
+  if (yield* hasDuplicate(topKeys)) troubled = true;
   return { root: mapNode(topEntries), troubled, groups };
 }
 

@@ -4,6 +4,7 @@
 import { Diagnostic } from 'vscode-languageserver-types';
 import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
+import { finish } from '../analysis/steps';
 import { KnownTask, PYPROJECT, TYPICAL_TASK, Workspace } from '../analysis/workspace';
 import { envVarAt, fileContextKey, FileLevelCache, fieldReach, settingsRoot, valueReach, writtenAt } from './locations';
 import {
@@ -55,13 +56,6 @@ export function* fileProblemSteps(ws: Workspace, path: string): Generator<void, 
   }
 }
 
-/** Runs steps to the end. */
-export function finish<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
 
 /**
  * A config file in force that exists but has no text to read (not UTF-8, a
