@@ -76,7 +76,13 @@ export function fileDiagnostics(ws: Workspace, path: string): Diagnostic[] {
 
 export function* fileDiagnosticSteps(ws: Workspace, path: string): Generator<void, Diagnostic[]> {
   const found = yield* fileProblemSteps(ws, path);
-  return found ? found.problems.map((p) => keptDiagnostic(p, found.lines)) : [];
+  if (!found) return [];
+  const diagnostics = new Array<Diagnostic>(found.problems.length);
+  for (let i = 0; i < diagnostics.length; i++) {
+    if ((i & 4095) === 4095) yield;
+    diagnostics[i] = keptDiagnostic(found.problems[i], found.lines);
+  }
+  return diagnostics;
 }
 
 /** Problems of the workspace, by file; `file: null` for those that belong to no file. */
