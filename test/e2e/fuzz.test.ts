@@ -8,6 +8,9 @@
 // with an in-memory host (the same calls the server makes per request); a
 // smaller part speaks LSP over stdio to the real server and times round trips.
 // A property test checks the incremental YAML parse against the whole-file one.
+// Large configs of the bench's realistic generator (1,000 sections in the
+// sample; 1,000, 2,500 and 5,000 in the full run) are typed into at random places
+// and answer every request at the place typed and elsewhere within the budget.
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -24,7 +27,11 @@ import { configSymbols, envDefinition, optionInlayHints, typescriptDefinition, y
 import { ConfigNode, LoadError, MapEntry, MapNode, parseYamlDocument } from '../../server/src/resolver';
 import * as path from 'path';
 import { APP, FORMS } from '../features/assertions';
-import { FIXTURES } from '../paths';
+import * as fs from 'fs';
+import * as os from 'os';
+import { pathToFileURL } from 'url';
+import { DiskHost } from '../../server/src/analysis/diskHost';
+import { FIXTURES, REPO_ROOT } from '../paths';
 import { MemoryHost, readFolder } from '../features/harness';
 import { LspTestClient, OpenDocument, positionAt } from './lspClient';
 
@@ -42,6 +49,9 @@ const TS_RUNS = Number(process.env.TASKLENS_FUZZ_TS_RUNS ?? (FULL ? 2_500 : 150)
 const ENV_RUNS = FULL ? 1_000 : 100;
 const PY_RUNS = Number(process.env.TASKLENS_FUZZ_PY_RUNS ?? (FULL ? 2_500 : 100));
 const LSP_YAML_DOCS = FULL ? 200 : 15;
+/** Large configs of the bench's realistic generator (sections each), and the mutated versions of each (issue 9). */
+const LARGE_SIZES = FULL ? [1_000, 2_500, 5_000] : [1_000];
+const LARGE_RUNS = FULL ? 300 : 12;
 const LSP_TS_DOCS = FULL ? 100 : 10;
 const LSP_PY_DOCS = FULL ? 100 : 6;
 /** The property tests' edit sequences: their full counts, or a twentieth of them in the sample. */
@@ -332,6 +342,51 @@ describe('fuzz: feature functions in-process', () => {
     ws.clearOverlay(file);
     assert.deepEqual(watch.slow.map((s) => `${s.kind} ${s.ms.toFixed(0)} ms`), []);
   });
+
+  for (const sections of LARGE_SIZES) {
+    test(`${LARGE_RUNS} mutations of a realistic config of ${sections.toLocaleString('en-US')} sections: no request over ${LIMIT_MS} ms`, async () => {
+      const { writeBenchWorkspace } = (await import(pathToFileURL(path.join(REPO_ROOT, 'bench', 'generate.mjs')).href)) as { writeBenchWorkspace(root: string, generator: string, sections: number): { text: string } };
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-fuzz-large-'));
+      try {
+        const original = writeBenchWorkspace(root, 'realistic', sections).text;
+        const large = new Workspace(new DiskHost(root), { root });
+        large.scanTypeScript();
+        const largeWatch = new Stopwatch();
+        const actions = editorActions(large, largeWatch, uriOf);
+        const file = 'config.yaml';
+        let previous = original;
+        large.setOverlay(file, original);
+        fileDiagnostics(large, file);
+        fc.assert(
+          fc.property(fc.nat(), fc.array(mutationArb(YAML_SNIPPETS), { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { minLength: 2, maxLength: 3 }), (place, mutations, positions) => {
+            // Typing happens in one place: every mutation lands near the first.
+            const at = place % (original.length + 1);
+            const text = mutations.reduce((t, m) => applyMutation(t, { ...m, at: at + (m.at % 40) }), original);
+            const { recool } = actions.edit(file, previous, text);
+            previous = text;
+            const lines = new LineIndex(text);
+            // Not a request: the server checks in slices, answering requests between them.
+            const diagnostics = fileDiagnostics(large, file);
+            checkDiagnostics(diagnostics, lines);
+            for (const p of [at, ...positions]) {
+              const offset = p % (text.length + 1);
+              const doc = () => large.configDocument(file)!;
+              checkCompletions(largeWatch.time('completion', text, () => yamlCompletion(large, doc(), offset), recool), lines);
+              const hover = largeWatch.time('hover', text, () => yamlHover(large, doc(), offset), recool);
+              if (hover?.range) assertRangeInside(hover.range, lines, 'hover');
+              largeWatch.time('definition', text, () => yamlDefinition(large, uriOf, doc(), offset), recool);
+              actions.codeActions(file, text, diagnostics, lines, offset, recool);
+            }
+          }),
+          { numRuns: LARGE_RUNS, seed: SEED, endOnFailure: true, includeErrorInReport: true },
+        );
+        console.log(`large config fuzz (${sections} sections): ${largeWatch.report()}`);
+        assert.deepEqual(largeWatch.slow.map((s) => `${s.kind} ${s.ms.toFixed(0)} ms`), []);
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
 
   test(`${TS_RUNS} TypeScript documents with mutated task() calls`, () => {
     const file = 'src/tasks/fuzz.ts';
