@@ -351,8 +351,9 @@ export function startServer(connection: Connection): void {
     const wasReading = reading.delete(uri);
     if (wasReading) edit = undefined;
     const ws = where.folder.workspace;
-    const large = text.length >= LARGE_TEXT && configFormat(where.path) !== undefined && !ws.hasRead(where.path, text);
-    if (large && (wasReading || !ws.hasReadAnyVersion(where.path) || (edit !== undefined && Math.max(edit.oldEnd, edit.newEnd) - edit.start >= LARGE_EDIT))) {
+    const fresh = wasReading || !ws.hasReadAnyVersion(where.path) || (edit !== undefined && Math.max(edit.oldEnd, edit.newEnd) - edit.start >= LARGE_EDIT);
+    // (Comparing the texts is the costly part: only for a text that may be new.)
+    if (fresh && text.length >= LARGE_TEXT && configFormat(where.path) !== undefined && !ws.hasRead(where.path, text)) {
       const job = { path: where.path, folder: where.folder, text, steps: ws.configDocumentSteps(where.path, text) };
       reading.set(uri, job);
       void (async () => {

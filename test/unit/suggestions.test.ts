@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { didYouMean, NeighbourSuggester } from '../../server/src/resolver';
+import { didYouMean, editDistance, editDistanceWithin, NeighbourSuggester } from '../../server/src/resolver';
 
 const FULL = process.env.TASKLENS_FUZZ_FULL === '1';
 
@@ -32,4 +32,43 @@ test('a typo in the function finds the task of that module; a typo in the module
   assert.equal(s.suggest('src.tasks.email.sendEmial'), 'src.tasks.email.sendEmail');
   assert.equal(s.suggest('src.tasks.biling.chargeCard'), 'src.tasks.billing.chargeCard');
   assert.equal(s.suggest('other.place.nothing'), undefined);
+});
+
+test('property: did-you-mean is the nearest name by edit distance (case and separators aside), within a third of the name, the first of equals', () => {
+  const word = fc.stringMatching(/^[a-dA-D_]{0,9}$/);
+  fc.assert(
+    fc.property(fc.array(word, { maxLength: 40 }), word, (names, asked) => {
+      const norm = (s: string) => s.toLowerCase().replace(/[_\-\s]/g, '');
+      const target = norm(asked);
+      const limit = target.length >= 6 ? Math.max(3, Math.floor(target.length / 3)) : 2;
+      let best: string | undefined;
+      let bestScore = limit + 1;
+      for (const name of names) {
+        if (name === asked) continue;
+        const score = editDistance(target, norm(name));
+        if (score < bestScore) [best, bestScore] = [name, score];
+      }
+      assert.equal(didYouMean(asked, names), best);
+    }),
+    { numRuns: FULL ? 20_000 : 1_000, seed: Number(process.env.TASKLENS_FUZZ_SEED ?? 42) },
+  );
+});
+
+test('property: the banded edit distance is the Levenshtein distance, or max + 1 beyond max', () => {
+  const levenshtein = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    return d[a.length][b.length];
+  };
+  const text = fc.stringMatching(/^[abc.]{0,14}$/);
+  fc.assert(
+    fc.property(text, text, fc.nat({ max: 16 }), (a, b, max) => {
+      const exact = levenshtein(a, b);
+      assert.equal(editDistance(a, b), exact);
+      assert.equal(editDistanceWithin(a, b, max), Math.min(exact, max + 1));
+    }),
+    { numRuns: FULL ? 50_000 : 3_000, seed: Number(process.env.TASKLENS_FUZZ_SEED ?? 42) },
+  );
 });

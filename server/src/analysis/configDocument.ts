@@ -56,9 +56,11 @@ export class ConfigDocument {
 
   /** A new version of this document, reusing what did not change. */
   withText(text: string, version: number, edit?: TextEdit): ConfigDocument {
-    if (text === this.text) return this;
     // An edit that does not turn this text into `text` is ignored: the texts are compared instead.
     const fits = edit !== undefined && edit.start <= edit.oldEnd && edit.oldEnd <= this.text.length && text.length - this.text.length === edit.newEnd - edit.oldEnd;
+    // Comparing the edited spans, not the texts: a whole comparison of a large file costs what a keystroke may not.
+    const same = fits ? edit.oldEnd - edit.start === edit.newEnd - edit.start && this.text.slice(edit.start, edit.oldEnd) === text.slice(edit.start, edit.newEnd) : text === this.text;
+    if (same) return this;
     return finish(ConfigDocument.steps(this.path, text, version, this, fits ? edit : undefined));
   }
 

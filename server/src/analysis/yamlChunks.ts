@@ -145,13 +145,18 @@ function isSequenceItem(lines: LineIndex, l: number, indent: number): boolean {
   return Number.isNaN(next) || next === SPACE || next === 9 || next === 10 || next === 13;
 }
 
-/** Indentation of line `l` and the code of the first character after it (NaN at the end of the text). */
-function lineShape(lines: LineIndex, l: number): { indent: number; first: number } {
+/** Indentation of line `l` (its leading spaces). */
+function indentOf(lines: LineIndex, l: number): number {
   const text = lines.text;
   const start = lines.lineStart(l);
   let i = start;
   while (text.charCodeAt(i) === SPACE) i++;
-  return { indent: i - start, first: text.charCodeAt(i) };
+  return i - start;
+}
+
+/** The code of the first character of line `l` after `indent` spaces (NaN at the end of the text). */
+function firstCodeOf(lines: LineIndex, l: number, indent: number): number {
+  return lines.text.charCodeAt(lines.lineStart(l) + indent);
 }
 
 const code = (ch: string) => ch.charCodeAt(0);
@@ -177,13 +182,14 @@ function* cutTopLevel(lines: LineIndex, fromLine: number, toLine: number, end: n
   const starts: number[] = [];
   for (let l = fromLine; l < toLine; l++) {
     if (stepDone()) yield;
-    const { indent, first } = lineShape(lines, l);
+    const indent = indentOf(lines, l);
+    const first = firstCodeOf(lines, l, indent);
     if (indent === 0 && isContentCode(first) && !CONTINUES.has(first) && !isSequenceItem(lines, l, 0)) starts.push(l);
   }
   // Only comments and blank lines may come before the first key: anything else
   // (an indented mapping, a stray scalar) is a shape for the whole parse to judge.
   const firstKey = starts.length > 0 ? starts[0] : toLine;
-  for (let l = fromLine; l < firstKey; l++) if (isContentCode(lineShape(lines, l).first)) return undefined;
+  for (let l = fromLine; l < firstKey; l++) if (isContentCode(firstCodeOf(lines, l, indentOf(lines, l)))) return undefined;
   if (starts.length === 0) return fromLine === 0 ? [{ kind: 'top', start: lines.lineStart(fromLine), end }] : undefined;
   const cuts: Cut[] = [];
   for (let i = 0; i < starts.length; i++) {
@@ -203,7 +209,8 @@ function* cutTopLevel(lines: LineIndex, fromLine: number, toLine: number, end: n
 function* cutTaskSection(lines: LineIndex, start: number, headerLine: number, nextLine: number, end: number): Steps<Cut[] | undefined> {
   let childIndent = -1;
   for (let l = headerLine + 1; l < nextLine; l++) {
-    const { indent, first } = lineShape(lines, l);
+    const indent = indentOf(lines, l);
+    const first = firstCodeOf(lines, l, indent);
     if (!isContentCode(first)) continue;
     if (UNSURE_CHILD.has(first) || CONTINUES.has(first)) return undefined;
     childIndent = indent;
@@ -221,7 +228,8 @@ function* cutChildren(lines: LineIndex, fromLine: number, toLine: number, end: n
   let sawKey = false;
   for (let l = fromLine; l < toLine; l++) {
     if (stepDone()) yield;
-    const { indent, first } = lineShape(lines, l);
+    const indent = indentOf(lines, l);
+    const first = firstCodeOf(lines, l, indent);
     if (!isContentCode(first)) continue;
     if (indent < childIndent) return undefined;
     if (indent === childIndent) {

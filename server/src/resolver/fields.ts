@@ -218,17 +218,52 @@ export const KNOWN_PYNENC_SECTIONS: readonly string[] = [
 
 /** Levenshtein distance, for did-you-mean suggestions. */
 export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
+  return editDistanceWithin(a, b, Math.max(a.length, b.length));
+}
+
+/**
+ * Levenshtein distance when it is at most `max`, else `max + 1`: the common
+ * prefix and suffix are left out (task ids share long ones), and only the band
+ * of cells within `max` of the diagonal is computed, ending early once a whole
+ * row is over `max`.
+ */
+export function editDistanceWithin(a: string, b: string, max: number): number {
+  let start = 0;
+  while (start < a.length && start < b.length && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
   }
-  return prev[b.length];
+  const n = endA - start;
+  const m = endB - start;
+  if (Math.abs(n - m) > max) return max + 1;
+  if (n === 0 || m === 0) return Math.max(n, m);
+  const over = max + 1;
+  // prev[j]: the distance between a's first i and b's first j characters (after the prefix).
+  let prev = new Array<number>(m + 1);
+  let row = new Array<number>(m + 1);
+  for (let j = 0; j <= m; j++) prev[j] = j <= max ? j : over;
+  for (let i = 1; i <= n; i++) {
+    const from = Math.max(1, i - max);
+    const to = Math.min(m, i + max);
+    row[from - 1] = from === 1 && i <= max ? i : over;
+    let best = row[from - 1];
+    const ca = a.charCodeAt(start + i - 1);
+    for (let j = from; j <= to; j++) {
+      const substitute = prev[j - 1] + (ca === b.charCodeAt(start + j - 1) ? 0 : 1);
+      const insert = row[j - 1] + 1;
+      const remove = (j <= i - 1 + max ? prev[j] : over) + 1;
+      const cell = Math.min(substitute, insert, remove, over);
+      row[j] = cell;
+      if (cell < best) best = cell;
+    }
+    if (to < m) row[to + 1] = over;
+    if (best > max) return over;
+    [prev, row] = [row, prev];
+  }
+  return Math.min(prev[m], over);
 }
 
 /** The closest candidate to `name`, compared case- and separator-insensitively. */
@@ -257,6 +292,8 @@ export class Suggester {
   private readonly normed: string[] = [];
   private readonly sizes: number[] = [];
   private readonly postings = new Map<string, number[]>();
+  /** Bigrams each candidate shares with the name asked; all zero between two questions. */
+  private shared: Uint16Array | undefined;
 
   constructor(candidates: Iterable<string>) {
     for (const name of candidates) {
@@ -279,20 +316,30 @@ export class Suggester {
     // A third of the name, and at least three edits for names long enough to be fields (`max_retry`).
     const limit = target.length >= 6 ? Math.max(3, Math.floor(target.length / 3)) : 2;
     const grams = bigrams(target);
-    const shared = new Uint16Array(this.names.length);
-    for (const gram of grams) for (const index of this.postings.get(gram) ?? []) shared[index]++;
+    const shared = (this.shared ??= new Uint16Array(this.names.length));
+    const touched: number[] = [];
+    for (const gram of grams) {
+      for (const index of this.postings.get(gram) ?? []) if (shared[index]++ === 0) touched.push(index);
+    }
+    // A candidate's bound is at most `limit` only if it shares all but 2 × limit of the name's
+    // bigrams: for a name of more bigrams than that, only candidates sharing one can be near.
+    const everyone = grams.size <= 2 * limit;
     const order: { index: number; bound: number }[] = [];
-    for (let i = 0; i < this.names.length; i++) {
-      if (this.names[i] === name) continue;
+    const consider = (i: number) => {
+      if (this.names[i] === name) return;
       const bound = Math.ceil(Math.max(grams.size - shared[i], this.sizes[i] - shared[i]) / 2);
       if (bound <= limit && Math.abs(this.normed[i].length - target.length) <= limit) order.push({ index: i, bound });
-    }
+    };
+    if (everyone) for (let i = 0; i < this.names.length; i++) consider(i);
+    else for (const i of touched) consider(i);
+    for (const i of touched) shared[i] = 0;
     order.sort((x, y) => x.bound - y.bound || x.index - y.index);
     let best: number | undefined;
     let bestScore = limit + 1;
     for (const { index, bound } of order) {
       if (bound > bestScore) break;
-      const score = editDistance(target, this.normed[index]);
+      // Only a score up to the best so far can win (an equal one by coming first).
+      const score = editDistanceWithin(target, this.normed[index], bestScore);
       if (score < bestScore || (score === bestScore && best !== undefined && index < best)) {
         best = index;
         bestScore = score;

@@ -52,21 +52,26 @@ export function envKeyForTask(id: TaskId, field: FieldName): string {
 
 export type EnvLevel = 'task' | 'class' | 'generic';
 
-const envKeyCache = new Map<string, readonly { key: string; level: EnvLevel }[]>();
+type EnvKeys = readonly { key: string; level: EnvLevel }[];
+
+/** Per task id object, per field: upper-casing is the costly part, and a workspace asks for each many times. */
+const envKeyCache = new WeakMap<TaskId, Map<FieldName, EnvKeys>>();
 
 /** The env var names that can set `field` for task `id`, strongest first. */
-export function envKeysFor(id: TaskId, field: FieldName): readonly { key: string; level: EnvLevel }[] {
-  const cacheKey = `${id.module}\u0000${id.func}\u0000${field}`;
-  let keys = envKeyCache.get(cacheKey);
+export function envKeysFor(id: TaskId, field: FieldName): EnvKeys {
+  let byField = envKeyCache.get(id);
+  if (byField === undefined) {
+    byField = new Map();
+    envKeyCache.set(id, byField);
+  }
+  let keys = byField.get(field);
   if (keys === undefined) {
     keys = [
       { key: envKeyForTask(id, field), level: 'task' },
       { key: `${ENV_CLASS_PREFIX}${field.toUpperCase()}`, level: 'class' },
       { key: `${ENV_PREFIX}${field.toUpperCase()}`, level: 'generic' },
     ];
-    // Upper-casing is the costly part of a lookup; the cache is bounded by the tasks a workspace has.
-    if (envKeyCache.size > 200_000) envKeyCache.clear();
-    envKeyCache.set(cacheKey, keys);
+    byField.set(field, keys);
   }
   return keys;
 }
