@@ -4,6 +4,7 @@
 import './completion.spec';
 import './diagnostics.spec';
 import './editedAsFresh.spec';
+import './halfTyped.spec';
 import './longValues.spec';
 import './hover.spec';
 import './navigation.spec';

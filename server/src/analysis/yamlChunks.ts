@@ -111,12 +111,12 @@ const stepDone = () => (++stepCount & (STEP - 1)) === 0;
 export function* parseYamlSteps(path: string, text: string, lines: LineIndex, previous?: YamlChunkCache, edit?: TextEdit): Steps<IncrementalParse> {
   const whole = (): IncrementalParse => {
     const parsed = parseYamlDocument(path, text);
-    return { root: parsed.root, errors: parsed.errors, cache: { text, lines, pieces: undefined } };
+    const root = parsed.errors.length > 0 && TAB_INDENTED.test(text) ? parseYamlDocument(path, withoutTabIndentedLines(text)).root : parsed.root;
+    return { root, errors: parsed.errors, cache: { text, lines, pieces: undefined } };
   };
   const pieces = (previous?.pieces && (yield* editPieces(previous, text, lines, edit))) ?? (yield* cutWhole(text, lines, previous?.pieces));
   if (pieces === undefined) return whole();
   const combined = yield* combine(pieces, previous?.groups);
-  if (combined === undefined) return whole();
   const cache = { text, lines, pieces, groups: combined.groups };
   if (!combined.troubled) return { root: combined.root, errors: [], cache };
   // A piece read alone cannot be trusted to word an error as the whole file would.
@@ -264,9 +264,12 @@ function parseChunk(sliced: string): Chunk {
     chunk.contentEnd = simple.contentEnd;
     return chunk;
   }
-  const read = readYaml(text, (start, end, line) => new ChunkLoc(chunk, line, start, end));
+  const locate = (start: number, end: number, line: number) => new ChunkLoc(chunk, line, start, end);
+  const checked = readYaml(text, locate);
+  chunk.hasErrors = checked.errors.length > 0 || checked.docs.length === 0;
+  // The errors are the whole parse's; the tree is what the other lines say.
+  const read = chunk.hasErrors && TAB_INDENTED.test(text) ? readYaml(withoutTabIndentedLines(text), locate) : checked;
   const doc = read.docs[0];
-  chunk.hasErrors = read.errors.length > 0 || read.docs.length === 0;
   chunk.topKeys = read.topKeys;
   const root = read.root ?? EMPTY_MAP;
   chunk.entries = root.type === 'map' ? root.entries : [];
@@ -274,6 +277,19 @@ function parseChunk(sliced: string): Chunk {
   chunk.contentEnd = contents && contents.range ? contents.range[1] : text.length;
   chunk.notMapping = root.type !== 'map' && contents !== null && contents !== undefined;
   return chunk;
+}
+
+/** A line indented with a tab, which YAML refuses. */
+const TAB_INDENTED = /^ *\t[ \t]*[^\s#]/m;
+
+/**
+ * The text with each line indented with a tab blanked (spaces, so offsets stay):
+ * read with it, the `yaml` package folds the lines around it into one value
+ * (`task:` then `\tmax_retries: 1` makes the next section a key of
+ * `max_retries`), while the lines that do parse mean what they say.
+ */
+function withoutTabIndentedLines(text: string): string {
+  return text.replace(/^ *\t[^\r\n]*/gm, (line) => ' '.repeat(line.length));
 }
 
 // A reader for the plainest sections, which is most of a large file: block
@@ -677,10 +693,12 @@ function* groupState(children: readonly Chunk[], previous: GroupState | undefine
 
 /**
  * The pieces as one tree, and whether any piece has a problem (then the whole
- * parse words the errors). Undefined when the file's shape is one the pieces
- * cannot tell (a `task:` whose whole body is a scalar): then it is parsed whole.
+ * parse words the errors). A piece that is no mapping is a problem too: the
+ * whole parse decides what the file is (a file, or a `task:` body, that is one
+ * multi-line scalar is no error); when it fails, the tree is the pieces' (the
+ * whole parse would read a half-typed first line and the key below it as one key).
  */
-function* combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, GroupState> | undefined): Steps<{ root: MapNode; troubled: boolean; groups: Map<Chunk, GroupState> } | undefined> {
+function* combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, GroupState> | undefined): Steps<{ root: MapNode; troubled: boolean; groups: Map<Chunk, GroupState> }> {
   let troubled = false;
   const groups = new Map<Chunk, GroupState>();
   const topEntries: MapEntry[] = [];
@@ -689,7 +707,6 @@ function* combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, G
     const piece = pieces[i];
     if (piece.chunk.hasErrors) troubled = true;
     if (piece.kind === 'top' || piece.kind === 'child') {
-      if (i === 0 && piece.chunk.notMapping) return undefined;
       // A line that is no `key: value` among others makes the runtime's reader fail.
       if (piece.chunk.notMapping) troubled = true;
       topKeys.push(piece.chunk.topKeys);
@@ -709,8 +726,6 @@ function* combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, G
       children[c] = child;
     }
     i = last;
-    // A body that starts with a scalar may be one multi-line scalar: the whole parse decides.
-    if (children.length > 0 && children[0].notMapping) return undefined;
     const state = yield* groupState(children, previousGroups?.get(header));
     groups.set(header, state);
     if (state.duplicate) troubled = true;

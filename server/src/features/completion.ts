@@ -66,24 +66,25 @@ export function yamlCompletion(ws: Workspace, doc: ConfigDocument, offset: numbe
   const lines = doc.lines;
   if (cursor.kind === 'key') {
     if (path.length > 2 || (path.length >= 1 && path[0] !== 'task')) return [];
-    const mapping = mappingAt(doc.root, path);
     const typed = doc.text.slice(wordStart, wordEnd);
-    const present = new Set((mapping?.entries ?? []).map((e) => e.key).filter((k) => k !== typed));
+    const written = cursor.flowKeys ?? (mappingAt(doc.root, path)?.entries ?? []).map((e) => e.key);
+    const present = new Set(written.filter((k) => k !== typed));
     const suffix = cursor.hasColon ? '' : ': ';
+    // A section's own mapping goes on the lines below it; in a flow mapping its value is typed after it.
+    const section = (key: string, childIndent: string) => (cursor.hasColon ? key : cursor.flowKeys ? `${key}: ` : `${key}:\n${childIndent}`);
     const items = FIELDS.filter((f) => !present.has(f.name)).map((f) => fieldItem(f, lines, wordStart, wordEnd, f.name + suffix));
     if (path.length === 0 && !present.has('task')) {
-      items.push({ label: 'task', kind: CompletionItemKind.Module, detail: 'Settings for all tasks and per-task sections', textEdit: TextEdit.replace(offsetRange(lines, wordStart, wordEnd), cursor.hasColon ? 'task' : 'task:\n  '), sortText: '2task' });
+      items.push({ label: 'task', kind: CompletionItemKind.Module, detail: 'Settings for all tasks and per-task sections', textEdit: TextEdit.replace(offsetRange(lines, wordStart, wordEnd), section('task', '  ')), sortText: '2task' });
     }
     if (path.length === 1) {
       const childIndent = ' '.repeat(cursor.indent + 2);
       for (const task of ws.tasks().values()) {
         if (present.has(task.id)) continue;
-        const key = yamlKey(task.id);
         items.push({
           label: task.id,
           kind: CompletionItemKind.Module,
           detail: task.definition ? `task defined in ${task.definition.file}` : 'task',
-          textEdit: TextEdit.replace(offsetRange(lines, wordStart, wordEnd), cursor.hasColon ? key : `${key}:\n${childIndent}`),
+          textEdit: TextEdit.replace(offsetRange(lines, wordStart, wordEnd), section(yamlKey(task.id), childIndent)),
           sortText: `0${task.id}`,
         });
       }
@@ -96,13 +97,15 @@ export function yamlCompletion(ws: Workspace, doc: ConfigDocument, offset: numbe
   const taskOfSection = path.length === 2 && path[0] === 'task' ? ws.tasks().get(path[1]) : undefined;
   const tasks = taskOfSection ? [taskOfSection] : [...ws.tasks().values()];
   const items = valueCompletions(ws, spec, lines, wordStart, wordEnd, cursor.inList, tasks, 'yaml');
-  // `key:value` is one plain scalar in YAML, not a key and its value.
-  return doc.text[wordStart - 1] === ':' ? items.map((i) => withPrefix(i, ' ')) : items;
+  // `key:value` is one plain scalar in YAML, not a key and its value; so is `value#comment`.
+  const prefix = doc.text[wordStart - 1] === ':' ? ' ' : '';
+  const suffix = doc.text[wordEnd] === '#' ? ' ' : '';
+  return prefix || suffix ? items.map((i) => withAffixes(i, prefix, suffix)) : items;
 }
 
-function withPrefix(item: CompletionItem, prefix: string): CompletionItem {
+function withAffixes(item: CompletionItem, prefix: string, suffix: string): CompletionItem {
   const edit = item.textEdit;
-  return edit && 'range' in edit ? { ...item, textEdit: { ...edit, newText: prefix + edit.newText } } : item;
+  return edit && 'range' in edit ? { ...item, textEdit: { ...edit, newText: prefix + edit.newText + suffix } } : item;
 }
 
 function mappingAt(root: MapNode, path: readonly string[]): MapNode | undefined {

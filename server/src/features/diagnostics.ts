@@ -289,6 +289,24 @@ function interplayProblems(ws: Workspace, field: FieldName, node: ConfigNode, ta
 
 // -------------------------------------------------------------------- YAML
 
+/**
+ * The load errors without a second syntax error on the same line: the parser's
+ * next complaints there follow from its first (`-` typed alone is three), and
+ * the runtime's reader stops at the first.
+ */
+function firstSyntaxErrorPerLine(errors: readonly LoadError[]): LoadError[] {
+  const lines = new Set<number>();
+  const kept: LoadError[] = [];
+  for (const error of errors) {
+    if (error.kind === 'syntax' && error.line !== undefined) {
+      if (lines.has(error.line)) continue;
+      lines.add(error.line);
+    }
+    kept.push(error);
+  }
+  return kept;
+}
+
 function loadProblem(error: LoadError, doc: ConfigDocument, active: boolean): Problem {
   const start = error.start ?? (error.line !== undefined ? doc.lines.lineStart(error.line - 1) : 0);
   const end = Math.max(error.end ?? start, start + 1);
@@ -316,7 +334,7 @@ const SECTIONS_PER_STEP = 250;
 
 function* configProblemSteps(ws: Workspace, doc: ConfigDocument): Generator<void, Problem[]> {
   const mapping = ws.activeConfigFiles().get(doc.path);
-  const problems = doc.errors.map((e) => loadProblem(e, doc, mapping !== undefined));
+  const problems = firstSyntaxErrorPerLine(doc.errors).map((e) => loadProblem(e, doc, mapping !== undefined));
   const scope: YamlScope = { ws, doc, mapping: mapping?.loaded.ok ? mapping : undefined, ctx: { exceptions: ws.exceptions(), syntax: 'yaml' }, definedTasks: ws.tasks() };
   const yaml = doc.format === 'yaml';
   for (const entry of settingsRoot(doc).entries) {
@@ -410,12 +428,17 @@ function* classSectionProblems(scope: YamlScope, section: MapNode, problems: Pro
     } else if (entry.value.type === 'map') {
       pushAll(problems, cachedPerTaskProblems(scope, entry, entry.value));
       if (++sections % SECTIONS_PER_STEP === 0) yield;
-    } else if (entry.key !== '<<') {
+    } else if (entry.key !== '<<' && !isSectionBeingWritten(entry)) {
       problems.push(unknownKeyProblem(entry, 'error', 'is not a task setting'));
     }
     if (yaml) pushAll(merges, entry.value.type === 'map' ? cachedMergeKeys(entry) : nestedMergeKeys(entry.value, false));
   }
   pushAll(problems, merges);
+}
+
+/** A task id with nothing under it yet (`src.tasks.email.sendEmail:` just typed): the runtime skips it, and it is no unknown field. */
+function isSectionBeingWritten(entry: MapEntry): boolean {
+  return entry.value.type === 'string' && entry.value.value === '' && parseTaskId(entry.key) !== undefined;
 }
 
 /**

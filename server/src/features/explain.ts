@@ -59,16 +59,18 @@ export function explainToText(resolution: TaskResolution): string {
 
 export function explainToMarkdown(resolution: TaskResolution): string {
   const out = [`### Task \`${taskIdToString(resolution.taskId)}\``, '', '| field | value | source |', '| --- | --- | --- |'];
-  // Errors are long sentences: they go under the table, the cell points to them.
-  const errors: string[] = [];
+  // Errors are long sentences: they go under the table, once each, the cell points to them.
+  const errors = new Map<string, number>();
   for (const spec of FIELDS) {
     const field = resolution.fields[spec.name];
-    if (field.error !== undefined) errors.push(`${errors.length + 1}. ${field.error}`);
-    const value = field.error !== undefined ? `⚠ error ${errors.length}` : `\`${escapeCell(valueText(field))}\``;
+    if (field.error !== undefined && !errors.has(field.error)) errors.set(field.error, errors.size + 1);
+    const parts = field.fromParsedParts;
+    const partsText = parts ? `<br>the parts that parse would give \`${escapeCell(valueText(parts))}\` from ${escapeCell(sourceText(parts.source))}` : '';
+    const value = field.error !== undefined ? `⚠ error ${errors.get(field.error)}${partsText}` : `\`${escapeCell(valueText(field))}\``;
     const shadowed = field.shadowed.length > 0 ? `<br>overrides ${field.shadowed.map((c) => escapeCell(candidateText(c))).join('; ')}` : '';
     out.push(`| \`${spec.name}\` | ${value} | ${escapeCell(sourceText(field.source))}${shadowed} |`);
   }
-  if (errors.length > 0) out.push('', '**Errors** (the task fails to configure):', '', ...errors);
+  if (errors.size > 0) out.push('', '**Errors** (the task fails to configure):', '', ...[...errors.keys()].map((error, i) => `${i + 1}. ${error}`));
   return out.join('\n') + '\n';
 }
 
