@@ -255,6 +255,22 @@ export function startServer(connection: Connection): void {
     log(`${cancelled ? 'indexing cancelled after' : 'indexed'} ${files.length} task files in ${Date.now() - started} ms: ${ws.tasks().size} tasks`);
     sendStatus(folder);
     scheduleValidation(...documents.all().map((d) => d.uri));
+    void guardedAsync('checking config files', () => checkConfigFilesAhead(folder));
+  }
+
+  /**
+   * Checks the config files in force before anyone opens them, in slices and
+   * dropped at the first change: what it computes is kept per section, so
+   * opening one of them (a large file is the slow case) publishes at once.
+   */
+  async function checkConfigFilesAhead(folder: Folder): Promise<void> {
+    const ws = folder.workspace;
+    const state = ws.stateVersion;
+    for (const file of ws.activeConfigFiles().keys()) {
+      if (ws.fileKind(file) !== 'config') continue;
+      await inSlices(features.diagnoseSteps(ws, file), () => ws.stateVersion === state);
+      if (ws.stateVersion !== state) return;
+    }
   }
 
   /** Tells the client which environment is in force and which there are (the status-bar picker). */
