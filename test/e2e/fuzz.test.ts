@@ -51,7 +51,7 @@ const PY_RUNS = Number(process.env.TASKLENS_FUZZ_PY_RUNS ?? (FULL ? 2_500 : 100)
 const LSP_YAML_DOCS = FULL ? 200 : 15;
 /** Large configs of the bench's realistic generator (sections each), and the mutated versions of each (issue 9). */
 const LARGE_SIZES = FULL ? [1_000, 2_500, 5_000] : [1_000];
-const LARGE_RUNS = FULL ? 300 : 12;
+const LARGE_RUNS = FULL ? 100 : 12;
 const LSP_TS_DOCS = FULL ? 100 : 10;
 const LSP_PY_DOCS = FULL ? 100 : 6;
 /** The property tests' edit sequences: their full counts, or a twentieth of them in the sample. */

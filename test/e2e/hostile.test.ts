@@ -170,6 +170,27 @@ describe('hostile corpus: the CLI', () => {
   });
 });
 
+describe('hostile corpus: files that are not regular files', () => {
+  // A FIFO would block a read for ever and a device never end: neither is read.
+  test('a FIFO or a device as the config or env file: check ends, with a TL001 naming it', { skip: process.platform === 'win32' }, async () => {
+    const cases: { what: string; file: string; make: (at: string) => void }[] = [
+      { what: 'a FIFO as config.yaml', file: 'config.yaml', make: (at) => cp.execFileSync('mkfifo', [at]) },
+      { what: 'config.yaml linked to /dev/zero', file: 'config.yaml', make: (at) => fs.symlinkSync('/dev/zero', at) },
+      { what: 'a FIFO as .env', file: '.env', make: (at) => cp.execFileSync('mkfifo', [at]) },
+    ];
+    for (const c of cases) {
+      const root = workspaceWith({ name: 'plain', what: '', file: 'config.yaml', bytes: Buffer.from('max_retries: 1\n') });
+      fs.rmSync(path.join(root, c.file), { force: true });
+      c.make(path.join(root, c.file));
+      const run = await runCli(['check', '--root', root], root);
+      assertBounded(run, c.what);
+      assertNoStackTrace(run, c.what);
+      assert.equal(run.status, 1, `${c.what}\n${run.output}`);
+      assert.match(run.output, new RegExp(`^${c.file.replace('.', '\\.')}:1:1: error TL001 .*not a regular file`, 'm'), c.what);
+    }
+  });
+});
+
 describe('hostile corpus: the server', () => {
   test('after opening each hostile document, a hover and a completion on another small document are answered within a bound, and the server lives', async () => {
     const root = workspaceWith({ name: 'plain', what: '', file: '.env', bytes: Buffer.from('PYNENC__MAX_RETRIES=2\n') });

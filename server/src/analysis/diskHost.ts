@@ -46,13 +46,27 @@ export function invalidUtf8Offset(bytes: Uint8Array): number | undefined {
   return undefined;
 }
 
+/** The largest file read (a config file of 150,000 sections is 5 to 10 MB). */
+const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Why a path that exists is not read at all: not a regular file, or too large. */
+function unreadableKind(stat: fs.Stats): string | undefined {
+  if (stat.isDirectory()) return 'it is a directory';
+  if (!stat.isFile()) return 'it is not a regular file';
+  if (stat.size > MAX_FILE_BYTES) return `it is larger than ${MAX_FILE_BYTES / (1024 * 1024)} MB`;
+  return undefined;
+}
+
 export class DiskHost implements WorkspaceHost {
   constructor(readonly root: string) {}
 
   /** The file's text; undefined when it does not exist or cannot be read as UTF-8 text (see `readProblem`). */
   readText(relativePath: string): string | undefined {
+    const full = path.resolve(this.root, relativePath);
     try {
-      return STRICT_UTF8.decode(fs.readFileSync(path.resolve(this.root, relativePath)));
+      // Only regular files of a bounded size: a FIFO would block, a device never end.
+      if (unreadableKind(fs.statSync(full)) !== undefined) return undefined;
+      return STRICT_UTF8.decode(fs.readFileSync(full));
     } catch {
       return undefined;
     }
@@ -66,7 +80,8 @@ export class DiskHost implements WorkspaceHost {
     const full = path.resolve(this.root, relativePath);
     let bytes: Buffer;
     try {
-      if (fs.statSync(full).isDirectory()) return { reason: 'it is a directory' };
+      const kind = unreadableKind(fs.statSync(full));
+      if (kind !== undefined) return { reason: kind };
       bytes = fs.readFileSync(full);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
