@@ -32,6 +32,8 @@ interface CodeFacts {
   byEnvPart?: Map<string, KnownTask>;
   idNeighbours?: NeighbourSuggester;
   envNeighbours?: NeighbourSuggester;
+  /** Did-you-mean answers, by what was asked: a large `.env` asks again at every keystroke. */
+  readonly envSuggestions: Map<string, string | undefined>;
 }
 
 /**
@@ -108,6 +110,8 @@ export class Workspace {
   private settingsValue: TasklensSettings;
   private readonly overlays = new Map<string, string>();
   private readonly configDocs = new Map<string, ConfigDocument>();
+  /** Each env file read at its text (`text` undefined: not readable). */
+  private readonly envDocs = new Map<string, EnvDocument>();
   /** The one edit since a config file was last read, or null when there were several. */
   private readonly pendingEdits = new Map<string, TextEdit | null>();
   private tsIndex: TypeScriptIndex | undefined;
@@ -376,12 +380,16 @@ export class Workspace {
   envDocument(path: string): EnvDocument | undefined {
     const text = this.readText(path);
     if (text === undefined) {
+      // (Not kept: a file that cannot be read may be gone, or fixed, at the next question.)
       const problem = this.host.readProblem?.(path);
       return problem ? { path, text: '', entries: [], failure: { reason: problem.reason, start: 0, end: 0 } } : undefined;
     }
+    const kept = this.envDocs.get(path);
+    if (kept !== undefined && kept.text === text) return kept;
     const nul = nulError(text);
-    if (nul) return { path, text, entries: [], failure: { reason: nul.reason, start: nul.start ?? 0, end: nul.end ?? 0 } };
-    return { path, text, entries: parseDotEnv(text) };
+    const doc: EnvDocument = nul ? { path, text, entries: [], failure: { reason: nul.reason, start: nul.start ?? 0, end: nul.end ?? 0 } } : { path, text, entries: parseDotEnv(text) };
+    this.envDocs.set(path, doc);
+    return doc;
   }
 
   // ----------------------------------------------------------- resolution
@@ -513,8 +521,11 @@ export class Workspace {
   /** The `<MODULE>#<FUNC>` of a defined task nearest to `part`, the same way. */
   suggestEnvTaskPart(part: string): string | undefined {
     const code = this.code();
+    if (code.envSuggestions.has(part)) return code.envSuggestions.get(part);
     code.envNeighbours ??= new NeighbourSuggester([...code.tasks.values()].map((t) => envTaskPart(t.taskId)), '#');
-    return code.envNeighbours.suggest(part);
+    const suggestion = code.envNeighbours.suggest(part);
+    code.envSuggestions.set(part, suggestion);
+    return suggestion;
   }
 
   /** The defined task a per-task env var's `<MODULE>#<FUNC>` part names. */
@@ -543,7 +554,7 @@ export class Workspace {
         if (!tasks.has(id)) tasks.set(id, { id, taskId, definition });
       }
     }
-    this.codeCache = { at, tasks, exceptions };
+    this.codeCache = { at, tasks, exceptions, envSuggestions: new Map() };
     return this.codeCache;
   }
 

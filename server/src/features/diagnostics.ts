@@ -614,6 +614,7 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
   const env = ws.environment();
   const tasks = ws.tasks();
   const ctxBase = { exceptions: ws.exceptions(), syntax: 'env' as const };
+  const inForce = ws.envFilePaths().includes(path);
   for (const entry of doc.entries) {
     const key = parseEnvKey(entry.key);
     if (key === undefined) continue;
@@ -656,7 +657,7 @@ export function envProblems(ws: Workspace, path: string): Problem[] {
     pushAll(problems, checkFieldValue(fieldSpec(key.field)!, node, { ...ctxBase, start: entry.valueStart, end: entry.valueEnd }));
     // TL014: a stronger env source sets the same variable, or a more specific variable wins everywhere.
     const merged = env.get(entry.key);
-    if (merged && !(merged.origin.file === path && merged.origin.line === entry.line) && ws.envFilePaths().includes(path)) {
+    if (merged && !(merged.origin.file === path && merged.origin.line === entry.line) && inForce) {
       const by = merged.origin.via === 'file' ? `${merged.origin.file}:${merged.origin.line}` : merged.origin.via === 'setting' ? 'the tasklens.env setting' : merged.origin.via === 'cli' ? '--env' : 'the process env';
       problems.push({ code: 'TL014', severity: 'hint', unnecessary: true, message: `${shortQuote(entry.key)} here never takes effect: overridden by ${by}`, start: entry.keyStart, end: entry.valueEnd });
     } else if (key.taskPart === undefined) {

@@ -119,15 +119,20 @@ export function mergeEnvironment(layers: readonly EnvLayer[]): Map<string, EnvVa
   for (const layer of layers) {
     // Inside one layer a later line wins, as in any `.env` reader.
     const own = new Map<string, EnvValue>();
+    // Entries of one file share one origin per line; pairs (settings, `--env`, the process) one for all.
+    const pairOrigin: EnvOrigin = { ...layer.origin, line: undefined };
     for (const item of layer.vars) {
-      const [key, value, line] = Array.isArray(item) ? [item[0], item[1], undefined] : [(item as EnvEntry).key, (item as EnvEntry).value, (item as EnvEntry).line];
-      own.set(key, { value, origin: { ...layer.origin, line } });
+      if (Array.isArray(item)) own.set(item[0], { value: item[1], origin: pairOrigin });
+      else {
+        const entry = item as EnvEntry;
+        own.set(entry.key, { value: entry.value, origin: { via: layer.origin.via, file: layer.origin.file, line: entry.line } });
+      }
     }
-    for (const [key, value] of own) {
+    own.forEach((value, key) => {
       const stronger = env.get(key);
       if (stronger === undefined) env.set(key, value);
       else env.set(key, { ...stronger, shadowed: [...(stronger.shadowed ?? []), value] });
-    }
+    });
   }
   return env;
 }
