@@ -110,7 +110,7 @@ export class Workspace {
   private settingsValue: TasklensSettings;
   private readonly overlays = new Map<string, string>();
   private readonly configDocs = new Map<string, ConfigDocument>();
-  /** Each env file read at its text (`text` undefined: not readable). */
+  /** Each env file as read at its latest text. */
   private readonly envDocs = new Map<string, EnvDocument>();
   /** The one edit since a config file was last read, or null when there were several. */
   private readonly pendingEdits = new Map<string, TextEdit | null>();
