@@ -5,6 +5,7 @@ import './completion.spec';
 import './diagnostics.spec';
 import './editedAsFresh.spec';
 import './halfTyped.spec';
+import './halfTyped2.spec';
 import './longValues.spec';
 import './hover.spec';
 import './navigation.spec';

@@ -6,86 +6,11 @@
 // must be the YAML the user meant, read by the `yaml` package.
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as YAML from 'yaml';
 import { codes, describeDiagnostics, fieldRows, labels } from './assertions';
-import { Completion, completeAt, diagnoseMarked, fixture, hoverAt } from './harness';
-
-const CONFIG = 'config.yaml';
-const FIELDS = ['parallel_batch_size', 'retry_for', 'max_retries', 'running_concurrency', 'registration_concurrency', 'key_arguments', 'on_diff_non_key_args_raise', 'call_result_cache', 'disable_cache_args', 'force_new_workflow', 'reroute_on_concurrency_control'];
-const TASKS = ['src.tasks.billing.chargeCard', 'src.tasks.billing.refund', 'src.tasks.email.sendDigest', 'src.tasks.email.sendEmail'];
-const ENUM = ['disabled', 'task', 'arguments', 'keys'];
-const EXCEPTIONS = ['src.errors.network.NetworkError', 'src.errors.base.AppError', 'builtins.TypeError', 'builtins.Error', 'tasklens.RetryError'];
-
-/** Completion at the `|` of `marked`, opened as config.yaml in a fresh `app` workspace. */
-function complete(marked: string): Completion {
-  return completeAt(fixture('app'), CONFIG, marked);
-}
-
-/** The YAML errors of a text, by code, except those listed. */
-function yamlErrors(text: string, tolerated: readonly string[] = []): string[] {
-  return YAML.parseDocument(text).errors.filter((e) => !tolerated.includes(e.code)).map((e) => `${e.code}: ${e.message.split('\n')[0]}`);
-}
-
-/** What a text reads as, which must be valid YAML. */
-function read(text: string): unknown {
-  assert.deepEqual(yamlErrors(text), [], JSON.stringify(text));
-  return YAML.parse(text);
-}
-
-/**
- * Accepting any item leaves YAML without errors (with `elsewhere`, apart from
- * the kinds of error the text already has away from the cursor); `close` is
- * appended first for a flow collection the user has not closed yet.
- */
-function assertEveryItemParses(c: Completion, options: { elsewhere?: boolean; close?: string } = {}): void {
-  assert.ok(c.items.length > 0, `some items at ${JSON.stringify(c.doc.text)}`);
-  const tolerated = options.elsewhere ? YAML.parseDocument(c.doc.text).errors.map((e) => e.code) : [];
-  for (const i of c.items) {
-    const text = c.accept(i.label);
-    const closed = options.close ? text.replace(/\s*$/, options.close) : text;
-    assert.deepEqual(yamlErrors(closed, tolerated), [], `accepting '${i.label}' gives ${JSON.stringify(closed)}`);
-  }
-}
-
-/** Completion at `marked` where accepting `label` writes `line` at the cursor, and accepting any item leaves valid YAML. */
-function completeTo(marked: string, label: string, line: string, options: { elsewhere?: boolean; close?: string } = {}): Completion {
-  const c = complete(marked);
-  assert.equal(c.lineAfter(label), line);
-  assertEveryItemParses(c, options);
-  return c;
-}
-
-/** Completion at `marked` that offers exactly `expected` (in any order), each of which leaves valid YAML. */
-function completeOffering(marked: string, expected: readonly string[], options: { elsewhere?: boolean } = {}): Completion {
-  const c = complete(marked);
-  assert.deepEqual(sorted(labels(c.items)), sorted(expected));
-  assertEveryItemParses(c, options);
-  return c;
-}
-
-function sorted(items: readonly string[]): string[] {
-  return [...items].sort();
-}
-
-function fieldsExcept(...set: string[]): string[] {
-  return sorted(FIELDS.filter((f) => !set.includes(f)));
-}
-
-/**
- * The hover at the `|` of `marked` (config.yaml) over `covers`, in a file the
- * runtime refuses: the field's chain says so, and what the parts that parse give.
- */
-function assertPartsGive(marked: string, covers: string, task: string, value: string, source: string): void {
-  const hover = hoverAt(fixture('app'), CONFIG, marked);
-  assert.equal(hover.covers, covers);
-  assert.ok(hover.markdown.includes(`**Effective for \`${task}\`: ⚠ error**`), hover.markdown);
-  assert.ok(hover.markdown.includes(`_The runtime refuses the file; the parts that do parse would give_ \`${value}\` _from ${source}._`), hover.markdown);
-}
-
-/** Every prefix of `word`, the empty one included. */
-function prefixes(word: string): string[] {
-  return Array.from({ length: word.length + 1 }, (_, n) => word.slice(0, n));
-}
+import { diagnoseMarked, fixture, hoverAt } from './harness';
+import {
+  assertEveryItemParses, assertPartsGive, complete, completeOffering, completeTo, CONFIG, ENUM, EXCEPTIONS, FIELDS, fieldsExcept, prefixes, read, sorted, TASKS,
+} from './typing';
 
 describe('half-typed flow mappings', () => {
   test('an enum value with a space before the closing brace', () => {
@@ -149,7 +74,7 @@ describe('half-typed flow mappings', () => {
 
   test("the section's parameter names in key_arguments inside a flow mapping", () => {
     const c = complete('task:\n  src.tasks.email.sendEmail: { key_arguments: [to, |] }\n');
-    assert.deepEqual(sorted(labels(c.items)), ['body', 'subject', 'to']);
+    assert.deepEqual(sorted(labels(c.items)), ['body', 'subject'], 'not `to` again: the list holds it');
     assert.deepEqual(read(c.accept('subject')), { task: { 'src.tasks.email.sendEmail': { key_arguments: ['to', 'subject'] } } });
   });
 
@@ -168,7 +93,7 @@ describe('half-typed flow mappings', () => {
 describe('half-typed flow sequences', () => {
   test('any spacing around the items', () => {
     const c = complete('task:\n  retry_for: [ builtins.TypeError ,| ]\n');
-    for (const name of EXCEPTIONS) assert.ok(labels(c.items).includes(name), name);
+    for (const name of EXCEPTIONS) assert.equal(labels(c.items).includes(name), name !== 'builtins.TypeError', name);
     assertEveryItemParses(c);
     assert.deepEqual(read(c.accept('src.errors.network.NetworkError')), { task: { retry_for: ['builtins.TypeError', 'src.errors.network.NetworkError'] } });
   });
@@ -285,7 +210,7 @@ describe('a key typed character by character', () => {
   test('an argument name inside a key_arguments flow list', () => {
     for (const typed of prefixes('subject')) {
       const c = complete(`task:\n  src.tasks.email.sendEmail:\n    key_arguments: [to, ${typed}|]\n`);
-      assert.deepEqual(sorted(labels(c.items)), ['body', 'subject', 'to'], typed);
+      assert.deepEqual(sorted(labels(c.items)), ['body', 'subject'], typed);
       assert.deepEqual(read(c.accept('subject')), { task: { 'src.tasks.email.sendEmail': { key_arguments: ['to', 'subject'] } } }, typed);
     }
   });
@@ -293,7 +218,7 @@ describe('a key typed character by character', () => {
   test('an argument name in a key_arguments block list', () => {
     for (const typed of prefixes('amountCents')) {
       const c = complete(`task:\n  src.tasks.billing.chargeCard:\n    key_arguments:\n      - customerId\n      - ${typed}|\n`);
-      assert.deepEqual(sorted(labels(c.items)), ['amountCents', 'customerId'], typed);
+      assert.deepEqual(sorted(labels(c.items)), ['amountCents'], typed);
       assert.deepEqual(read(c.accept('amountCents')), { task: { 'src.tasks.billing.chargeCard': { key_arguments: ['customerId', 'amountCents'] } } }, typed);
     }
   });

@@ -189,11 +189,12 @@ export interface Completion {
 }
 
 /**
- * Opens `file` with `marked` text and asks for completion at its one `|`.
+ * Opens `file` with `marked` text and asks for completion at its one `|`
+ * (or `cursor`, for a text that holds `|`, such as a YAML block scalar).
  * Accepting any item must leave every line clean (no `: :`, no doubled key).
  */
-export function completeAt(w: FixtureWorkspace, file: string, marked: string): Completion {
-  const doc = w.open(file, marked);
+export function completeAt(w: FixtureWorkspace, file: string, marked: string, options: { cursor?: string } = {}): Completion {
+  const doc = w.open(file, marked, options);
   if (doc.cursors.length !== 1) throw new Error(`one cursor expected in ${JSON.stringify(marked)}`);
   const items = features.complete(w.ws, file, doc.offset);
   const accept = (label: string) => applyCompletion(doc.text, item(items, label), doc.at);
@@ -207,9 +208,9 @@ export function completeAt(w: FixtureWorkspace, file: string, marked: string): C
   return { doc, items, accept, lineAfter };
 }
 
-/** Opens `file` with `marked` text and hovers at its `|`: the Markdown and the text the hover says it covers. */
-export function hoverAt(w: FixtureWorkspace, file: string, marked: string): { markdown: string; covers: string; hover: Hover } {
-  return hoverOn(w, w.open(file, marked));
+/** Opens `file` with `marked` text and hovers at its `|` (or `cursor`): the Markdown and the text the hover says it covers. */
+export function hoverAt(w: FixtureWorkspace, file: string, marked: string, options: { cursor?: string } = {}): { markdown: string; covers: string; hover: Hover } {
+  return hoverOn(w, w.open(file, marked, options));
 }
 
 /** Hovers at the first cursor of an opened text. */

@@ -2,7 +2,7 @@
 // offsets), what the runtime's loader would make of it, and why it would refuse it.
 import {
   ConfigFormat, configFormat, EMPTY_MAP, isPyprojectPath, LoadedConfig, LoadError, MapEntry, MapNode, mapGet,
-  parseConfigText,
+  parseConfigParts, parseConfigText,
 } from '../resolver';
 import { LineIndex, TextEdit } from './lineIndex';
 import { finish, Steps } from './steps';
@@ -47,7 +47,7 @@ export class ConfigDocument {
       return new ConfigDocument(path, text, version, { lines, loaded, root: parsed.root, errors: parsed.errors, chunkCache: parsed.cache });
     }
     const loaded = parseConfigText(path, text);
-    return new ConfigDocument(path, text, version, { lines, loaded, root: loaded.ok ? loaded.root : EMPTY_MAP, errors: loaded.ok ? [] : [loaded.error], chunkCache: undefined });
+    return new ConfigDocument(path, text, version, { lines, loaded, root: loaded.ok ? loaded.root : parseConfigParts(path, text), errors: loaded.ok ? [] : [loaded.error], chunkCache: undefined });
   }
 
   static parse(path: string, text: string, version = 0): ConfigDocument {
@@ -70,6 +70,19 @@ export class ConfigDocument {
    */
   sectionAt(offset: number): { start: number; inTaskSection: boolean } | undefined {
     return this.chunkCache ? sectionAt(this.chunkCache, offset) : undefined;
+  }
+
+  /**
+   * The settings the file holds, as the runtime reads them — the whole file, or
+   * for `pyproject.toml` its `[tool.pynenc]` table — and for a file that fails
+   * to load, as far as its parts parse.
+   */
+  get settings(): MapNode {
+    if (this.loaded.ok) return this.loaded.root;
+    if (!isPyprojectPath(this.path)) return this.root;
+    const tool = mapGet(this.root, 'tool');
+    const pynenc = tool?.value.type === 'map' ? mapGet(tool.value, 'pynenc') : undefined;
+    return pynenc?.value.type === 'map' ? pynenc.value : EMPTY_MAP;
   }
 
   /** The `task:` section, when it is a mapping. */

@@ -4,7 +4,7 @@
 // open editors, the process env) comes in through `WorkspaceHost`.
 import {
   CLASS_SECTION_KEY, collectMappings, configFormat, EnvEntry, envTaskPart, EnvLayer, Environment, ExceptionRegistry,
-  exceptionRegistry, FIELD_NAMES, FieldName, FieldResolution, fieldSpec, isPyprojectPath, LoadedConfig, mapGet,
+  exceptionRegistry, FIELD_NAMES, FieldName, FieldResolution, fieldSpec, LoadedConfig, mapGet,
   MappingSource, MapNode, mergeEnvironment, moduleForFile, nodeToPlain, notFoundError, parseDotEnv, parseTaskId, ResolutionInput, resolveField, TaskId,
   NeighbourSuggester, nulError, taskIdToString, TaskResolution, unreadableError,
 } from '../resolver';
@@ -460,7 +460,7 @@ export class Workspace {
     const parse = (path: string): LoadedConfig => {
       const doc = this.configDocument(path);
       if (!doc) return missing(path);
-      if (!doc.loaded.ok && doc.format === 'yaml' && !isPyprojectPath(path)) partials.set(path, doc.root);
+      if (!doc.loaded.ok) partials.set(path, doc.settings);
       return doc.loaded;
     };
     const mappings = collectMappings({

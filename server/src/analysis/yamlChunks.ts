@@ -111,7 +111,8 @@ const stepDone = () => (++stepCount & (STEP - 1)) === 0;
 export function* parseYamlSteps(path: string, text: string, lines: LineIndex, previous?: YamlChunkCache, edit?: TextEdit): Steps<IncrementalParse> {
   const whole = (): IncrementalParse => {
     const parsed = parseYamlDocument(path, text);
-    const root = parsed.errors.length > 0 && TAB_INDENTED.test(text) ? parseYamlDocument(path, withoutTabIndentedLines(text)).root : parsed.root;
+    const blanked = parsed.errors.length > 0 ? withoutBrokenLines(text) : text;
+    const root = blanked !== text ? parseYamlDocument(path, blanked).root : parsed.root;
     return { root, errors: parsed.errors, cache: { text, lines, pieces: undefined } };
   };
   const pieces = (previous?.pieces && (yield* editPieces(previous, text, lines, edit))) ?? (yield* cutWhole(text, lines, previous?.pieces));
@@ -268,7 +269,8 @@ function parseChunk(sliced: string): Chunk {
   const checked = readYaml(text, locate);
   chunk.hasErrors = checked.errors.length > 0 || checked.docs.length === 0;
   // The errors are the whole parse's; the tree is what the other lines say.
-  const read = chunk.hasErrors && TAB_INDENTED.test(text) ? readYaml(withoutTabIndentedLines(text), locate) : checked;
+  const blanked = chunk.hasErrors ? withoutBrokenLines(text) : text;
+  const read = blanked !== text ? readYaml(blanked, locate) : checked;
   const doc = read.docs[0];
   chunk.topKeys = read.topKeys;
   const root = read.root ?? EMPTY_MAP;
@@ -282,14 +284,35 @@ function parseChunk(sliced: string): Chunk {
 /** A line indented with a tab, which YAML refuses. */
 const TAB_INDENTED = /^ *\t[ \t]*[^\s#]/m;
 
+/** A word alone on its line, no `key:` (`max_re` half typed), and a `key:` line. */
+const LONE_WORD = /^( *)[^\s#:?\-[\]{},&*!|>'"%@`][^:#\r\n]*$/;
+const KEY_LINE = /^( *)[^\s#:\-][^:#\r\n]*:(\s|$)/;
+
 /**
- * The text with each line indented with a tab blanked (spaces, so offsets stay):
- * read with it, the `yaml` package folds the lines around it into one value
- * (`task:` then `\tmax_retries: 1` makes the next section a key of
- * `max_retries`), while the lines that do parse mean what they say.
+ * The text with the lines that break the mapping around them blanked (spaces,
+ * so offsets stay): a line indented with a tab, and a word alone at the
+ * indentation of a `key:` line beside it (a key half typed). Read with them, the
+ * `yaml` package folds them and their neighbours into one value (`task:` then
+ * `\tmax_retries: 1` makes the next section a key of `max_retries`; `reg` above
+ * `running_concurrency: keys` makes a key `reg running_concurrency`), while the
+ * lines that do parse mean what they say. The text itself when there is none.
  */
-function withoutTabIndentedLines(text: string): string {
-  return text.replace(/^ *\t[^\r\n]*/gm, (line) => ' '.repeat(line.length));
+function withoutBrokenLines(text: string): string {
+  const tabless = TAB_INDENTED.test(text) ? text.replace(/^ *\t[^\r\n]*/gm, (line) => ' '.repeat(line.length)) : text;
+  const lines = tabless.split('\n');
+  /** The indentation of the first `key:` line from line `i` on, going by `step`, past blank lines and comments. */
+  const keyIndent = (i: number, step: 1 | -1) => {
+    while (i >= 0 && i < lines.length && /^\s*(#|$)/.test(lines[i])) i += step;
+    return i >= 0 && i < lines.length ? KEY_LINE.exec(lines[i])?.[1].length : undefined;
+  };
+  let blanked = false;
+  for (let i = 0; i < lines.length; i++) {
+    const word = LONE_WORD.exec(lines[i]);
+    if (!word || (keyIndent(i - 1, -1) !== word[1].length && keyIndent(i + 1, 1) !== word[1].length)) continue;
+    lines[i] = ' '.repeat(lines[i].length);
+    blanked = true;
+  }
+  return blanked ? lines.join('\n') : tabless;
 }
 
 // A reader for the plainest sections, which is most of a large file: block

@@ -53,7 +53,7 @@ function exceptionClasses(ws: Workspace): ExceptionClass[] {
 }
 
 function yamlKey(text: string): string {
-  return /^[A-Za-z_][\w.\-#]*$/.test(text) && !/^(true|false|null|yes|no|on|off|y|n)$/i.test(text) ? text : JSON.stringify(text);
+  return /^[\p{L}_][\p{L}\p{M}\p{N}_.\-#]*$/u.test(text) && !/^(true|false|null|yes|no|on|off|y|n)$/i.test(text) ? text : JSON.stringify(text);
 }
 
 // -------------------------------------------------------------------- YAML
@@ -62,45 +62,75 @@ export function yamlCompletion(ws: Workspace, doc: ConfigDocument, offset: numbe
   const section = doc.sectionAt(offset);
   const floor = section ? { line: doc.lines.positionAt(section.start).line, prefix: section.inTaskSection ? ['task'] : [] } : undefined;
   const cursor = yamlCursor(doc.lines, offset, floor);
-  const { path, wordStart, wordEnd } = cursor;
+  const { path, wordStart } = cursor;
   const lines = doc.lines;
+  const typed = doc.text.slice(wordStart, cursor.wordEnd);
+  // A word begun with a quote (`"src.tasks.em`) is a quoted scalar: the items keep the quote, and are filtered with it.
+  const quote = typed[0] === '"' || typed[0] === "'" ? typed[0] : '';
   if (cursor.kind === 'key') {
     if (path.length > 2 || (path.length >= 1 && path[0] !== 'task')) return [];
-    const typed = doc.text.slice(wordStart, wordEnd);
-    const written = cursor.flowKeys ?? (mappingAt(doc.root, path)?.entries ?? []).map((e) => e.key);
-    const present = new Set(written.filter((k) => k !== typed));
+    const written = cursor.flowKeys ?? [...(mappingAt(doc.root, path)?.entries ?? []).map((e) => e.key), ...(cursor.siblingKeys ?? [])];
+    const present = new Set(written.filter((k) => k !== unquoted(typed)));
     const suffix = cursor.hasColon ? '' : ': ';
+    // Spaces after the word, to the end of the line, go with it (`max_re| ` is no `max_retries:  `).
+    const lineEnd = lines.lineEnd(lines.positionAt(offset).line);
+    const wordEnd = !cursor.hasColon && /^[ \t]+$/.test(lines.text.slice(cursor.wordEnd, lineEnd)) ? lineEnd : cursor.wordEnd;
+    const key = (name: string) => (quote ? quoteAs(quote, name) : name);
     // A section's own mapping goes on the lines below it; in a flow mapping its value is typed after it.
-    const section = (key: string, childIndent: string) => (cursor.hasColon ? key : cursor.flowKeys ? `${key}: ` : `${key}:\n${childIndent}`);
-    const items = FIELDS.filter((f) => !present.has(f.name)).map((f) => fieldItem(f, lines, wordStart, wordEnd, f.name + suffix));
+    const section = (name: string, childIndent: string) => (cursor.hasColon ? name : cursor.flowKeys ? `${name}: ` : `${name}:\n${childIndent}`);
+    const items = FIELDS.filter((f) => !present.has(f.name)).map((f) => fieldItem(f, lines, wordStart, wordEnd, key(f.name) + suffix));
     if (path.length === 0 && !present.has('task')) {
-      items.push({ label: 'task', kind: CompletionItemKind.Module, detail: 'Settings for all tasks and per-task sections', textEdit: TextEdit.replace(offsetRange(lines, wordStart, wordEnd), section('task', '  ')), sortText: '2task' });
+      items.push({ label: 'task', kind: CompletionItemKind.Module, detail: 'Settings for all tasks and per-task sections', textEdit: TextEdit.replace(offsetRange(lines, wordStart, wordEnd), section(key('task'), '  ')), sortText: '2task' });
     }
     if (path.length === 1) {
-      const childIndent = ' '.repeat(cursor.indent + 2);
+      const childIndent = ' '.repeat(cursor.childIndent);
       for (const task of ws.tasks().values()) {
         if (present.has(task.id)) continue;
         items.push({
           label: task.id,
           kind: CompletionItemKind.Module,
           detail: task.definition ? `task defined in ${task.definition.file}` : 'task',
-          textEdit: TextEdit.replace(offsetRange(lines, wordStart, wordEnd), section(yamlKey(task.id), childIndent)),
+          textEdit: TextEdit.replace(offsetRange(lines, wordStart, wordEnd), section(quote ? key(task.id) : yamlKey(task.id), childIndent)),
           sortText: `0${task.id}`,
         });
       }
     }
-    return items;
+    return quote ? items.map((i) => ({ ...i, filterText: quote + i.label })) : items;
   }
   if (cursor.kind !== 'value' || cursor.field === undefined) return [];
   const spec = fieldSpec(cursor.field);
   if (!spec) return [];
   const taskOfSection = path.length === 2 && path[0] === 'task' ? ws.tasks().get(path[1]) : undefined;
   const tasks = taskOfSection ? [taskOfSection] : [...ws.tasks().values()];
-  const items = valueCompletions(ws, spec, lines, wordStart, wordEnd, cursor.inList, tasks, 'yaml');
+  // A set-like list: what it already holds is not offered again.
+  const listed = new Set(cursor.listItems ?? []);
+  const items = valueCompletions(ws, spec, lines, wordStart, cursor.wordEnd, cursor.inList, tasks, 'yaml').filter((i) => !listed.has(i.label));
   // `key:value` is one plain scalar in YAML, not a key and its value; so is `value#comment`.
   const prefix = doc.text[wordStart - 1] === ':' ? ' ' : '';
-  const suffix = doc.text[wordEnd] === '#' ? ' ' : '';
-  return prefix || suffix ? items.map((i) => withAffixes(i, prefix, suffix)) : items;
+  const suffix = doc.text[cursor.wordEnd] === '#' ? ' ' : '';
+  const affixed = prefix || suffix ? items.map((i) => withAffixes(i, prefix, suffix)) : items;
+  return quote ? affixed.map((i) => inQuotes(i, quote, spec.type === 'bool' || spec.type === 'int')) : affixed;
+}
+
+function unquoted(text: string): string {
+  return text.replace(/^["']|["']$/g, '');
+}
+
+/** `text` as a YAML scalar in `quote`s. */
+function quoteAs(quote: string, text: string): string {
+  return quote === '"' ? JSON.stringify(text) : `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * A value item where the user has opened a quote: a string (an enum value, a
+ * name) is written in the same quotes; a boolean or a number is written bare,
+ * since in quotes it would be a string. Filtered with the quote either way.
+ */
+function inQuotes(item: CompletionItem, quote: string, bare: boolean): CompletionItem {
+  const edit = item.textEdit;
+  const plain = edit && 'range' in edit && edit.newText.trim() === item.label && !bare;
+  const newText = plain ? edit.newText.replace(item.label, quoteAs(quote, item.label)) : undefined;
+  return { ...item, filterText: quote + item.label, ...(newText !== undefined && edit ? { textEdit: { ...edit, newText } } : {}) };
 }
 
 function withAffixes(item: CompletionItem, prefix: string, suffix: string): CompletionItem {
@@ -118,8 +148,9 @@ function mappingAt(root: MapNode, path: readonly string[]): MapNode | undefined 
 }
 
 function valueCompletions(ws: Workspace, spec: FieldSpec, lines: LineIndex, start: number, end: number, inList: boolean, tasks: readonly KnownTask[], syntax: 'yaml' | 'typescript' | 'env'): CompletionItem[] {
-  const str = (s: string) => (syntax === 'typescript' ? `'${s}'` : s);
-  const list = (s: string) => (inList || syntax === 'env' ? str(s) : syntax === 'typescript' ? `[${str(s)}]` : `[${s}]`);
+  // In YAML a name that starts with an indicator is quoted: `*` alone is an alias.
+  const str = (s: string) => (syntax === 'typescript' ? `'${s}'` : syntax === 'yaml' && /^[-?:,[\]{}#&*!|>'"%@`]/.test(s) ? JSON.stringify(s) : s);
+  const list = (s: string) => (inList || syntax === 'env' ? str(s) : `[${str(s)}]`);
   switch (spec.type) {
     case 'enum':
       return valueItems(CONCURRENCY_VALUES, CompletionItemKind.EnumMember, lines, start, end, str);
@@ -163,7 +194,10 @@ export function envCompletion(ws: Workspace, text: string, offset: number): Comp
     let valueEnd = lineText.length;
     const comment = lineText.slice(eq + 1).search(/\s#/);
     if (comment >= 0) valueEnd = eq + 1 + comment;
-    return valueCompletions(ws, spec, lines, lineStart + eq + 1, lineStart + valueEnd, true, [...ws.tasks().values()], 'env');
+    const items = valueCompletions(ws, spec, lines, lineStart + eq + 1, lineStart + valueEnd, true, [...ws.tasks().values()], 'env');
+    // A value begun with a quote stays quoted (an env value is a string either way).
+    const quote = /^["']/.test(lineText.slice(eq + 1)) ? lineText[eq + 1] : '';
+    return quote ? items.map((i) => inQuotes(i, quote, false)) : items;
   }
   if (!/^\s*(export\s+)?[A-Za-z0-9_.#]*$/.test(before)) return [];
   const wordStartChar = before.length - (/[A-Za-z0-9_.#]*$/.exec(before)?.[0].length ?? 0);

@@ -6,7 +6,7 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
 import { finish } from '../analysis/steps';
 import { KnownTask, PYPROJECT, TYPICAL_TASK, Workspace } from '../analysis/workspace';
-import { envVarAt, fileContextKey, FileLevelCache, fieldReach, settingsRoot, valueReach, writtenAt } from './locations';
+import { envVarAt, fileContextKey, FileLevelCache, fieldReach, valueReach, writtenAt } from './locations';
 import {
   Candidate, CLASS_SECTION_KEY, ConcurrencyControlType, ConfigNode, describeSource, didYouMean, ENV_CLASS_PREFIX, envOriginText, envTaskPart, FIELD_NAMES,
   FieldName, fieldSpec, fieldWithRole, isArgumentList, isConcurrencySetting, isFieldName, isTruthy, KNOWN_PYNENC_SECTIONS, LoadError, MapEntry, MapNode,
@@ -321,6 +321,8 @@ interface YamlScope {
   readonly mapping: MappingSource | undefined;
   readonly ctx: ValueContext;
   readonly definedTasks: ReadonlyMap<string, KnownTask>;
+  /** Where the file's syntax errors start, in order. */
+  readonly errorStarts: readonly number[];
   /** Computed on first use: see `perTaskCache`. */
   contextKey?: string;
 }
@@ -335,9 +337,10 @@ const SECTIONS_PER_STEP = 250;
 function* configProblemSteps(ws: Workspace, doc: ConfigDocument): Generator<void, Problem[]> {
   const mapping = ws.activeConfigFiles().get(doc.path);
   const problems = firstSyntaxErrorPerLine(doc.errors).map((e) => loadProblem(e, doc, mapping !== undefined));
-  const scope: YamlScope = { ws, doc, mapping: mapping?.loaded.ok ? mapping : undefined, ctx: { exceptions: ws.exceptions(), syntax: 'yaml' }, definedTasks: ws.tasks() };
+  const errorStarts = doc.errors.flatMap((e) => (e.kind === 'syntax' && e.start !== undefined ? [e.start] : [])).sort((a, b) => a - b);
+  const scope: YamlScope = { ws, doc, mapping: mapping?.loaded.ok ? mapping : undefined, ctx: { exceptions: ws.exceptions(), syntax: 'yaml' }, definedTasks: ws.tasks(), errorStarts };
   const yaml = doc.format === 'yaml';
-  for (const entry of settingsRoot(doc).entries) {
+  for (const entry of doc.settings.entries) {
     if (entry.key === CLASS_SECTION_KEY && entry.value.type === 'map') {
       yield* classSectionProblems(scope, entry.value, problems);
       continue;
@@ -552,6 +555,8 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
   const field = entry.key as FieldName;
   const spec = fieldSpec(field)!;
   const node = entry.value;
+  // A value that holds a syntax error is what the parser made of the text past it, not a value written: its TL001 says what is wrong.
+  if (holdsSyntaxError(scope.errorStarts, node)) return [];
   const problems = checkFieldValue(spec, node, scope.ctx);
   if (scope.mapping === undefined) return problems;
   // TL014: the value never takes effect (its message names the winner's line, so it is never kept).
@@ -570,6 +575,20 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
   const insertAt = section && entry.keyLoc?.start !== undefined ? yamlInsertPoint(scope.doc, entry) : undefined;
   pushAll(problems, interplayProblems(scope.ws, field, node, tasks, insertAt));
   return problems;
+}
+
+function holdsSyntaxError(errorStarts: readonly number[], node: ConfigNode): boolean {
+  const start = node.loc?.start;
+  const end = node.loc?.end;
+  if (start === undefined || end === undefined || errorStarts.length === 0) return false;
+  let low = 0;
+  let high = errorStarts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (errorStarts[mid] < start) low = mid + 1;
+    else high = mid;
+  }
+  return low < errorStarts.length && errorStarts[low] < end;
 }
 
 /** Where the TL010 fix writes `running_concurrency: keys`, and the text it writes. */

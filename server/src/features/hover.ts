@@ -6,7 +6,7 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { LineIndex } from '../analysis/lineIndex';
 import { TaskDefinition } from '../analysis/typescriptFacts';
 import { KnownTask, TYPICAL_TASK, Workspace } from '../analysis/workspace';
-import { entriesNear, envVarAt, isCandidateAt, reachOverTasks, settingsRoot, TaskReach, valueReach, within } from './locations';
+import { entriesNear, envVarAt, isCandidateAt, reachOverTasks, TaskReach, valueReach, within } from './locations';
 import {
   ConfigNode, ExceptionClass, FieldName, FieldResolution, fieldSpec, isFieldName, MapEntry,
   nodeToText, parseTaskId, qualifiedName, shortQuote, SourceRef, TaskId,
@@ -119,11 +119,12 @@ function taskMarkdown(ws: Workspace, task: KnownTask | TaskId, definition?: Task
 export function yamlHover(ws: Workspace, doc: ConfigDocument, offset: number): Hover | null {
   const file = doc.path;
   const active = ws.activeConfigFiles().has(file);
-  for (const entry of settingsRoot(doc).entries) {
+  for (const entry of doc.settings.entries) {
     const hit = entryHit(entry, offset);
     if (entry.key === 'task' && entry.value.type === 'map' && hit !== 'key') {
       for (const child of entriesNear(entry.value, offset)) {
-        const childHit = entryHit(child, offset);
+        // A TOML table is placed at its header: the fields under it hold the cursor too.
+        const childHit = entryHit(child, offset) ?? (child.value.type === 'map' && child.value.entries.some((f) => entryHit(f, offset)) ? 'value' : undefined);
         if (!childHit) continue;
         if (isFieldName(child.key)) return fieldEntryHover(ws, doc, child, childHit, offset, active ? 'class' : undefined);
         if (child.value.type !== 'map') return null;

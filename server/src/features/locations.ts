@@ -3,7 +3,7 @@
 import { ConfigDocument } from '../analysis/configDocument';
 import { KnownTask, normalisePath, TYPICAL_TASK, Workspace } from '../analysis/workspace';
 import {
-  Candidate, CLASS_SECTION_KEY, ConfigNode, ENV_CLASS_PREFIX, envKeysFor, FieldName, fieldCandidates, fieldSpec, fieldWithRole, isFieldName, TaskId, EMPTY_MAP, isPyprojectPath, MapEntry, mapGet, MapNode,
+  Candidate, CLASS_SECTION_KEY, ConfigNode, ENV_CLASS_PREFIX, envKeysFor, FieldName, fieldCandidates, fieldSpec, fieldWithRole, isFieldName, TaskId, MapEntry, mapGet, MapNode,
   SourceRef,
 } from '../resolver';
 
@@ -41,21 +41,9 @@ export function isCandidateAt(source: SourceRef, file: string | undefined, node:
   return node?.loc?.start !== undefined && source.start === node.loc.start && (file === undefined || (source.file !== undefined && normalisePath(source.file) === file));
 }
 
-/**
- * The settings a config file holds, as the runtime reads them: the whole file,
- * or for `pyproject.toml` its `[tool.pynenc]` table.
- */
-export function settingsRoot(doc: ConfigDocument): MapNode {
-  if (!isPyprojectPath(doc.path)) return doc.root;
-  if (doc.loaded.ok) return doc.loaded.root;
-  const tool = mapGet(doc.root, 'tool');
-  const pynenc = tool?.value.type === 'map' ? mapGet(tool.value, 'pynenc') : undefined;
-  return pynenc?.value.type === 'map' ? pynenc.value : EMPTY_MAP;
-}
-
 /** The `task:` section of a config file's settings, when it is a mapping. */
 export function classSection(doc: ConfigDocument): (MapEntry & { readonly value: MapNode }) | undefined {
-  const entry = mapGet(settingsRoot(doc), CLASS_SECTION_KEY);
+  const entry = mapGet(doc.settings, CLASS_SECTION_KEY);
   return entry && entry.value.type === 'map' ? (entry as MapEntry & { readonly value: MapNode }) : undefined;
 }
 
@@ -170,7 +158,7 @@ export function objectId(value: object): number {
  * file is one the runtime reads, and this file's generic and class-level entries.
  */
 export function fileContextKey(ws: Workspace, doc: ConfigDocument, active: boolean): string {
-  const shared = settingsRoot(doc).entries.map((e) => (e.key === CLASS_SECTION_KEY && e.value.type === 'map' ? taskSectionParts(e.value).classLevel : String(objectId(e))));
+  const shared = doc.settings.entries.map((e) => (e.key === CLASS_SECTION_KEY && e.value.type === 'map' ? taskSectionParts(e.value).classLevel : String(objectId(e))));
   // A file read as two mappings (named by a FILEPATH variable too) shadows itself, and TL014 names its own lines: nothing is reused.
   const readTwice = ws.mappings().filter((m) => m.file === doc.path).length > 1;
   return `${ws.contextKeyExcept(doc.path)}#${active ? 1 : 0}#${shared.join(';')}${readTwice ? `#${objectId(doc)}` : ''}`;

@@ -10,7 +10,7 @@ import { normalisePath, Workspace } from '../analysis/workspace';
 import { ConfigNode, ENV_CLASS_PREFIX, envTaskPart, FieldName, fieldSpec, isFieldName, MapEntry, mapGet, parseTaskId, taskIdToString } from '../resolver';
 import { parseEnvKey } from './envKeys';
 import { sourceText, valueText } from './explain';
-import { classSection, settingsRoot, within } from './locations';
+import { classSection, within } from './locations';
 import { offsetRange } from './problems';
 
 /** Turns a workspace-relative path into a URI; the server knows the folder. */
@@ -42,7 +42,7 @@ function yamlTarget(doc: ConfigDocument, offset: number): { kind: 'task'; id: st
     }
     return undefined;
   };
-  const top = scan(settingsRoot(doc).entries);
+  const top = scan(doc.settings.entries);
   if (top) return top;
   if (!section || section.value.type !== 'map') return undefined;
   for (const child of section.value.entries) {
@@ -153,7 +153,7 @@ export function taskAtCursor(ws: Workspace, path: string, offset: number): strin
 // ---------------------------------------------------------------- symbols
 
 export function configSymbols(doc: ConfigDocument): DocumentSymbol[] {
-  return settingsRoot(doc).entries.flatMap((entry) => entrySymbol(doc.lines, entry, 0) ?? []);
+  return doc.settings.entries.flatMap((entry) => entrySymbol(doc.lines, entry, 0) ?? []);
 }
 
 function entrySymbol(lines: LineIndex, entry: MapEntry, depth: number): DocumentSymbol | undefined {

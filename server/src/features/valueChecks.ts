@@ -5,7 +5,7 @@ import {
   CONCURRENCY_VALUES, ConfigNode, ExceptionRegistry, FieldSpec, checkExceptionReference, nodeToText, parsePythonInt,
   qualifiedName, readsAsFalse, shortQuote,
 } from '../resolver';
-import { Problem } from './problems';
+import { FixData, Problem } from './problems';
 
 export interface ValueContext {
   readonly exceptions: ExceptionRegistry;
@@ -27,6 +27,18 @@ function quoted(text: string, ctx: ValueContext): string {
 /** A one-item list of `text` as this syntax writes it. */
 function oneItemList(text: string, ctx: ValueContext): string {
   return ctx.syntax === 'python' ? `('${text}',)` : ctx.syntax === 'typescript' ? `['${text}']` : `[${text}]`;
+}
+
+/**
+ * The fix that turns a string into a one-item list (none in an env value). In
+ * YAML the item is the text without the spaces and line break around it, as a
+ * block scalar (`retry_for: |`) holds it; text over several lines gets no fix.
+ */
+function oneItemListFix(text: string, ctx: ValueContext): FixData | undefined {
+  if (ctx.syntax === 'env') return undefined;
+  const item = ctx.syntax === 'yaml' ? text.trim() : text;
+  if (ctx.syntax === 'yaml' && /[\r\n]/.test(item)) return undefined;
+  return { replaceWith: oneItemList(item, ctx), title: `Change to a list: ${ctx.syntax === 'python' ? shortQuote(oneItemList(item, ctx)) : `[${shortQuote(item)}]`}` };
 }
 
 /** Every problem of `node` as a value of `field`. */
@@ -119,8 +131,7 @@ function checkStringList(field: FieldSpec, node: ConfigNode, ctx: ValueContext, 
       const chars = Array.from(node.value);
       if (chars.length <= 1) return [];
       const shown = chars.slice(0, 6).map((c) => `'${c}'`).join(', ') + (chars.length > 6 ? ', …' : '');
-      const data = ctx.syntax === 'env' ? undefined : { replaceWith: oneItemList(node.value, ctx), title: `Change to a list: ${ctx.syntax === 'python' ? shortQuote(oneItemList(node.value, ctx)) : `[${shortQuote(node.value)}]`}` };
-      return [problem({ code: 'TL013', severity: 'warning', message: `${field.name} is a string, and a string is split into its characters: '${shortQuote(node.value)}' becomes [${shown}]. Write a list.`, data })];
+      return [problem({ code: 'TL013', severity: 'warning', message: `${field.name} is a string, and a string is split into its characters: '${shortQuote(node.value)}' becomes [${shown}]. Write a list.`, data: oneItemListFix(node.value, ctx) })];
     }
     case 'list':
     case 'map':
@@ -133,8 +144,7 @@ function checkStringList(field: FieldSpec, node: ConfigNode, ctx: ValueContext, 
 function checkExceptionList(field: FieldSpec, node: ConfigNode, ctx: ValueContext, problem: Make): Problem[] {
   if (node.type === 'string') {
     if (node.value === '') return [];
-    const data = ctx.syntax === 'env' ? undefined : { replaceWith: oneItemList(node.value, ctx), title: `Change to a list: ${ctx.syntax === 'python' ? shortQuote(oneItemList(node.value, ctx)) : `[${shortQuote(node.value)}]`}` };
-    return [problem({ code: 'TL013', severity: 'warning', message: `${field.name} is a string, and a string is split into its characters, so the runtime fails on '${Array.from(node.value)[0]}'. Write a list.`, data })];
+    return [problem({ code: 'TL013', severity: 'warning', message: `${field.name} is a string, and a string is split into its characters, so the runtime fails on '${shortQuote(Array.from(node.value)[0])}'. Write a list.`, data: oneItemListFix(node.value, ctx) })];
   }
   if (node.type === 'map') return [];
   if (node.type !== 'list') return [problem({ code: 'TL003', severity: 'error', message: `${field.name} must be a list of exception names, not ${nodeToText(node)}` })];

@@ -162,10 +162,21 @@ export function nodeToPlain(node: ConfigNode): unknown {
 /**
  * `text`, shortened to at most about `max` characters: a long value is cut in the
  * middle of nothing the reader needs (its start, an ellipsis and its length).
+ * Control characters are written as Python's repr writes them (`\n`, `\t`,
+ * `\x00`), so a value read from a block scalar stays on the message's one line.
  */
 export function shortQuote(text: string, max = 200): string {
-  if (text.length <= max) return text;
-  return `${cut(text, max)} (${text.length.toLocaleString('en-US')} characters)`;
+  const shown = CONTROL_CHARACTER.test(text) ? text.replace(CONTROL_CHARACTERS, escapeControl) : text;
+  if (shown.length <= max) return shown;
+  return `${cut(shown, max)} (${text.length.toLocaleString('en-US')} characters)`;
+}
+
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+const CONTROL_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function escapeControl(c: string): string {
+  return CONTROL_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 }
 
 /** The first `max` characters and an ellipsis, never splitting a surrogate pair. */

@@ -91,6 +91,20 @@ export function parseConfigText(path: string, text: string): LoadedConfig {
   return pynencTable(path, loaded.root);
 }
 
+/**
+ * What the parts of a JSON or TOML text that parse would give, for a file that
+ * fails to load (the editor shows it under the error): the whole file's tree,
+ * `tool` included for a pyproject file. JSON is read past its errors as
+ * jsonc-parser recovers; TOML is read again without the line the parser stops
+ * at (a table header with the keys under it), a few times over.
+ */
+export function parseConfigParts(path: string, text: string): MapNode {
+  if (nulError(text)) return EMPTY_MAP;
+  const format = configFormat(path);
+  const root = format === 'json' ? jsonParts(text) : format === 'toml' ? tomlParts(text) : undefined;
+  return root?.type === 'map' ? root : EMPTY_MAP;
+}
+
 function pynencTable(path: string, root: MapNode): LoadedConfig {
   const tool = mapGet(root, 'tool');
   if (tool === undefined) return { ok: true, root: EMPTY_MAP };
@@ -201,10 +215,11 @@ export class YamlTreeBuilder {
   private aliasNodes = 0;
   private aliasLimitReported = false;
 
-  /** `makeLoc` turns a node's range in the parsed text into a location. */
+  /** `makeLoc` turns a node's range in the parsed text (`source`, when given) into a location. */
   constructor(
     private readonly doc: YAML.Document.Parsed,
     private readonly makeLoc: (start: number, end: number) => Loc,
+    private readonly source?: string,
   ) {}
 
   /** Locations in a whole file: lines from `lines`, offsets as parsed. */
@@ -343,13 +358,27 @@ export class YamlTreeBuilder {
   }
 
   private scalar(node: YAML.Scalar): ConfigNode {
-    const loc = this.loc(node.range);
+    const loc = this.loc(this.scalarRange(node));
     const value = node.value;
     if (value === null || value === undefined) return { type: 'string', value: '', loc };
     if (typeof value === 'boolean') return { type: 'bool', value, loc };
     if (typeof value === 'number') return { type: isFloatSource(node.source, value) ? 'float' : 'int', value, loc };
     if (typeof value === 'bigint') return { type: 'int', value: Number(value), loc };
     return { type: 'string', value: String(value), loc };
+  }
+
+  /**
+   * A scalar's range; a block scalar's (`|`, `>`) without the line break that
+   * ends its last line, which the parser counts in (the next line is no part of
+   * the value, and a fix that replaces it must not join the two).
+   */
+  private scalarRange(node: YAML.Scalar): readonly [number, number, number] | null | undefined {
+    const range = node.range;
+    if (!range || this.source === undefined || (node.type !== YAML.Scalar.BLOCK_LITERAL && node.type !== YAML.Scalar.BLOCK_FOLDED)) return range;
+    let end = range[1];
+    if (this.source[end - 1] === '\n') end--;
+    if (this.source[end - 1] === '\r') end--;
+    return [range[0], end, end];
   }
 
   /** Mapping keys: strings are kept, integers become their decimal text, anything else is dropped. */
@@ -444,7 +473,7 @@ export function readYaml(text: string, makeLoc?: (start: number, end: number, li
   if (docs.length > 0 && docs[0].contents !== null) {
     const doc = docs[0];
     const locate = makeLoc ?? ((start: number, end: number, line: number) => ({ line, start, end }));
-    const builder = new YamlTreeBuilder(doc, (start, end) => locate(start, end, lines.linePos(start).line));
+    const builder = new YamlTreeBuilder(doc, (start, end) => locate(start, end, lines.linePos(start).line), source);
     root = builder.node(doc.contents);
     for (const p of builder.problems) errors.push({ ...p, message: '', line: lines.linePos(p.start).line });
     if (YAML.isMap(doc.contents)) {
@@ -577,6 +606,12 @@ export function parseJsonConfig(path: string, text: string): LoadedConfig {
   return { ok: true, root: root.type === 'map' ? root : EMPTY_MAP };
 }
 
+function jsonParts(text: string): ConfigNode | undefined {
+  if (jsonTooDeep(text) !== undefined) return undefined;
+  const tree = parseTree(text, [], { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true });
+  return tree && jsonNode(tree, text, lineStarts(text));
+}
+
 /** A jsonc-parser tree as a located value tree. Iterative (post-order). */
 function jsonNode(tree: JsonNode, text: string, starts: readonly number[]): ConfigNode {
   const loc = (n: JsonNode): Loc => ({ line: lineOf(starts, n.offset), start: n.offset, end: n.offset + n.length });
@@ -664,6 +699,39 @@ export function parseTomlConfig(path: string, text: string): LoadedConfig {
   }
   const root = tomlNode(plain, places);
   return { ok: true, root: root.type === 'map' ? root : EMPTY_MAP };
+}
+
+/** How many lines a TOML text's parts are read without, at most (each try is a parse of the whole text). */
+const TOML_PART_TRIES = 8;
+
+function tomlParts(text: string): ConfigNode | undefined {
+  const starts = lineStarts(text);
+  const places = tomlPlaces(text, starts);
+  if (places.tooDeep !== undefined) return undefined;
+  let rest = text;
+  for (let tries = 0; tries < TOML_PART_TRIES; tries++) {
+    try {
+      return tomlNode(parseToml(rest), places);
+    } catch (e) {
+      if (!(e instanceof TomlError) || e.line === undefined) return undefined;
+      rest = withoutLine(rest, starts, e.line - 1);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `text` with line `line` blanked (offsets kept); for a table header, the keys
+ * under it too, so that they are not read as the previous table's.
+ */
+function withoutLine(text: string, starts: readonly number[], line: number): string {
+  let last = line + 1;
+  if (/^\s*\[/.test(text.slice(starts[line] ?? text.length, starts[line + 1] ?? text.length))) {
+    while (last < starts.length && !/^\s*\[/.test(text.slice(starts[last], starts[last + 1] ?? text.length))) last++;
+  }
+  const from = starts[line] ?? text.length;
+  const to = starts[last] ?? text.length;
+  return text.slice(0, from) + text.slice(from, to).replace(/[^\r\n]/g, ' ') + text.slice(to);
 }
 
 /** A parsed TOML value as a located tree, keys sorted. Iterative. */
