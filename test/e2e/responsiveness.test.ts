@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { hoverText } from '../features/assertions';
+import { InProcessServer } from './inProcessServer';
 import { LspTestClient, OpenDocument, positionAt } from './lspClient';
 
 /** A config of `n` per-task sections in several styles, with problems in some. */
@@ -77,3 +78,49 @@ test('a large config opened in the editor is read in steps: a hover on another d
   assert.ok(waited < read / 2, `the hover on the small document waited ${waited.toFixed(0)} ms; reading the config took ${read.toFixed(0)} ms`);
   assert.ok((await published).some((d) => d.code === 'TL002'), 'the large config was checked');
 }));
+
+test('a large config edited while it is still being read answers as a fresh open of its final text', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-reading-'));
+  fs.writeFileSync(path.join(root, '.env'), env);
+  const servers: InProcessServer[] = [];
+  try {
+    const file = 'config.yaml';
+    // Over 512 KB, so that a new version is read in steps; on disk, so that it is read at the start.
+    const first = largeConfig(9_500);
+    fs.writeFileSync(path.join(root, file), first);
+    const edited = await InProcessServer.start(root);
+    servers.push(edited);
+    await edited.open(file, first);
+    // Sent at once: the paste of a whole file is read in steps, and each change after it drops the read before it.
+    const at = (text: string, needle: string, from = 0) => text.indexOf(needle, from);
+    const doc = () => edited.document(file);
+    const rangeOf = (start: number, end: number) => ({ start: doc().positionAt(start), end: doc().positionAt(end) });
+    const digit = at(first, 'max_retries: 3', 50_000) + 'max_retries: '.length;
+    await edited.change(file, [{ range: rangeOf(digit, digit + 1), text: '9' }]);
+    // A paste of the whole file, then typing into the pasted text before it is read.
+    const pasted = largeConfig(9_000).replace('running_concurrency: task', 'running_concurrency: KEYS');
+    await edited.change(file, [{ range: rangeOf(0, edited.text(file).length), text: pasted }]);
+    const section = at(pasted, '  src.tasks.m5.job5:');
+    await edited.change(file, [{ range: rangeOf(section, section), text: '  src.tasks.new.job:\n    max_retries: x\n' }]);
+    const tail = edited.text(file).length;
+    await edited.change(file, [{ range: rangeOf(tail, tail), text: '  src.tasks.last.job:\n    running_concurrency: Keys\n' }]);
+    // A small text pasted over the one being read, then typed into: the edit is of the pasted text.
+    const small = `${largeConfig(40).replace('running_concurrency: task', 'running_concurrency: KEYS')}  src.tasks.last.job:\n    running_concurrency: Keys\n`;
+    await edited.change(file, [{ range: rangeOf(0, edited.text(file).length), text: small }]);
+    const typed = at(small, '  src.tasks.m5.job5:');
+    await edited.change(file, [{ range: rangeOf(typed, typed), text: '  src.tasks.new.job:\n    max_retries: x\n' }]);
+    const final = edited.text(file);
+    const positions = ['running_concurrency: KEYS', 'max_retries: x', 'src.tasks.m5.job5:', 'Keys', 'retry_for_typo'].map((needle) => positionAt(final, at(final, needle) + 2));
+    const answers = async (server: InProcessServer) => ({ diagnostics: await server.diagnostics(file), hovers: await Promise.all(positions.map((p) => server.hover(file, p))) });
+    const editedAnswers = await answers(edited);
+    const fresh = await InProcessServer.start(root);
+    servers.push(fresh);
+    await fresh.open(file, final);
+    assert.deepEqual(editedAnswers, await answers(fresh));
+    assert.ok(editedAnswers.diagnostics.some((d) => d.code === 'TL003' && d.range.start.line === positions[1].line), 'the line typed into the pasted text is checked');
+    assert.deepEqual(edited.failures(), []);
+  } finally {
+    for (const server of servers) await server.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
