@@ -556,33 +556,42 @@ export function startServer(connection: Connection): void {
 }
 
 /**
- * Over stdio, a diagnostic already sent is not serialised again: its JSON is
- * kept with it (features give back the same object for an unchanged problem),
- * so publishing a large file's diagnostics after a keystroke costs a join.
+ * Over stdio, a diagnostic already sent is not serialised again: its UTF-8
+ * JSON is kept with it (features give back the same object for an unchanged
+ * problem), so publishing a large file's diagnostics after a keystroke costs a
+ * copy of bytes, not a serialisation, a join and an encoding of the whole list.
  */
-const diagnosticJson = new WeakMap<object, string>();
+const diagnosticBytes = new WeakMap<object, Buffer>();
+const COMMA = Buffer.from(',');
 
-function encodeMessage(message: Message): string {
+function encodeMessage(message: Message, charset: BufferEncoding): Buffer {
   const note = message as NotificationMessage;
   const params = note.params as PublishDiagnosticsParams | undefined;
-  if (note.method !== PublishDiagnosticsNotification.method || !params || !Array.isArray(params.diagnostics)) return JSON.stringify(message);
-  const parts = params.diagnostics.map((d) => {
-    let json = diagnosticJson.get(d);
-    if (json === undefined) {
-      json = JSON.stringify(d);
-      diagnosticJson.set(d, json);
-    }
-    return json;
-  });
+  const utf8 = charset === 'utf8' || charset === 'utf-8';
+  if (!utf8 || note.method !== PublishDiagnosticsNotification.method || !params || !Array.isArray(params.diagnostics)) return Buffer.from(JSON.stringify(message), charset);
   const version = params.version === undefined ? '' : `,"version":${JSON.stringify(params.version)}`;
-  return `{"jsonrpc":"2.0","method":${JSON.stringify(note.method)},"params":{"uri":${JSON.stringify(params.uri)}${version},"diagnostics":[${parts.join(',')}]}}`;
+  const parts: Buffer[] = [Buffer.from(`{"jsonrpc":"2.0","method":${JSON.stringify(note.method)},"params":{"uri":${JSON.stringify(params.uri)}${version},"diagnostics":[`)];
+  params.diagnostics.forEach((d, i) => {
+    let bytes = diagnosticBytes.get(d);
+    if (bytes === undefined) {
+      // Its own allocation, not a slice of a shared pool that one kept diagnostic would hold on to.
+      const json = JSON.stringify(d);
+      bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+      bytes.write(json);
+      diagnosticBytes.set(d, bytes);
+    }
+    if (i > 0) parts.push(COMMA);
+    parts.push(bytes);
+  });
+  parts.push(Buffer.from(']}}'));
+  return Buffer.concat(parts);
 }
 
 const keptJsonEncoder = {
   name: 'application/json',
   encode: (message: Message, options: { charset: BufferEncoding }): Promise<Uint8Array> => {
     try {
-      return Promise.resolve(Buffer.from(encodeMessage(message), options.charset));
+      return Promise.resolve(encodeMessage(message, options.charset));
     } catch (e) {
       return Promise.reject(e);
     }
