@@ -56,6 +56,15 @@ describe('problems reused from an earlier version of a per-task section', () => 
       assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['TL004', 0]], describeDiagnostics(diagnostics));
     }
   });
+
+  test('a syntax error that an edit above runs into a kept section makes its values unchecked, as in a fresh read', () => {
+    // The file already fails to load (a duplicate key); then a stray `]` leaves the rest of it
+    // unreadable: the whole parse reports errors inside the next section's values.
+    const before = 'task:\n  src.z.z:\n    max_retries: 1\n    max_retries: 2\n  src.a.f:\n    registration_concurrency: "keys"\n    max_retries: 1\n  src.tasks.email.sendEmail:\n    registration_concurrency: Keys\n';
+    const after = before.replace('"keys"\n', '"keys"\t ]\n');
+    assert.ok(codes(assertSameDiagnostics('config.yaml', [before])).includes('TL004'));
+    assert.ok(!codes(assertSameDiagnostics('config.yaml', [before, after])).includes('TL004'));
+  });
 });
 
 describe('a config file that is also named by PYNENC__CONFIGTASK__FILEPATH', () => {

@@ -13,7 +13,7 @@ import {
   MappingSource, parseTaskId, shortQuote, TaskId, taskIdToString,
 } from '../resolver';
 import { checkExceptionName, checkFieldValue, ValueContext } from './valueChecks';
-import { FixData, keptDiagnostic, Problem } from './problems';
+import { FixData, keptDiagnostic, movedProblem, Problem } from './problems';
 import { parseEnvKey } from './envKeys';
 
 /** Appends `items` one by one: a spread's argument count is bounded by the stack, and a file can hold 150,000 sections. */
@@ -454,7 +454,13 @@ class AnchoredProblems {
 
   get(owner: object, key: string, anchor: number, compute: () => Problem[]): Problem[] {
     const hit = this.kept.get(owner);
-    if (hit && hit.key === key) return shifted(hit.problems, hit.anchor, anchor);
+    if (hit && hit.key === key) {
+      if (hit.anchor === anchor) return [...hit.problems];
+      // Kept where they are now: the diagnostics given for them carry on to the next move.
+      const problems = shifted(hit.problems, hit.anchor, anchor);
+      this.kept.set(owner, { key, anchor, problems });
+      return [...problems];
+    }
     const problems = compute();
     this.kept.set(owner, { key, anchor, problems });
     return problems;
@@ -480,7 +486,8 @@ const perTaskCache = new AnchoredProblems();
 function cachedPerTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): Problem[] {
   const anchor = entry.keyLoc?.start;
   if (anchor === undefined) return perTaskProblems(scope, entry, section);
-  return perTaskCache.get(entry, contextKeyOf(scope), anchor, () => perTaskProblems(scope, entry, section));
+  const key = contextKeyOf(scope) + errorsWithin(scope.errorStarts, anchor, section.loc?.end ?? anchor);
+  return perTaskCache.get(entry, key, anchor, () => perTaskProblems(scope, entry, section));
 }
 
 /** What a section's or value's kept problems depend on outside it: see `fileContextKey`. */
@@ -496,16 +503,7 @@ function contextKeyOf(scope: YamlScope): string {
  */
 function shifted(problems: readonly Problem[], from: number, to: number): Problem[] {
   const shift = to - from;
-  return shift === 0 ? [...problems] : problems.map((p) => (p.start < from ? p : { ...p, start: p.start + shift, end: p.end + shift, data: shiftData(p.data, shift) }));
-}
-
-function shiftData(data: Problem['data'], shift: number): Problem['data'] {
-  if (!data || shift === 0) return data;
-  const moved: { -readonly [K in keyof NonNullable<Problem['data']>]: NonNullable<Problem['data']>[K] } = { ...data };
-  if (moved.insertAt !== undefined) moved.insertAt += shift;
-  if (moved.removeStart !== undefined) moved.removeStart += shift;
-  if (moved.removeEnd !== undefined) moved.removeEnd += shift;
-  return moved;
+  return shift === 0 ? [...problems] : problems.map((p) => (p.start < from ? p : movedProblem(p, shift)));
 }
 
 function perTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): Problem[] {
@@ -580,15 +578,32 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
 function holdsSyntaxError(errorStarts: readonly number[], node: ConfigNode): boolean {
   const start = node.loc?.start;
   const end = node.loc?.end;
-  if (start === undefined || end === undefined || errorStarts.length === 0) return false;
+  if (start === undefined || end === undefined) return false;
+  const first = firstErrorFrom(errorStarts, start);
+  return first < errorStarts.length && errorStarts[first] < end;
+}
+
+/** The index of the first syntax error starting at or after `offset`. */
+function firstErrorFrom(errorStarts: readonly number[], offset: number): number {
   let low = 0;
   let high = errorStarts.length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (errorStarts[mid] < start) low = mid + 1;
+    if (errorStarts[mid] < offset) low = mid + 1;
     else high = mid;
   }
-  return low < errorStarts.length && errorStarts[low] < end;
+  return low;
+}
+
+/**
+ * The syntax errors that start inside [from, to), as offsets from `from`: a
+ * section's checks depend on them (a value holding one is not checked), so its
+ * kept problems are keyed by them.
+ */
+function errorsWithin(errorStarts: readonly number[], from: number, to: number): string {
+  let key = '';
+  for (let i = firstErrorFrom(errorStarts, from); i < errorStarts.length && errorStarts[i] < to; i++) key += `,${errorStarts[i] - from}`;
+  return key;
 }
 
 /** Where the TL010 fix writes `running_concurrency: keys`, and the text it writes. */

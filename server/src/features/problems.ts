@@ -108,9 +108,35 @@ export function keptDiagnostic(problem: Problem, lines: LineIndex): Diagnostic {
   if (kept && kept.lines === lines.linesToken) return kept.diagnostic;
   const range = offsetRange(lines, problem.start, problem.end);
   const diagnostic = kept && samePosition(kept.diagnostic.range.start, range.start) && samePosition(kept.diagnostic.range.end, range.end) ? kept.diagnostic : toDiagnostic(problem, lines);
-  // Not enumerable: a problem copied with a spread (moved, shifted) must not carry its original's diagnostic.
+  // Not enumerable: a problem copied with a spread must not carry its original's diagnostic (`movedProblem` decides when it may).
   Object.defineProperty(holder, KEPT, { value: { lines: lines.linesToken, diagnostic }, enumerable: false, writable: true, configurable: true });
   return diagnostic;
+}
+
+/**
+ * `problem` moved by `shift` characters (its section moved). A fix that holds no
+ * offsets reads the same after the move, so the copy keeps the diagnostic given
+ * for the original as a candidate: where the move left its line and column as they
+ * were (text typed on a line above), `keptDiagnostic` gives back the same object.
+ */
+export function movedProblem(problem: Problem, shift: number): Problem {
+  const data = problem.data;
+  const offsets = data !== undefined && (data.insertAt !== undefined || data.removeStart !== undefined || data.removeEnd !== undefined);
+  const moved: Problem = { ...problem, start: problem.start + shift, end: problem.end + shift, data: offsets ? shiftedFix(data, shift) : data };
+  const kept = (problem as Problem & { [KEPT]?: KeptDiagnostic })[KEPT];
+  if (kept && !offsets) Object.defineProperty(moved, KEPT, { value: { lines: STALE, diagnostic: kept.diagnostic }, enumerable: false, writable: true, configurable: true });
+  return moved;
+}
+
+/** Never a `LineIndex`'s token: a carried diagnostic's place is always looked up again. */
+const STALE = {};
+
+function shiftedFix(data: FixData, shift: number): FixData {
+  const moved: { -readonly [K in keyof FixData]: FixData[K] } = { ...data };
+  if (moved.insertAt !== undefined) moved.insertAt += shift;
+  if (moved.removeStart !== undefined) moved.removeStart += shift;
+  if (moved.removeEnd !== undefined) moved.removeEnd += shift;
+  return moved;
 }
 
 function samePosition(a: Range['start'], b: Range['start']): boolean {
