@@ -130,6 +130,14 @@ test('TOML: a duplicate key is a parse error with its line and offset', () => {
   assert.equal(error.start, 16);
 });
 
+test('TOML: a closing brace inside an array is a parse error, not a scan that never ends (found by the second differential test)', () => {
+  // The scan that locates keys and values stood still on a character that starts no value.
+  for (const text of ['[tool.pynenc]\nkey_arguments = [1 }\n', 'a = [}', 'a = [ # c\n } ]\nb = 1\n', 'a = {b = [}]}', 'a = [[[}}}']) {
+    const error = failure(parseConfigText('pyproject.toml', text));
+    assert.equal(error.kind, 'syntax', text);
+  }
+});
+
 test('YAML: duplicate keys as the runtime compares them: 1.5, true and null repeat; 1 and "1" do not', () => {
   for (const text of ['1.5: a\n1.5: b\n', 'true: a\ntrue: b\n', 'null: a\n~: b\n', 'max_retries: 1\n"max_retries": 2\n']) {
     const error = failure(parseConfigText('c.yaml', text));

@@ -827,6 +827,8 @@ function tomlPlaces(text: string, starts: readonly number[]): TomlPlaces {
             i++;
             while (i < n && !/[\s,\]}#]/.test(text[i])) i++;
           }
+          // A character that starts no value (`}` in an array): step over it, or the scan never ends (the parser refuses the text).
+          if (i === start && i < n) i++;
         }
         setOnce(values, target, at(start, i));
       }
