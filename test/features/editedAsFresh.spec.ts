@@ -74,3 +74,14 @@ describe('a config file that is also named by PYNENC__CONFIGTASK__FILEPATH', () 
     assert.deepEqual(features.diagnose(edited.ws, 'config.yaml'), expected);
   });
 });
+
+describe("what the runtime's reader refuses, typed into a section read on its own", () => {
+  test('a tab after a key, an alias with no anchor, a tag with no constructor: TL001 as in a fresh open, gone again when taken back', () => {
+    const before = 'max_retries: 1\ntask:\n  src.tasks.email.sendEmail:\n    max_retries: 3\n  src.tasks.email.other:\n    call_result_cache: true\n';
+    for (const typed of ['max_retries:\t3', 'max_retries: 3\t', 'max_retries: *three', 'max_retries: !int 3']) {
+      const after = before.replace('max_retries: 3', typed);
+      assert.ok(codes(assertSameDiagnostics('config.yaml', [before, after])).includes('TL001'), typed);
+      assert.ok(!codes(assertSameDiagnostics('config.yaml', [before, after, before])).includes('TL001'), typed);
+    }
+  });
+});
