@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { editBetween } from './text';
-import { codes, describeDiagnostics } from './assertions';
+import { codes, describeDiagnostics, hoverText } from './assertions';
 import { features, fixture, FixtureWorkspace } from './harness';
 
 
@@ -82,6 +82,28 @@ describe("what the runtime's reader refuses, typed into a section read on its ow
       const after = before.replace('max_retries: 3', typed);
       assert.ok(codes(assertSameDiagnostics('config.yaml', [before, after])).includes('TL001'), typed);
       assert.ok(!codes(assertSameDiagnostics('config.yaml', [before, after, before])).includes('TL001'), typed);
+    }
+  });
+});
+
+describe('a class-level value when an edit elsewhere makes the file fail to load', () => {
+  test('its hover reaches no task, as in a fresh open (the reach kept from when the file loaded was shown)', () => {
+    // The edit puts a section under the one above it: the file no longer loads, and the
+    // sections, read on their own, are the same objects with the same keys as before.
+    const before = 'task:\n  src.tasks.email.sendEmail: {}\n  other.mod.f:\n    max_retries: 1\n  registration_concurrency: keys\n';
+    const after = before.replace('  other.mod.f:\n    max_retries: 1\n', '    other.mod.f:\n      max_retries: 1\n');
+    const at = after.indexOf('registration_concurrency') + 4;
+    for (const askFirst of ['hover', 'diagnostics']) {
+      const edited = fixture('app');
+      edited.ws.setOverlay('config.yaml', before);
+      if (askFirst === 'hover') features.hover(edited.ws, 'config.yaml', before.indexOf('registration_concurrency') + 4);
+      else features.diagnose(edited.ws, 'config.yaml');
+      edited.ws.setOverlay('config.yaml', after, editBetween(before, after));
+      const fresh = fixture('app');
+      fresh.ws.setOverlay('config.yaml', after);
+      const expected = hoverText(features.hover(fresh.ws, 'config.yaml', at));
+      assert.match(expected, /Reaches 0 of 4 tasks/);
+      assert.equal(hoverText(features.hover(edited.ws, 'config.yaml', at)), expected, askFirst);
     }
   });
 });
