@@ -9,6 +9,7 @@
 // reverse order), pasting or sending the whole file (with and without a range),
 // closing the file and opening it again,
 // typing a section character by character with the editor's auto-indent,
+// retyping a value in place,
 // backspacing, edits at the very start and end of the file and across the
 // `task:` header, no-op changes, reversed ranges, and line ends switched on one
 // line. Run through the engine of `differentialRunner.ts`, which compares every
@@ -385,6 +386,34 @@ function typeText(r: Random, record: StepRecorder, kind: Kind): void {
   }
 }
 
+/** Words typed over a value a character at a time: what a gentle sequence types, which keeps a loading file loading. */
+const VALUE_WORDS = ['3', '12', 'keys', 'task', 'true', 'false', 'to', 'builtins.ValueError', 'arguments', 'disabled'];
+
+/**
+ * A value retyped in place: backspaced a few characters, then a word typed one
+ * character at a time, with requests now and then, so every step re-reads the
+ * one section and the results kept for the others are what answer.
+ */
+function retypeValue(r: Random, record: StepRecorder, kind: Kind): void {
+  const pattern = kind === 'yaml' ? /: ([A-Za-z0-9_.]+)(?=,|\]|\}| #|\r|$)/gm : kind === 'env' ? /=([^\r\n#]*)$/gm : kind === 'toml' ? / = ("?[A-Za-z0-9_.]+"?)$/gm : /: ([A-Za-z0-9_.'"]+)(?=,| \}|\r|$)/gm;
+  const matches: RegExpExecArray[] = [];
+  for (let m = pattern.exec(record.text); m; m = pattern.exec(record.text)) matches.push(m);
+  if (matches.length === 0) return;
+  const m = r.pick(matches);
+  let at = m.index + m[0].length;
+  // Quotes stay: the word goes inside them.
+  if (/["']$/.test(m[1])) at--;
+  for (let n = Math.min(r.between(1, 4), m[1].replace(/["']/g, '').length); n > 0; n--) {
+    record.send([{ start: at - 1, end: at, text: '' }]);
+    at--;
+  }
+  for (const ch of r.pick(VALUE_WORDS)) {
+    record.send([{ start: at, end: at, text: ch }]);
+    at++;
+    if (r.chance(0.2)) record.ask(r.chance(0.5) ? 'completion' : 'hover', at);
+  }
+}
+
 /** Backspace held down: one character at a time, from a place towards the start. */
 function backspaces(r: Random, record: StepRecorder): void {
   let at = randomCursor(r, record.text);
@@ -452,8 +481,9 @@ function shapedSequence(r: Random, file: string, initial: string, workspace: Sha
   // At least one change: the questions after the sequence wait for the pass that checked it.
   for (let i = 0; i < n || !record.changed; i++) {
     const text = record.text;
-    const op = r.weighted<string>([[10, 'action'], [2, 'undo'], [gentle ? 0.5 : 1.5, 'type'], [gentle ? 0 : 1, 'backspace'], [1, 'whole'], [0.4, 'reopen']]);
+    const op = r.weighted<string>([[10, 'action'], [2, 'undo'], [gentle ? 0.5 : 1.5, 'type'], [gentle ? 3 : 1, 'retype'], [gentle ? 0 : 1, 'backspace'], [1, 'whole'], [0.4, 'reopen']]);
     if (op === 'type') typeText(r, record, kind);
+    else if (op === 'retype') retypeValue(r, record, kind);
     // Closed (the disk's text counts meanwhile) and opened again: with the text it had, or as it is on disk.
     else if (op === 'reopen') record.reopen(r.chance(0.7) ? text : workspace.files.get(file));
     else if (op === 'backspace') backspaces(r, record);

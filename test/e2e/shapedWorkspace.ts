@@ -109,7 +109,7 @@ function yamlField(r: Random, indent: string, field: string, task: TaskInfo | un
     case 'empty':
       return [`${indent}${field}:${comment}`];
     case 'tag':
-      return [`${indent}${field}: ${r.pick(['!!str 3', '!!int "4"', '!!bool true', '!custom x'])}`];
+      return [`${indent}${field}: ${r.weighted([[3, '!!str 3'], [3, '!!int "4"'], [3, '!!bool true'], [1, '!custom x']])}`];
     case 'long':
       return [`${indent}${field}: "${'x'.repeat(r.between(500, 3000))}"${comment}`];
     default:
@@ -190,7 +190,7 @@ function spacer(r: Random, indent: string): string[] {
     [1, ['', '', '']],
     [1, [`${indent}# ---- ${r.pick(['jobs', 'ünïcödé', '💥'])} ----`]],
     [1, ['# column 0']],
-    [0.15, ['   ', '\t# tab before a comment']],
+    [0.03, ['   ', '\t# tab before a comment']],
     [0.3, [`# ${'long comment '.repeat(r.between(50, 300))}`]],
   ]);
 }
@@ -241,9 +241,13 @@ function taskBlock(r: Random, tasks: readonly TaskInfo[], sections: number, anch
 export function shapedConfigYaml(r: Random, tasks: readonly TaskInfo[], sections: number): string {
   const anchors: string[] = [];
   const blocks: string[][] = [];
-  for (let i = r.between(0, 4); i > 0; i--) blocks.push(otherTopLevel(r, anchors));
-  const at = r.weighted([[3, 0], [4, r.between(0, blocks.length)], [2, blocks.length]]);
-  blocks.splice(at, 0, taskBlock(r, tasks, sections, anchors));
+  const others = r.between(0, 4);
+  const at = r.weighted([[3, 0], [4, r.between(0, others)], [2, others]]);
+  // Generated in document order, so an alias names an anchor written before it.
+  for (let i = 0; i <= others; i++) {
+    if (i === at) blocks.push(taskBlock(r, tasks, sections, anchors));
+    if (i < others) blocks.push(otherTopLevel(r, anchors));
+  }
   // Top-level fields appear once each, else the file fails to load; a few files are left failing on purpose.
   const seen = new Set<string>();
   const kept = blocks.filter((b) => {
