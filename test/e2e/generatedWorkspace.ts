@@ -258,16 +258,19 @@ function dotEnv(r: Random, tasks: readonly TaskInfo[]): string {
   return lines.join('\n') + '\n';
 }
 
+/** `lib/tasks.ts`: a stand-in for the task runtime's API that the generated task files import. */
+export const TASK_LIBRARY = [
+  'export const ConcurrencyControlType = { DISABLED: "disabled", TASK: "task", ARGUMENTS: "arguments", KEYS: "keys" } as const;',
+  'export function task(...args: unknown[]): any {',
+  '  return args;',
+  '}',
+  '',
+].join('\n');
+
 export function generateWorkspace(r: Random, sections: number): GeneratedWorkspace {
   const files = new Map<string, string>();
   const tasks: TaskInfo[] = [];
-  files.set('lib/tasks.ts', [
-    'export const ConcurrencyControlType = { DISABLED: "disabled", TASK: "task", ARGUMENTS: "arguments", KEYS: "keys" } as const;',
-    'export function task(...args: unknown[]): any {',
-    '  return args;',
-    '}',
-    '',
-  ].join('\n'));
+  files.set('lib/tasks.ts', TASK_LIBRARY);
   files.set('src/errors.ts', 'export class NetworkError extends Error {}\nexport class RateLimited extends NetworkError {}\nexport class NotAnError {}\n');
   const tsFiles = r.between(0, 2);
   for (let i = 0; i < tsFiles; i++) files.set(`src/tasks/jobs${i}.ts`, typescriptFile(r, `src.tasks.jobs${i}`, tasks));

@@ -31,9 +31,9 @@ interface Publication {
 /** Where a validation pass starts: the server sends `tasklens/configurationChanged`, then the diagnostics of every pending document. */
 const PASS = '\u0000pass';
 
-/** One content change of `didChange`: a range of the text as left by the change before it. */
+/** One content change of `didChange`: a range of the text as left by the change before it, or (without a range) the whole new text. */
 export interface ContentChange {
-  readonly range: Range;
+  readonly range?: Range;
   readonly text: string;
 }
 
@@ -49,6 +49,8 @@ export class InProcessServer {
   private readonly publications: Publication[] = [];
   private readonly waiters = new Waiters();
   private readonly documents = new Map<string, TextDocument>();
+  /** The version each closed document had. */
+  private readonly closedVersions = new Map<string, number>();
   /** Where in the publications each document was last opened: earlier ones belong to an earlier opening. */
   private readonly openedAt = new Map<string, number>();
   private seq = 0;
@@ -56,6 +58,8 @@ export class InProcessServer {
   private disposed = false;
   /** A notification was sent since the last settled pass: a validation may still be due. */
   private dirty = false;
+  /** The document the last notification opened, changed or closed. */
+  private lastNotified: string | undefined;
   /** Messages the server logged; a handler that threw logs `<name> failed: <stack>`. */
   readonly logs: string[] = [];
 
@@ -130,29 +134,37 @@ export class InProcessServer {
     return doc;
   }
 
+  /**
+   * Opens a document. One opened again after a close goes on from the version it
+   * had: diagnostics of the earlier opening still on their way (and the empty
+   * list the close publishes) are then never taken for the new text's.
+   */
   async open(relativePath: string, text: string): Promise<void> {
-    const doc = TextDocument.create(this.uri(relativePath), languageIdOf(relativePath), 1, text);
+    const version = (this.closedVersions.get(relativePath) ?? 0) + 1;
+    const doc = TextDocument.create(this.uri(relativePath), languageIdOf(relativePath), version, text);
     this.documents.set(relativePath, doc);
     this.openedAt.set(relativePath, this.seq);
     this.dirty = true;
-    await this.client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: doc.uri, languageId: doc.languageId, version: 1, text } });
+    this.lastNotified = relativePath;
+    await this.client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: doc.uri, languageId: doc.languageId, version, text } });
   }
 
   /** Sends one `didChange` with these changes, each applied to the text the one before it left. */
   async change(relativePath: string, changes: readonly ContentChange[]): Promise<void> {
     const doc = this.document(relativePath);
-    TextDocument.update(doc, changes.map((c) => ({ range: c.range, text: c.text })), doc.version + 1);
+    const contentChanges = changes.map((c) => (c.range ? { range: c.range, text: c.text } : { text: c.text }));
+    TextDocument.update(doc, contentChanges, doc.version + 1);
     this.dirty = true;
-    await this.client.sendNotification(DidChangeTextDocumentNotification.type, {
-      textDocument: { uri: doc.uri, version: doc.version },
-      contentChanges: changes.map((c) => ({ range: c.range, text: c.text })),
-    });
+    this.lastNotified = relativePath;
+    await this.client.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: doc.uri, version: doc.version }, contentChanges });
   }
 
   async close(relativePath: string): Promise<void> {
     const doc = this.document(relativePath);
     this.documents.delete(relativePath);
+    this.closedVersions.set(relativePath, doc.version);
     this.dirty = true;
+    this.lastNotified = relativePath;
     await this.client.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: doc.uri } });
   }
 
@@ -166,6 +178,11 @@ export class InProcessServer {
 
   async symbols(relativePath: string): Promise<DocumentSymbol[] | SymbolInformation[] | null> {
     return this.client.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: this.uri(relativePath) } });
+  }
+
+  /** Any request, by method name (code actions, definitions, inlay hints, Tasklens's own requests). */
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.client.sendRequest(method, params) as Promise<R>;
   }
 
   /**
@@ -185,6 +202,8 @@ export class InProcessServer {
    * latest publication of a document is not enough.)
    */
   async settledDiagnostics(relativePath: string): Promise<Map<string, Diagnostic[]>> {
+    // Another document's notification came later: a pass of an older version of this one would be taken for the latest.
+    if (this.lastNotified !== relativePath) throw new Error(`settledDiagnostics(${relativePath}): the last notification was for ${this.lastNotified}`);
     const uri = this.uri(relativePath);
     const version = this.version(relativePath);
     const since = this.openedAt.get(relativePath) ?? 0;

@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { editBetween } from './text';
-import { codes, describeDiagnostics } from './assertions';
+import { codes, describeDiagnostics, hoverText } from './assertions';
 import { features, fixture, FixtureWorkspace } from './harness';
 
 
@@ -81,5 +81,38 @@ describe('a config file that is also named by PYNENC__CONFIGTASK__FILEPATH', () 
     const expected = features.diagnose(fresh.ws, 'config.yaml');
     assert.match(String(expected.find((d) => d.code === 'TL014')?.message), /overridden by config\.yaml:4\b/, describeDiagnostics(expected));
     assert.deepEqual(features.diagnose(edited.ws, 'config.yaml'), expected);
+  });
+});
+
+describe("what the runtime's reader refuses, typed into a section read on its own", () => {
+  test('a tab after a key, an alias with no anchor, a tag with no constructor: TL001 as in a fresh open, gone again when taken back', () => {
+    const before = 'max_retries: 1\ntask:\n  src.tasks.email.sendEmail:\n    max_retries: 3\n  src.tasks.email.other:\n    call_result_cache: true\n';
+    for (const typed of ['max_retries:\t3', 'max_retries: 3\t', 'max_retries: *three', 'max_retries: !int 3']) {
+      const after = before.replace('max_retries: 3', typed);
+      assert.ok(codes(assertSameDiagnostics('config.yaml', [before, after])).includes('TL001'), typed);
+      assert.ok(!codes(assertSameDiagnostics('config.yaml', [before, after, before])).includes('TL001'), typed);
+    }
+  });
+});
+
+describe('a class-level value when an edit elsewhere makes the file fail to load', () => {
+  test('its hover reaches no task, as in a fresh open (the reach kept from when the file loaded was shown)', () => {
+    // The edit puts a section under the one above it: the file no longer loads, and the
+    // sections, read on their own, are the same objects with the same keys as before.
+    const before = 'task:\n  src.tasks.email.sendEmail: {}\n  other.mod.f:\n    max_retries: 1\n  registration_concurrency: keys\n';
+    const after = before.replace('  other.mod.f:\n    max_retries: 1\n', '    other.mod.f:\n      max_retries: 1\n');
+    const at = after.indexOf('registration_concurrency') + 4;
+    for (const askFirst of ['hover', 'diagnostics']) {
+      const edited = fixture('app');
+      edited.ws.setOverlay('config.yaml', before);
+      if (askFirst === 'hover') features.hover(edited.ws, 'config.yaml', before.indexOf('registration_concurrency') + 4);
+      else features.diagnose(edited.ws, 'config.yaml');
+      edited.ws.setOverlay('config.yaml', after, editBetween(before, after));
+      const fresh = fixture('app');
+      fresh.ws.setOverlay('config.yaml', after);
+      const expected = hoverText(features.hover(fresh.ws, 'config.yaml', at));
+      assert.match(expected, /Reaches 0 of 4 tasks/);
+      assert.equal(hoverText(features.hover(edited.ws, 'config.yaml', at)), expected, askFirst);
+    }
   });
 });

@@ -130,6 +130,40 @@ test('TOML: a duplicate key is a parse error with its line and offset', () => {
   assert.equal(error.start, 16);
 });
 
+test('TOML: a closing brace inside an array is a parse error, not a scan that never ends (found by the second differential test)', () => {
+  // The scan that locates keys and values stood still on a character that starts no value.
+  for (const text of ['[tool.pynenc]\nkey_arguments = [1 }\n', 'a = [}', 'a = [ # c\n } ]\nb = 1\n', 'a = {b = [}]}', 'a = [[[}}}']) {
+    const error = failure(parseConfigText('pyproject.toml', text));
+    assert.equal(error.kind, 'syntax', text);
+  }
+});
+
+test("YAML: what the runtime's reader (PyYAML's safe loader) refuses though the yaml package reads it: an alias before its anchor, an anchor named twice, a tag it cannot construct, a tab between tokens", () => {
+  // Each of these was read without a word, while the runtime refuses the file (found by checking the second differential test's texts with PyYAML).
+  const refused: [string, RegExp, number][] = [
+    ['task:\n  src.t.f: *base\n', /^found undefined alias 'base'/, 17],
+    ['a: *y\nb: &y 1\n', /^found undefined alias 'y'/, 3],
+    ['a: &x 1\nb: &x 2\n', /^found duplicate anchor 'x'/, 14],
+    ['max_retries: !custom 1\n', /^could not determine a constructor for the tag '!custom'/, 21],
+    ['max_retries: !!python/name:os.system x\n', /^could not determine a constructor for the tag '!!python\/name:os.system'/, 37],
+    ['max_retries:\t3\n', /^found a tab that cannot start any token/, 12],
+    ['max_retries: 3\t# note\n', /^found a tab/, 14],
+    ['task:\n  src.t.f:\n    max_retries: 1\n\t\n', /^found a tab/, 36],
+    ['key_arguments: [to,\tsubject]\n', /^found a tab/, 19],
+    ['key_arguments: to\tsubject\n', /^found a tab/, 17],
+  ];
+  for (const [text, reason, start] of refused) {
+    const error = failure(parseConfigText('c.yaml', text));
+    assert.equal(error.kind, 'syntax', text);
+    assert.match(error.reason, reason, text);
+    assert.equal(error.start, start, text);
+  }
+  // What it reads: tabs in quoted strings, block scalars and comments; the tags it has constructors for; an alias after its anchor.
+  for (const text of ['a: "x\ty"\n', "a: 'x\ty'\n", 'a: |\n  x\ty\n', 'a: 1 # a\tb\n', '# c\tx\na: 1\n', 'a: !!str 3\n', 'a: ! y\n', 'a: !!map {b: 1}\n', 'a: &x 1\nb: *x\n']) {
+    assert.ok(parseConfigText('c.yaml', text).ok, text);
+  }
+});
+
 test('YAML: duplicate keys as the runtime compares them: 1.5, true and null repeat; 1 and "1" do not', () => {
   for (const text of ['1.5: a\n1.5: b\n', 'true: a\ntrue: b\n', 'null: a\n~: b\n', 'max_retries: 1\n"max_retries": 2\n']) {
     const error = failure(parseConfigText('c.yaml', text));

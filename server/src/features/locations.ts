@@ -155,13 +155,15 @@ export function objectId(value: object): number {
 /**
  * What a value of config file `doc` is checked against besides itself: every
  * file but this one, the settings and task code (`contextKeyExcept`), whether the
- * file is one the runtime reads, and this file's generic and class-level entries.
+ * file is one the runtime reads and whether it loads (a file that fails to load
+ * reaches no task, though its sections, read on their own, may be the same
+ * objects as before), and this file's generic and class-level entries.
  */
 export function fileContextKey(ws: Workspace, doc: ConfigDocument, active: boolean): string {
   const shared = doc.settings.entries.map((e) => (e.key === CLASS_SECTION_KEY && e.value.type === 'map' ? taskSectionParts(e.value).classLevel : String(objectId(e))));
   // A file read as two mappings (named by a FILEPATH variable too) shadows itself, and TL014 names its own lines: nothing is reused.
   const readTwice = ws.mappings().filter((m) => m.file === doc.path).length > 1;
-  return `${ws.contextKeyExcept(doc.path)}#${active ? 1 : 0}#${shared.join(';')}${readTwice ? `#${objectId(doc)}` : ''}`;
+  return `${ws.contextKeyExcept(doc.path)}#${active ? 1 : 0}${doc.loaded.ok ? '' : '!'}#${shared.join(';')}${readTwice ? `#${objectId(doc)}` : ''}`;
 }
 
 /**

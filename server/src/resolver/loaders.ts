@@ -192,7 +192,10 @@ export function duplicateKeyReason(key: string): string {
   return `duplicate entry with key "${shortQuote(key)}"`;
 }
 
-/** A problem the tree builder finds: a duplicate key, or aliases expanding past the bound. */
+/** The tags PyYAML's safe loader constructs (`!` asks for the plain reading); any other tag fails the load. */
+const SAFE_TAGS = new Set(['!', ...['null', 'bool', 'int', 'float', 'binary', 'timestamp', 'omap', 'pairs', 'set', 'str', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`)]);
+
+/** A problem the tree builder finds: a duplicate key, what the runtime's reader refuses, or aliases expanding past the bound. */
 export interface YamlProblem {
   readonly kind: 'duplicateKey' | 'syntax';
   readonly reason: string;
@@ -240,21 +243,33 @@ export class YamlTreeBuilder {
 
   /**
    * One pass over the document in document order, without following aliases:
-   * which anchor each alias names (the last one before it) and duplicate keys.
+   * which anchor each alias names, duplicate keys, and what the runtime's reader
+   * (PyYAML's safe loader) refuses that the `yaml` package reads: an alias with
+   * no anchor before it, an anchor name given twice, a tag it has no
+   * constructor for.
    */
   private audit(): Map<unknown, unknown> {
     if (this.aliasTargets) return this.aliasTargets;
     const targets = new Map<unknown, unknown>();
     const anchors = new Map<string, unknown>();
     const todo: unknown[] = [this.doc.contents];
+    const refuse = (node: YAML.Node, reason: string) => {
+      if (node.range) this.problems.push({ kind: 'syntax', reason, start: node.range[0], end: node.range[1] });
+    };
     while (todo.length > 0) {
       const node = todo.pop();
       if (YAML.isAlias(node)) {
-        targets.set(node, anchors.get(node.source));
+        const target = anchors.get(node.source);
+        if (target === undefined) refuse(node, `found undefined alias '${shortQuote(node.source)}' (no anchor &${shortQuote(node.source)} before it)`);
+        targets.set(node, target);
         continue;
       }
       if (!YAML.isNode(node)) continue;
-      if (node.anchor) anchors.set(node.anchor, node);
+      if (node.tag !== undefined && !SAFE_TAGS.has(node.tag)) refuse(node, `could not determine a constructor for the tag '${shortQuote(node.tag.replace(/^tag:yaml\.org,2002:/, '!!'))}'`);
+      if (node.anchor) {
+        if (anchors.has(node.anchor)) refuse(node, `found duplicate anchor '${shortQuote(node.anchor)}' (an anchor name may be given once)`);
+        anchors.set(node.anchor, node);
+      }
       if (YAML.isSeq(node)) {
         for (let i = node.items.length - 1; i >= 0; i--) todo.push(node.items[i]);
       } else if (YAML.isMap(node)) {
@@ -462,6 +477,8 @@ export function readYaml(text: string, makeLoc?: (start: number, end: number, li
   }
   const docs = Array.from(new YAML.Composer(YAML_PARSE_OPTIONS).compose(tokens));
   for (const doc of docs) for (const error of doc.errors) errors.push(yamlReason(error, source, lines));
+  const tab = source.includes('\t') ? strayTab(source) : undefined;
+  if (tab !== undefined && !errors.some((e) => e.start === tab)) errors.push({ kind: 'syntax', message: '', reason: STRAY_TAB_REASON, start: tab, end: tab + 1, line: lines.linePos(tab).line });
   for (const extra of docs.slice(1)) {
     const start = extra.range[0];
     const reason = 'a second YAML document (only one is allowed: the file fails to load)';
@@ -485,6 +502,36 @@ export function readYaml(text: string, makeLoc?: (start: number, end: number, li
   }
   errors.sort((a, b) => (a.start ?? 0) - (b.start ?? 0));
   return { root, errors, docs, lines, topKeys };
+}
+
+const STRAY_TAB_REASON = "found a tab that cannot start any token (the runtime's YAML reader takes tabs only inside quoted strings, block scalars and comments)";
+
+/**
+ * The first tab the runtime's reader refuses: PyYAML skips only spaces between
+ * tokens and ends a plain scalar at a tab, so a tab anywhere but in a quoted
+ * string, a block scalar's lines or a comment fails the load (`key:\tvalue`,
+ * `value\t# note`, a line holding only a tab).
+ */
+function strayTab(source: string): number | undefined {
+  let offset = 0;
+  let afterScalarMark = false;
+  /** A block scalar's header was read and its lines come next. */
+  let blockHeader = false;
+  for (const token of new YAML.Lexer().lex(source)) {
+    const type = YAML.CST.tokenType(token);
+    if (afterScalarMark) {
+      // The scalar's source: a plain scalar's, or a block scalar's lines.
+      if (!blockHeader && token.includes('\t')) return offset + token.indexOf('\t');
+      afterScalarMark = false;
+      blockHeader = false;
+    } else if (type === 'scalar') afterScalarMark = true;
+    else if (type === 'block-scalar-header') blockHeader = true;
+    else if ((type === 'space' || type === 'directive-line') && token.includes('\t')) return offset + token.indexOf('\t');
+    else if (type !== 'newline' && type !== 'space' && type !== 'comment') blockHeader = false;
+    // Control tokens (the document and scalar marks) take no place in the text.
+    if (type !== 'doc-mode' && type !== 'scalar' && type !== 'flow-error-end') offset += token.length;
+  }
+  return undefined;
 }
 
 /** Stray-line errors: a column-0 line with no `key:` among a mapping's keys. */
@@ -895,6 +942,8 @@ function tomlPlaces(text: string, starts: readonly number[]): TomlPlaces {
             i++;
             while (i < n && !/[\s,\]}#]/.test(text[i])) i++;
           }
+          // A character that starts no value (`}` in an array): step over it, or the scan never ends (the parser refuses the text).
+          if (i === start && i < n) i++;
         }
         setOnce(values, target, at(start, i));
       }
