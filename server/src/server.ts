@@ -401,6 +401,7 @@ export function startServer(connection: Connection): void {
     for (const uri of [...reading.keys()]) takeRead(uri);
   }
 
+  /** `work` once every read in steps is finished. */
   function withAllRead<T>(work: () => T): T {
     takeAllReads();
     return work();

@@ -288,7 +288,30 @@ function editorActions(ws: Workspace, watch: Stopwatch, uriOf: (p: string) => st
     for (const action of actions) for (const e of action.edit?.changes?.[uriOf(file)] ?? []) assertRangeInside(e.range, lines, `fix '${action.title}'`);
   }
 
-  return { edit, codeActions };
+  /**
+   * An editor's requests on a task-code document (TypeScript or Python), timed:
+   * diagnostics, then completion (`complete`, the language's own), hover,
+   * definition and code actions at each position, and inlay hints. Returns how
+   * to re-time a request from the same cold state.
+   */
+  function taskCodeRequests(file: string, previous: string, text: string, positions: readonly number[], complete: (offset: number) => CompletionItem[]): () => void {
+    const { recool } = edit(file, previous, text);
+    const lines = new LineIndex(text);
+    const diagnostics = watch.time('diagnostics', text, () => fileDiagnostics(ws, file), recool);
+    checkDiagnostics(diagnostics, lines);
+    for (const p of positions) {
+      const offset = p % (text.length + 1);
+      checkCompletions(watch.time('completion', text, () => complete(offset), recool), lines);
+      const hover = watch.time('hover', text, () => typescriptHover(ws, file, text, offset), recool);
+      if (hover?.range) assertRangeInside(hover.range, lines, 'hover');
+      watch.time('definition', text, () => typescriptDefinition(ws, uriOf, file, offset), recool);
+      codeActions(file, text, diagnostics, lines, offset, recool);
+    }
+    watch.time('inlayHint', text, () => optionInlayHints(ws, file, text, 0, text.length), recool);
+    return recool;
+  }
+
+  return { edit, codeActions, taskCodeRequests };
 }
 
 describe('fuzz: feature functions in-process', () => {
@@ -302,7 +325,7 @@ describe('fuzz: feature functions in-process', () => {
     console.log(`in-process fuzz: ${watch.report()}`);
   });
 
-  const { edit, codeActions } = editorActions(ws, watch, uriOf);
+  const { edit, codeActions, taskCodeRequests } = editorActions(ws, watch, uriOf);
 
   test(`${YAML_RUNS} mutated config YAML documents`, () => {
     const file = 'config.yaml';
@@ -393,20 +416,8 @@ describe('fuzz: feature functions in-process', () => {
     let previous = '';
     fc.assert(
       fc.property(documentArb(TS_SEEDS, TS_SNIPPETS, 4), fc.array(fc.nat(), { minLength: 2, maxLength: 3 }), (text, positions) => {
-        const { recool } = edit(file, previous, text);
+        taskCodeRequests(file, previous, text, positions, (offset) => typescriptCompletion(ws, file, text, offset));
         previous = text;
-        const lines = new LineIndex(text);
-        const diagnostics = watch.time('diagnostics', text, () => fileDiagnostics(ws, file), recool);
-        checkDiagnostics(diagnostics, lines);
-        for (const p of positions) {
-          const offset = p % (text.length + 1);
-          checkCompletions(watch.time('completion', text, () => typescriptCompletion(ws, file, text, offset), recool), lines);
-          const hover = watch.time('hover', text, () => typescriptHover(ws, file, text, offset), recool);
-          if (hover?.range) assertRangeInside(hover.range, lines, 'hover');
-          watch.time('definition', text, () => typescriptDefinition(ws, uriOf, file, offset), recool);
-          codeActions(file, text, diagnostics, lines, offset, recool);
-        }
-        watch.time('inlayHint', text, () => optionInlayHints(ws, file, text, 0, text.length), recool);
       }),
       { numRuns: TS_RUNS, seed: SEED, endOnFailure: true, includeErrorInReport: true },
     );
@@ -450,27 +461,15 @@ describe('fuzz: Python documents in-process', () => {
   after(() => {
     console.log(`in-process Python fuzz: ${watch.report()}`);
   });
-  const { edit, codeActions } = editorActions(ws, watch, uriOf);
+  const { taskCodeRequests } = editorActions(ws, watch, uriOf);
 
   test(`${PY_RUNS} Python documents with mutated @app.task decorators`, () => {
     const file = 'src/acme/jobs/fuzz.py';
     let previous = '';
     fc.assert(
       fc.property(documentArb(PY_SEEDS, PY_SNIPPETS, 4), fc.array(fc.nat(), { minLength: 2, maxLength: 3 }), (text, positions) => {
-        const { recool } = edit(file, previous, text);
+        const recool = taskCodeRequests(file, previous, text, positions, (offset) => pythonCompletion(ws, file, text, offset));
         previous = text;
-        const lines = new LineIndex(text);
-        const diagnostics = watch.time('diagnostics', text, () => fileDiagnostics(ws, file), recool);
-        checkDiagnostics(diagnostics, lines);
-        for (const p of positions) {
-          const offset = p % (text.length + 1);
-          checkCompletions(watch.time('completion', text, () => pythonCompletion(ws, file, text, offset), recool), lines);
-          const hover = watch.time('hover', text, () => typescriptHover(ws, file, text, offset), recool);
-          if (hover?.range) assertRangeInside(hover.range, lines, 'hover');
-          watch.time('definition', text, () => typescriptDefinition(ws, uriOf, file, offset), recool);
-          codeActions(file, text, diagnostics, lines, offset, recool);
-        }
-        watch.time('inlayHint', text, () => optionInlayHints(ws, file, text, 0, text.length), recool);
         // The config sees the Python tasks (TL008, TL009, TL014): its diagnostics must hold too.
         checkDiagnostics(watch.time('diagnostics', text, () => fileDiagnostics(ws, 'config.yaml'), recool), ws.configDocument('config.yaml')!.lines);
       }),

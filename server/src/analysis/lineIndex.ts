@@ -6,6 +6,18 @@ export interface Position {
   readonly character: number;
 }
 
+/** The index of the first of `sorted` (ascending) that is at or after `value`; its length when none is. */
+export function firstAtOrAfter(sorted: ArrayLike<number>, value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 /** One edit of a text: [start, oldEnd) of the old text became [start, newEnd) of the new one. */
 export interface TextEdit {
   readonly start: number;
@@ -48,11 +60,11 @@ export class LineIndex {
     const delta = edit.newEnd - edit.oldEnd;
     const scanFrom = Math.max(1, edit.start);
     const scanTo = Math.min(text.length, edit.newEnd);
-    const kept = this.firstAtOrAfter(edit.start);
+    const kept = firstAtOrAfter(this.starts, edit.start);
     const scanned: number[] = kept === 0 ? [0] : [];
     for (let p = scanFrom; p <= scanTo; p++) if (startsLine(text, p)) scanned.push(p);
     // Starts after the old edit's end move by delta; those the scan already found are left out.
-    let rest = this.firstAtOrAfter(edit.oldEnd + 1);
+    let rest = firstAtOrAfter(this.starts, edit.oldEnd + 1);
     while (rest < old.length && old[rest] + delta <= scanTo) rest++;
     // A same-length edit that moves no line start (typing over a character) keeps the starts as they are.
     if (delta === 0 && rest - kept === scanned.length && scanned.every((p, i) => old[kept + i] === p)) return new LineIndex(text, old);
@@ -62,18 +74,6 @@ export class LineIndex {
     let at = kept + scanned.length;
     for (let l = rest; l < old.length; l++) starts[at++] = old[l] + delta;
     return new LineIndex(text, starts);
-  }
-
-  /** The first line whose start is at or after `offset`. */
-  private firstAtOrAfter(offset: number): number {
-    let low = 0;
-    let high = this.starts.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.starts[mid] < offset) low = mid + 1;
-      else high = mid;
-    }
-    return low;
   }
 
   /** The same object for two indexes with the same line starts (an edit that moved none shares them), and only then. */

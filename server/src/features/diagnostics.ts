@@ -3,7 +3,7 @@
 // prints them.
 import { Diagnostic } from 'vscode-languageserver-types';
 import { ConfigDocument } from '../analysis/configDocument';
-import { LineIndex } from '../analysis/lineIndex';
+import { firstAtOrAfter, LineIndex } from '../analysis/lineIndex';
 import { finish } from '../analysis/steps';
 import { KnownTask, PYPROJECT, TYPICAL_TASK, Workspace } from '../analysis/workspace';
 import { envVarAt, fileContextKey, FileLevelCache, fieldReach, valueReach, writtenAt } from './locations';
@@ -579,20 +579,8 @@ function holdsSyntaxError(errorStarts: readonly number[], node: ConfigNode): boo
   const start = node.loc?.start;
   const end = node.loc?.end;
   if (start === undefined || end === undefined) return false;
-  const first = firstErrorFrom(errorStarts, start);
+  const first = firstAtOrAfter(errorStarts, start);
   return first < errorStarts.length && errorStarts[first] < end;
-}
-
-/** The index of the first syntax error starting at or after `offset`. */
-function firstErrorFrom(errorStarts: readonly number[], offset: number): number {
-  let low = 0;
-  let high = errorStarts.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (errorStarts[mid] < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /**
@@ -602,7 +590,7 @@ function firstErrorFrom(errorStarts: readonly number[], offset: number): number 
  */
 function errorsWithin(errorStarts: readonly number[], from: number, to: number): string {
   let key = '';
-  for (let i = firstErrorFrom(errorStarts, from); i < errorStarts.length && errorStarts[i] < to; i++) key += `,${errorStarts[i] - from}`;
+  for (let i = firstAtOrAfter(errorStarts, from); i < errorStarts.length && errorStarts[i] < to; i++) key += `,${errorStarts[i] - from}`;
   return key;
 }
 
