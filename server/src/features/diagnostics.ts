@@ -99,19 +99,22 @@ export interface WorkspaceFileProblems {
  * problems file by file.
  */
 export function workspaceProblems(ws: Workspace): WorkspaceFileProblems[] {
+  return [...eachFileProblems(ws)];
+}
+
+/** `workspaceProblems` a file at a time, in the same order: a caller can print each and let it go. */
+export function* eachFileProblems(ws: Workspace): Generator<WorkspaceFileProblems> {
   const files = new Set<string>(ws.listFiles());
   for (const file of ws.envFilePaths()) files.add(file);
   for (const file of ws.activeConfigFiles().keys()) files.add(file);
   for (const file of ws.settings.configFiles) files.add(file);
   files.add(PYPROJECT);
-  const out: WorkspaceFileProblems[] = [];
   for (const file of [...files].sort()) {
     const found = fileProblems(ws, file);
-    if (found && found.problems.length > 0) out.push({ file, lines: found.lines, problems: found.problems });
+    if (found && found.problems.length > 0) yield { file, lines: found.lines, problems: found.problems };
   }
   const homeless = filelessProblems(ws);
-  if (homeless.length > 0) out.push({ file: null, problems: homeless });
-  return out;
+  if (homeless.length > 0) yield { file: null, problems: homeless };
 }
 
 // ------------------------------------------------------ env values from no file

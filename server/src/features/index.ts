@@ -13,7 +13,7 @@ import { envCompletion, resolveCompletionItem, typescriptCompletion, yamlComplet
 
 export { resolveCompletionItem };
 import { pythonCompletion } from './pythonCompletion';
-import { fileDiagnostics, fileDiagnosticSteps, workspaceProblems, WorkspaceFileProblems } from './diagnostics';
+import { eachFileProblems, fileDiagnostics, fileDiagnosticSteps, workspaceProblems, WorkspaceFileProblems } from './diagnostics';
 import { envHover, typescriptHover, yamlHover } from './hover';
 import {
   configSymbols, envDefinition, optionInlayHints, targetFiles, taskAtCursor, taskReferences, typescriptDefinition, UriOf,
@@ -24,7 +24,7 @@ export type { UriOf } from './navigation';
 export type { Problem, Severity } from './problems';
 export type { WorkspaceFileProblems } from './diagnostics';
 export { explainToJson, explainToMarkdown, explainToText } from './explain';
-export { problemsToGithub, problemsToSarif, problemRows, CheckRow } from './report';
+export { githubLine, problemsToGithub, problemsToSarif, problemRows, CheckRow } from './report';
 export { diffEnvironments, differencesToJson, differencesToText, environmentByName, EnvironmentDifference } from './environments';
 export { DEFAULT_ENVIRONMENT } from './hover';
 export { renameTargetAt as prepareRename, renameTask as rename, renameTaskFiles as renameFiles, taskIdProblem } from './rename';
@@ -103,6 +103,11 @@ export function diagnoseSteps(ws: Workspace, path: string): Generator<void, Diag
 /** Every problem of the workspace (`tasklens check`). */
 export function problems(ws: Workspace): WorkspaceFileProblems[] {
   return workspaceProblems(ws);
+}
+
+/** `problems` a file at a time, in the same order (the CLI prints each as it comes). */
+export function problemsByFile(ws: Workspace): Iterable<WorkspaceFileProblems> {
+  return eachFileProblems(ws);
 }
 
 /** Quick fixes for the diagnostics a client sends back (each fix is in its diagnostic's `data`). */

@@ -3,7 +3,7 @@
 import { ConfigDocument } from '../analysis/configDocument';
 import { KnownTask, normalisePath, TYPICAL_TASK, Workspace } from '../analysis/workspace';
 import {
-  Candidate, CLASS_SECTION_KEY, ConfigNode, ENV_CLASS_PREFIX, envKeysFor, FieldName, fieldCandidates, fieldSpec, fieldWithRole, isFieldName, TaskId, MapEntry, mapGet, MapNode,
+  Candidate, CLASS_SECTION_KEY, ConfigNode, ENV_CLASS_PREFIX, envKeyForTask, FieldName, fieldCandidates, fieldSpec, fieldWithRole, isFieldName, TaskId, MapEntry, mapGet, MapNode,
   SourceRef,
 } from '../resolver';
 
@@ -82,7 +82,7 @@ export function fieldReach(ws: Workspace, task: KnownTask | TaskId, field: Field
  */
 export function reachOverTasks(ws: Workspace, field: FieldName, match: CandidateMatch): TaskReach {
   const reached: KnownTask[] = [];
-  const overridden: { task: KnownTask; by: Candidate }[] = [];
+  const overridden: Override[] = [];
   const typical = fieldReach(ws, TYPICAL_TASK, field, match);
   const at = typical.applies ? fieldCandidates(ws.resolutionInput(TYPICAL_TASK), field).find((c) => match(c.source)) : undefined;
   const mappings = ws.mappings();
@@ -91,21 +91,16 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
     const reach = fieldReach(ws, task, field, match);
     if (!reach.applies) return;
     if (reach.winner === undefined) reached.push(task);
-    else overridden.push({ task, by: reach.winner });
+    else overridden.push(new Override(task, reach.winner, undefined));
   };
   if (!typical.applies) return { reached, overridden };
   if (at === undefined || (at.source.kind !== 'env' && from < 0) || at.source.kind === 'config_values') {
     for (const task of ws.tasks().values()) exact(task);
     return { reached, overridden };
   }
-  // Worked out each time it is read: a kept result must not keep a winner's old line.
+  const later: LaterWinner = { ws, field, match, at };
   const lazily = (task: KnownTask): void => {
-    overridden.push({
-      task,
-      get by(): Candidate {
-        return (fieldReach(ws, task, field, match) as { winner?: Candidate }).winner ?? at;
-      },
-    });
+    overridden.push(new Override(task, undefined, later));
   };
   // Beaten for a typical task by a source every task shares: beaten for every task.
   if (typical.winner !== undefined) {
@@ -113,17 +108,14 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
     return { reached, overridden };
   }
   const env = ws.environment();
-  const laterSections: MapNode[] = [];
+  const laterSetters: ReadonlySet<string>[] = [];
   for (const m of at.source.kind === 'env' ? [] : mappings.slice(from)) {
     const section = m.loaded.ok ? mapGet(m.loaded.root, CLASS_SECTION_KEY) : undefined;
-    if (section?.value.type === 'map') laterSections.push(section.value);
+    if (section?.value.type === 'map') laterSetters.push(tasksSetting(section.value, field));
   }
   const perTaskEnv = [...env.keys()].some((key) => key.startsWith(ENV_CLASS_PREFIX) && key.includes('#'));
   for (const task of ws.tasks().values()) {
-    const perTask = (perTaskEnv && env.has(envKeysFor(task.taskId, field)[0].key)) || laterSections.some((section) => {
-      const own = mapGet(section, task.id);
-      return own?.value.type === 'map' && mapGet(own.value, field) !== undefined;
-    });
+    const perTask = (perTaskEnv && env.has(envKeyForTask(task.taskId, field))) || laterSetters.some((ids) => ids.has(task.id));
     // A stronger per-task value beats it; what exactly beats it is worked out only when asked (a hover's first few).
     if (perTask) lazily(task);
     else reached.push(task);
@@ -131,10 +123,57 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
   return { reached, overridden };
 }
 
+const settersByField = new WeakMap<MapNode, Map<FieldName, ReadonlySet<string>>>();
+
+/** The keys of a `task:` mapping's per-task sections that set `field` (one pass per mapping and field, not a lookup per task). */
+function tasksSetting(classLevel: MapNode, field: FieldName): ReadonlySet<string> {
+  let byField = settersByField.get(classLevel);
+  if (byField === undefined) {
+    byField = new Map();
+    settersByField.set(classLevel, byField);
+  }
+  let ids = byField.get(field);
+  if (ids === undefined) {
+    const found = new Set<string>();
+    for (const entry of classLevel.entries) if (entry.value.type === 'map' && mapGet(entry.value, field) !== undefined) found.add(entry.key);
+    ids = found;
+    byField.set(field, ids);
+  }
+  return ids;
+}
+
 /** What `reachOverTasks` finds: the tasks a value reaches, and those where something beats it. */
 export interface TaskReach {
   readonly reached: KnownTask[];
-  readonly overridden: { readonly task: KnownTask; readonly by: Candidate }[];
+  readonly overridden: readonly Override[];
+}
+
+/** What a lazily judged override needs: one per `reachOverTasks` call, shared by its tasks. */
+interface LaterWinner {
+  readonly ws: Workspace;
+  readonly field: FieldName;
+  readonly match: CandidateMatch;
+  readonly at: Candidate;
+}
+
+/**
+ * A task where something beats the value. What beats it is worked out each time
+ * it is read when `later` is set (a kept result must not keep a winner's old
+ * line); a class, not an object with a getter, so that thousands of them kept in
+ * a reach result stay three fields each.
+ */
+export class Override {
+  constructor(
+    readonly task: KnownTask,
+    private readonly winner: Candidate | undefined,
+    private readonly later: LaterWinner | undefined,
+  ) {}
+
+  get by(): Candidate {
+    const later = this.later;
+    if (later === undefined) return this.winner as Candidate;
+    return (fieldReach(later.ws, this.task, later.field, later.match) as { winner?: Candidate }).winner ?? later.at;
+  }
 }
 
 // ------------------------------------------------ what a file's checks depend on

@@ -62,10 +62,14 @@ const GITHUB_COMMAND: Record<Severity, string> = { error: 'error', warning: 'war
 
 /** GitHub Actions workflow commands: one line a problem, properties and message escaped as the runner expects. */
 export function problemsToGithub(rows: readonly CheckRow[]): string {
-  const data = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  const property = (text: string) => data(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-  return rows.map((r) => {
-    const where = r.file !== null ? `file=${property(r.file)},line=${r.line},col=${r.column},endLine=${r.endLine},endColumn=${r.endColumn},` : '';
-    return `::${GITHUB_COMMAND[r.severity]} ${where}title=${property(r.code)}::${data(r.message)}\n`;
-  }).join('');
+  return rows.map(githubLine).join('');
+}
+
+const githubData = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const githubProperty = (text: string) => githubData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** One problem as a GitHub Actions workflow command, with its newline. */
+export function githubLine(r: CheckRow): string {
+  const where = r.file !== null ? `file=${githubProperty(r.file)},line=${r.line},col=${r.column},endLine=${r.endLine},endColumn=${r.endColumn},` : '';
+  return `::${GITHUB_COMMAND[r.severity]} ${where}title=${githubProperty(r.code)}::${githubData(r.message)}\n`;
 }

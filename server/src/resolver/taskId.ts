@@ -45,33 +45,54 @@ export function envTaskPart(id: TaskId): string {
   return `${id.module.toUpperCase()}#${id.func.toUpperCase()}`;
 }
 
+/** Per task id object: upper-casing is the costly part, and a workspace asks for each many times. */
+const envTaskParts = new WeakMap<TaskId, string>();
+
 /** `PYNENC__CONFIGTASK__<MODULE>#<FUNC>__<FIELD>`. */
 export function envKeyForTask(id: TaskId, field: FieldName): string {
-  return `${ENV_CLASS_PREFIX}${envTaskPart(id)}__${field.toUpperCase()}`;
+  let part = envTaskParts.get(id);
+  if (part === undefined) {
+    part = envTaskPart(id);
+    envTaskParts.set(id, part);
+  }
+  return `${ENV_CLASS_PREFIX}${part}__${upperField(field)}`;
 }
 
 export type EnvLevel = 'task' | 'class' | 'generic';
 
-type EnvKeys = readonly { key: string; level: EnvLevel }[];
+export interface EnvKey {
+  readonly key: string;
+  readonly level: EnvLevel;
+}
 
-/** Per task id object, per field: upper-casing is the costly part, and a workspace asks for each many times. */
-const envKeyCache = new WeakMap<TaskId, Map<FieldName, EnvKeys>>();
+type EnvKeys = readonly EnvKey[];
+
+const upperFields = new Map<string, string>();
+const sharedKeys = new Map<string, readonly [EnvKey, EnvKey]>();
+
+function upperField(field: FieldName): string {
+  let upper = upperFields.get(field);
+  if (upper === undefined) {
+    upper = field.toUpperCase();
+    upperFields.set(field, upper);
+  }
+  return upper;
+}
+
+/** The class-level and generic env var names for `field` (the same for every task), strongest first. */
+export function envSharedKeysFor(field: FieldName): readonly [EnvKey, EnvKey] {
+  let keys = sharedKeys.get(field);
+  if (keys === undefined) {
+    keys = [
+      { key: `${ENV_CLASS_PREFIX}${upperField(field)}`, level: 'class' },
+      { key: `${ENV_PREFIX}${upperField(field)}`, level: 'generic' },
+    ];
+    sharedKeys.set(field, keys);
+  }
+  return keys;
+}
 
 /** The env var names that can set `field` for task `id`, strongest first. */
 export function envKeysFor(id: TaskId, field: FieldName): EnvKeys {
-  let byField = envKeyCache.get(id);
-  if (byField === undefined) {
-    byField = new Map();
-    envKeyCache.set(id, byField);
-  }
-  let keys = byField.get(field);
-  if (keys === undefined) {
-    keys = [
-      { key: envKeyForTask(id, field), level: 'task' },
-      { key: `${ENV_CLASS_PREFIX}${field.toUpperCase()}`, level: 'class' },
-      { key: `${ENV_PREFIX}${field.toUpperCase()}`, level: 'generic' },
-    ];
-    byField.set(field, keys);
-  }
-  return keys;
+  return [{ key: envKeyForTask(id, field), level: 'task' }, ...envSharedKeysFor(field)];
 }
