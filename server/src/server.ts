@@ -561,32 +561,107 @@ export function startServer(connection: Connection): void {
  * JSON is kept with it (features give back the same object for an unchanged
  * problem), so publishing a large file's diagnostics after a keystroke costs a
  * copy of bytes, not a serialisation, a join and an encoding of the whole list.
+ * For a long list, the runs it shares with the file's previous publication (the
+ * same objects before and after the edited place) are copied from that message
+ * in one piece each.
  */
 const diagnosticBytes = new WeakMap<object, Buffer>();
 const COMMA = Buffer.from(',');
 
-function encodeMessage(message: Message, charset: BufferEncoding): Buffer {
+/** A file's last published list, when long: its diagnostics, the message, and where each diagnostic's bytes lie in it. */
+interface Published {
+  readonly diagnostics: readonly object[];
+  readonly message: Buffer;
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
+}
+
+const published = new Map<string, Published>();
+const REUSED_LIST_LENGTH = 1_000;
+
+function bytesOf(d: object): Buffer {
+  let bytes = diagnosticBytes.get(d);
+  if (bytes === undefined) {
+    // Its own allocation, not a slice of a shared pool that one kept diagnostic would hold on to.
+    const json = JSON.stringify(d);
+    bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+    bytes.write(json);
+    diagnosticBytes.set(d, bytes);
+  }
+  return bytes;
+}
+
+export function encodeMessage(message: Message, charset: BufferEncoding): Buffer {
   const note = message as NotificationMessage;
   const params = note.params as PublishDiagnosticsParams | undefined;
   const utf8 = charset === 'utf8' || charset === 'utf-8';
   if (!utf8 || note.method !== PublishDiagnosticsNotification.method || !params || !Array.isArray(params.diagnostics)) return Buffer.from(JSON.stringify(message), charset);
   const version = params.version === undefined ? '' : `,"version":${JSON.stringify(params.version)}`;
-  const parts: Buffer[] = [Buffer.from(`{"jsonrpc":"2.0","method":${JSON.stringify(note.method)},"params":{"uri":${JSON.stringify(params.uri)}${version},"diagnostics":[`)];
-  params.diagnostics.forEach((d, i) => {
-    let bytes = diagnosticBytes.get(d);
-    if (bytes === undefined) {
-      // Its own allocation, not a slice of a shared pool that one kept diagnostic would hold on to.
-      const json = JSON.stringify(d);
-      bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
-      bytes.write(json);
-      diagnosticBytes.set(d, bytes);
+  const head = Buffer.from(`{"jsonrpc":"2.0","method":${JSON.stringify(note.method)},"params":{"uri":${JSON.stringify(params.uri)}${version},"diagnostics":[`);
+  const list: readonly object[] = params.diagnostics;
+  const n = list.length;
+  const before = published.get(params.uri);
+  if (n < REUSED_LIST_LENGTH) {
+    published.delete(params.uri);
+    const parts: Buffer[] = [head];
+    list.forEach((d, i) => {
+      if (i > 0) parts.push(COMMA);
+      parts.push(bytesOf(d));
+    });
+    parts.push(CLOSE);
+    return Buffer.concat(parts);
+  }
+  // The runs shared with the previous list: a prefix and a suffix of the same objects.
+  const old = before?.diagnostics ?? [];
+  let prefix = 0;
+  while (prefix < n && prefix < old.length && old[prefix] === list[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < n - prefix && suffix < old.length - prefix && old[old.length - 1 - suffix] === list[n - 1 - suffix]) suffix++;
+  const starts = new Uint32Array(n);
+  const ends = new Uint32Array(n);
+  const parts: Buffer[] = [head];
+  let at = head.length;
+  if (prefix > 0 && before) {
+    const from = before.starts[0];
+    parts.push(before.message.subarray(from, before.ends[prefix - 1]));
+    for (let i = 0; i < prefix; i++) {
+      starts[i] = before.starts[i] - from + at;
+      ends[i] = before.ends[i] - from + at;
     }
-    if (i > 0) parts.push(COMMA);
+    at = ends[prefix - 1];
+  }
+  for (let i = prefix; i < n - suffix; i++) {
+    if (i > 0) {
+      parts.push(COMMA);
+      at += 1;
+    }
+    const bytes = bytesOf(list[i]);
     parts.push(bytes);
-  });
-  parts.push(Buffer.from(']}}'));
-  return Buffer.concat(parts);
+    starts[i] = at;
+    at += bytes.length;
+    ends[i] = at;
+  }
+  if (suffix > 0 && before) {
+    if (n - suffix > 0) {
+      parts.push(COMMA);
+      at += 1;
+    }
+    const first = old.length - suffix;
+    const from = before.starts[first];
+    parts.push(before.message.subarray(from, before.ends[old.length - 1]));
+    for (let i = 0; i < suffix; i++) {
+      starts[n - suffix + i] = before.starts[first + i] - from + at;
+      ends[n - suffix + i] = before.ends[first + i] - from + at;
+    }
+    at = ends[n - 1];
+  }
+  parts.push(CLOSE);
+  const encoded = Buffer.concat(parts, at + CLOSE.length);
+  published.set(params.uri, { diagnostics: list, message: encoded, starts, ends });
+  return encoded;
 }
+
+const CLOSE = Buffer.from(']}}');
 
 const keptJsonEncoder = {
   name: 'application/json',
