@@ -6,6 +6,7 @@ import * as path from 'path';
 import { DiskHost } from './analysis/diskHost';
 import { settingsFromWorkspaceFiles, TasklensSettings } from './analysis/settings';
 import { Workspace } from './analysis/workspace';
+import { readingOneVersion } from './analysis/yamlChunks';
 import * as features from './features';
 import { parseDotEnv, resolveScenario, Scenario, scenarioProblem, TaskResolution } from './resolver';
 
@@ -113,6 +114,8 @@ function environmentNamesOf(settings: TasklensSettings): string[] {
 }
 
 function openWorkspace(args: Args): Workspace {
+  // One version of each file is read, and no edit follows.
+  readingOneVersion();
   let rootStat: fs.Stats | undefined;
   try {
     rootStat = fs.statSync(args.root);

@@ -248,10 +248,22 @@ function* cutChildren(lines: LineIndex, fromLine: number, toLine: number, end: n
 
 /**
  * A copy of `text` that does not hold on to the file it was sliced from: a kept
- * chunk must not keep every old version of a large file alive.
+ * chunk must not keep every old version of a large file alive. A process that
+ * reads each file once (the CLI) keeps the slice instead of a second copy.
  */
 function detached(text: string): string {
+  if (!detachChunks) return text;
   return text.length === 0 ? '' : Buffer.from(text, 'utf8').toString('utf8');
+}
+
+let detachChunks = true;
+
+/**
+ * For a process that reads one version of each file and never an edit (the
+ * CLI): a chunk's text stays a slice of the file's, which is alive anyway.
+ */
+export function readingOneVersion(): void {
+  detachChunks = false;
 }
 
 function parseChunk(sliced: string): Chunk {

@@ -274,9 +274,26 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
 const normName = (s: string) => s.toLowerCase().replace(/[_\-\s]/g, '');
 
 
-function bigrams(text: string): Set<string> {
-  const out = new Set<string>();
-  for (let i = 0; i + 1 < text.length; i++) out.add(text.slice(i, i + 2));
+let gramScratch = new Float64Array(64);
+
+/**
+ * `bigrams(text)` as a sorted view of a shared buffer, valid until the next
+ * call: building a suggester over tens of thousands of names makes no set per name.
+ */
+function distinctBigrams(text: string): Float64Array {
+  if (gramScratch.length < text.length) gramScratch = new Float64Array(text.length * 2);
+  let n = 0;
+  for (let i = 0; i + 1 < text.length; i++) gramScratch[n++] = text.charCodeAt(i) * 65_536 + text.charCodeAt(i + 1);
+  const sorted = gramScratch.subarray(0, n).sort();
+  let distinct = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
+  return sorted.subarray(0, distinct);
+}
+
+/** The distinct bigrams of `text`, each as its two UTF-16 code units in one number (no string per bigram). */
+function bigrams(text: string): Set<number> {
+  const out = new Set<number>();
+  for (let i = 0; i + 1 < text.length; i++) out.add(text.charCodeAt(i) * 65_536 + text.charCodeAt(i + 1));
   return out;
 }
 
@@ -291,7 +308,7 @@ export class Suggester {
   private readonly names: string[] = [];
   private readonly normed: string[] = [];
   private readonly sizes: number[] = [];
-  private readonly postings = new Map<string, number[]>();
+  private readonly postings = new Map<number, number[]>();
   /** Bigrams each candidate shares with the name asked; all zero between two questions. */
   private shared: Uint16Array | undefined;
 
@@ -299,10 +316,10 @@ export class Suggester {
     for (const name of candidates) {
       const index = this.names.length;
       const normed = normName(name);
-      const grams = bigrams(normed);
+      const grams = distinctBigrams(normed);
       this.names.push(name);
       this.normed.push(normed);
-      this.sizes.push(grams.size);
+      this.sizes.push(grams.length);
       for (const gram of grams) {
         const list = this.postings.get(gram);
         if (list) list.push(index);
