@@ -3,7 +3,7 @@
 // before any work; nothing but one line reaches the user when something fails.
 import * as fs from 'fs';
 import * as path from 'path';
-import { DiskHost } from './analysis/diskHost';
+import { ReadOnceDiskHost } from './analysis/diskHost';
 import { settingsFromWorkspaceFiles, TasklensSettings } from './analysis/settings';
 import { Workspace } from './analysis/workspace';
 import { readingOneVersion } from './analysis/yamlChunks';
@@ -133,7 +133,7 @@ function openWorkspace(args: Args): Workspace {
     const problem = fileProblem(inRoot(file));
     if (problem) throw new UsageError(`--env-file ${file}: ${problem}`);
   }
-  const host = new DiskHost(args.root);
+  const host = new ReadOnceDiskHost(args.root);
   const settings = settingsFromWorkspaceFiles((p) => host.readText(p));
   const ws = new Workspace(host, {
     settings,

@@ -123,23 +123,27 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
   return { reached, overridden };
 }
 
-const settersByField = new WeakMap<MapNode, Map<FieldName, ReadonlySet<string>>>();
+const settersByField = new WeakMap<MapNode, ReadonlyMap<string, ReadonlySet<string>>>();
+const NOBODY: ReadonlySet<string> = new Set();
 
-/** The keys of a `task:` mapping's per-task sections that set `field` (one pass per mapping and field, not a lookup per task). */
+/** The keys of a `task:` mapping's per-task sections that set `field`: one pass per mapping for every field, not a lookup per task. */
 function tasksSetting(classLevel: MapNode, field: FieldName): ReadonlySet<string> {
   let byField = settersByField.get(classLevel);
   if (byField === undefined) {
-    byField = new Map();
+    const found = new Map<string, Set<string>>();
+    for (const entry of classLevel.entries) {
+      if (entry.value.type !== 'map') continue;
+      for (const own of entry.value.entries) {
+        if (!isFieldName(own.key)) continue;
+        let ids = found.get(own.key);
+        if (ids === undefined) found.set(own.key, (ids = new Set()));
+        ids.add(entry.key);
+      }
+    }
+    byField = found;
     settersByField.set(classLevel, byField);
   }
-  let ids = byField.get(field);
-  if (ids === undefined) {
-    const found = new Set<string>();
-    for (const entry of classLevel.entries) if (entry.value.type === 'map' && mapGet(entry.value, field) !== undefined) found.add(entry.key);
-    ids = found;
-    byField.set(field, ids);
-  }
-  return ids;
+  return byField.get(field) ?? NOBODY;
 }
 
 /** What `reachOverTasks` finds: the tasks a value reaches, and those where something beats it. */

@@ -117,8 +117,16 @@ export function envOriginText(via: EnvOrigin['via'] | undefined): string | undef
   }
 }
 
+const withoutNulls = new WeakMap<MapNode, MapNode>();
+
+/** The options without those set to null, once per options object (every field of every task asks). */
 function dropNulls(options: MapNode): MapNode {
-  return mapNode(options.entries.filter((e) => e.value.type !== 'null'));
+  let kept = withoutNulls.get(options);
+  if (kept === undefined) {
+    kept = mapNode(options.entries.filter((e) => e.value.type !== 'null'));
+    withoutNulls.set(options, kept);
+  }
+  return kept;
 }
 
 /** Candidates for `field` in one mapping: generic, class, task level (weakest first). */

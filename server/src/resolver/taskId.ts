@@ -7,8 +7,16 @@ export interface TaskId {
   readonly func: string;
 }
 
+/** Per id object: the same string each time, so a map keyed by ids hashes it once (a new one is built and hashed per lookup). */
+const idStrings = new WeakMap<TaskId, string>();
+
 export function taskIdToString(id: TaskId): string {
-  return id.module === '' ? id.func : `${id.module}.${id.func}`;
+  let text = idStrings.get(id);
+  if (text === undefined) {
+    text = id.module === '' ? id.func : `${id.module}.${id.func}`;
+    idStrings.set(id, text);
+  }
+  return text;
 }
 
 /** Splits a dotted task id on its last dot; `undefined` when there is none. */
