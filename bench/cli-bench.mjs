@@ -73,17 +73,18 @@ function runCli(args, { timeoutMs, stdoutFile }) {
  * For each size: a realistic workspace, then `check` and `explain` `runs` times each.
  * Returns one record per size with the medians (and every run).
  */
-export async function benchCli({ sizes = [5000, 42000], runs = 1, timeoutMs = 300_000, log = () => {} } = {}) {
+export async function benchCli({ sizes = [5000, 42000], denseSizes = [42000], runs = 1, timeoutMs = 300_000, log = () => {} } = {}) {
   const results = [];
-  for (const sections of sizes) {
+  const cases = [...sizes.map((n) => ['realistic', n]), ...denseSizes.map((n) => ['dense', n])];
+  for (const [generator, sections] of cases) {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), `tasklens-bench-cli-${sections}-`));
     try {
-      log(`cli: generating ${sections} sections`);
-      const config = writeBenchWorkspace(root, 'realistic', sections);
+      log(`cli: generating ${sections} ${generator} sections`);
+      const config = writeBenchWorkspace(root, generator, sections);
       // A task with a section, in the middle of the file.
       const defined = config.sections.filter((s) => s.defined);
       const taskId = defined[Math.floor(defined.length / 2)].id;
-      const record = { sections, bytes: config.bytes, lines: config.lineCount, taskFiles: config.taskFiles, taskId, check: [], explain: [] };
+      const record = { generator, sections, bytes: config.bytes, lines: config.lineCount, taskFiles: config.taskFiles, taskId, check: [], explain: [] };
       for (let r = 0; r < runs; r++) {
         // Outside the workspace, so that `check` never sees it.
         const stdoutFile = path.join(os.tmpdir(), `tasklens-bench-cli-out-${process.pid}.json`);

@@ -244,7 +244,7 @@ function typo(g, id) {
  * workspace defines (~95% of them), the other 10% name tasks that do not exist
  * (half typos of real ids, half removed modules): TL008 with did-you-mean.
  */
-export function realisticConfig(sections, workspace, { seed = 11 } = {}) {
+export function realisticConfig(sections, workspace, { seed = 11, dense = false } = {}) {
   const g = new Rng(seed + sections);
   const doc = new Doc();
   const { tasks, exceptions, plainClasses } = workspace;
@@ -343,13 +343,13 @@ export function realisticConfig(sections, workspace, { seed = 11 } = {}) {
     const fields = [];
     const params = entry.params;
     let keysSet = false;
-    if (g.chance(0.1)) doc.push(`${' '.repeat(fi)}# ${g.pick(comments)}`);
-    if (g.chance(0.7)) {
+    if (dense || g.chance(0.1)) doc.push(`${' '.repeat(fi)}# ${g.pick(comments)}${dense ? ` (owner: ${g.pick(DOMAINS)} team, reviewed in the ${g.pick(DOMAINS)} incident)` : ''}`);
+    if (dense || g.chance(0.7)) {
       const r = g.next();
       const value = r < 0.02 ? `-${g.int(1, 3)}` : r < 0.03 ? 'three' : r < 0.04 ? '2.5' : r < 0.05 ? '"5"' : String(g.int(0, 10));
       fields.push(doc.field(fi, 'max_retries', keyText('max_retries'), value, trailing()));
     }
-    if (g.chance(0.7)) {
+    if (dense || g.chance(0.7)) {
       if (g.chance(0.01)) fields.push(doc.field(fi, 'retry_for', 'retry_for', g.pick(FOREIGN_EXCEPTIONS)));
       else {
         const style = g.int(0, 2);
@@ -359,12 +359,12 @@ export function realisticConfig(sections, workspace, { seed = 11 } = {}) {
     }
     // key_arguments in ~40% of sections; most of those also ask for `keys` concurrency.
     const wantsKeys = g.chance(0.4);
-    if (wantsKeys || g.chance(0.3)) {
+    if (wantsKeys || dense || g.chance(0.3)) {
       const value = g.chance(0.06) ? g.pick(BAD_ENUM_VALUES) : wantsKeys && g.chance(0.75) ? 'keys' : g.pick(ENUM_VALUES);
       keysSet ||= value === 'keys';
       fields.push(doc.field(fi, 'running_concurrency', keyText('running_concurrency'), value, trailing()));
     }
-    if (g.chance(0.15)) {
+    if (dense || g.chance(0.15)) {
       const value = g.chance(0.04) ? g.pick(BAD_ENUM_VALUES) : g.pick(ENUM_VALUES);
       keysSet ||= value === 'keys';
       fields.push(doc.field(fi, 'registration_concurrency', keyText('registration_concurrency'), value, trailing()));
@@ -377,21 +377,21 @@ export function realisticConfig(sections, workspace, { seed = 11 } = {}) {
         fields.push(listField(fi, 'key_arguments', names.map((n) => quoteItem(n, g.chance(0.2) ? 1 : 0)), 0.55));
       }
     }
-    if (g.chance(0.08)) fields.push(doc.field(fi, 'on_diff_non_key_args_raise', keyText('on_diff_non_key_args_raise'), g.chance(0.15) ? '"false"' : g.pick(['true', 'false']), trailing()));
-    if (g.chance(0.25)) fields.push(doc.field(fi, 'call_result_cache', keyText('call_result_cache'), g.chance(0.06) ? g.pick(['"false"', '"no"', "'off'"]) : g.pick(['true', 'false']), trailing()));
-    if (g.chance(0.12)) {
+    if (dense || g.chance(0.08)) fields.push(doc.field(fi, 'on_diff_non_key_args_raise', keyText('on_diff_non_key_args_raise'), g.chance(0.15) ? '"false"' : g.pick(['true', 'false']), trailing()));
+    if (dense || g.chance(0.25)) fields.push(doc.field(fi, 'call_result_cache', keyText('call_result_cache'), g.chance(0.06) ? g.pick(['"false"', '"no"', "'off'"]) : g.pick(['true', 'false']), trailing()));
+    if (dense || g.chance(0.12)) {
       if (g.chance(0.1)) fields.push(doc.field(fi, 'disable_cache_args', 'disable_cache_args', g.chance(0.5) ? '"*"' : params[0]));
       else fields.push(listField(fi, 'disable_cache_args', g.chance(0.5) ? ['"*"'] : g.sample(params, 1).concat(g.chance(0.1) ? ['debug'] : []), 0.3));
     }
-    if (g.chance(0.08)) fields.push(doc.field(fi, 'force_new_workflow', keyText('force_new_workflow'), g.pick(['true', 'false']), trailing()));
-    if (g.chance(0.05)) fields.push(doc.field(fi, 'reroute_on_concurrency_control', 'reroute_on_concurrency_control', 'true', trailing()));
-    if (g.chance(0.2) || fields.length === 0) {
+    if (dense || g.chance(0.08)) fields.push(doc.field(fi, 'force_new_workflow', keyText('force_new_workflow'), g.pick(['true', 'false']), trailing()));
+    if (dense || g.chance(0.05)) fields.push(doc.field(fi, 'reroute_on_concurrency_control', 'reroute_on_concurrency_control', 'true', trailing()));
+    if (dense || g.chance(0.2) || fields.length === 0) {
       const value = g.chance(0.02) ? '12.5' : String(g.pick([10, 25, 50, 100, 250, 500]));
       fields.push(doc.field(fi, 'parallel_batch_size', keyText('parallel_batch_size'), value, trailing()));
     }
     doc.sections.push({ id: entry.id, line: header, keyCol: indent + (sectionKey === entry.id ? 0 : 1), keyLen: entry.id.length, fields, defined: entry.defined, keysSet });
   }
-  return doc.result({ generator: 'realistic', sectionCount: entries.length, definedSections: entries.filter((e) => e.defined).length });
+  return doc.result({ generator: dense ? 'dense' : 'realistic', sectionCount: entries.length, definedSections: entries.filter((e) => e.defined).length });
 }
 
 /**
@@ -405,7 +405,7 @@ export function writeBenchWorkspace(root, generator, sections) {
   if (generator === 'simple') config = simpleConfig(sections);
   else {
     workspace = generateWorkspace(root, { tasks: workspaceTaskCount(sections) });
-    config = realisticConfig(sections, workspace);
+    config = realisticConfig(sections, workspace, { dense: generator === 'dense' });
   }
   fs.writeFileSync(path.join(root, 'config.yaml'), config.text);
   config.taskFiles = workspace?.files.length ?? 0;

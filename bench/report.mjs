@@ -146,7 +146,7 @@ export function cliRows(cli) {
       const wallText = finished.length > 0 ? fmt(wall / 1000) : `> ${fmt(timedOut.wallMs / 1000)} (timeout)`;
       const extra = which === 'check' && finished[0]?.problems !== undefined ? `${finished[0].problems.toLocaleString('en-US')} problems` : which === 'explain' ? `exit ${runs[0].exitCode}` : '';
       const ok = finished.length > 0 && wall < CLI_TARGETS.wallMs && rss < CLI_TARGETS.peakRssMb;
-      rows.push([`${which} (${rec.sections.toLocaleString('en-US')} sections, ${(rec.bytes / 1e6).toFixed(1)} MB)`, wallText, `${fmt(rss)}${timedOut ? ' (at kill)' : ''}`, `${runs.length}`, extra, `< ${CLI_TARGETS.wallMs / 1000} s, < ${CLI_TARGETS.peakRssMb} MB`, ok ? 'ok' : 'MISSED']);
+      rows.push([`${which} (${rec.sections.toLocaleString('en-US')} ${rec.generator === 'dense' ? 'dense ' : ''}sections, ${(rec.bytes / 1e6).toFixed(1)} MB)`, wallText, `${fmt(rss)}${timedOut ? ' (at kill)' : ''}`, `${runs.length}`, extra, `< ${CLI_TARGETS.wallMs / 1000} s, < ${CLI_TARGETS.peakRssMb} MB`, ok ? 'ok' : 'MISSED']);
     }
   }
   return rows;

@@ -19,7 +19,7 @@
 //   --timeout S                  longest wait for any answer or diagnostics (default 90)
 //   --repeat-limit S             a session whose didOpen → diagnostics took longer than S
 //                                seconds is not repeated in later runs (default 30)
-//   --cli-sizes 5000,42000       CLI workspace sizes;  --cli-runs N (default 1);  --cli-timeout S (default 60)
+//   --cli-sizes 5000,42000       CLI workspace sizes;  --cli-dense-sizes 42000 (every field in every section);  --cli-runs N (default 1);  --cli-timeout S (default 60)
 //   --json FILE                  also write every raw figure as JSON (default .bench/last.json)
 //   --write-readme               replace the results section of bench/README.md
 //   --render FILE                measure nothing: render a saved JSON (from --json) into
@@ -48,6 +48,7 @@ export function parseArgs(argv) {
     timeoutMs: 90_000,
     repeatLimitMs: 30_000,
     cliSizes: [5000, 42000],
+    cliDenseSizes: [42000],
     cliRuns: 1,
     cliTimeoutMs: 60_000,
     json: path.join(REPO, '.bench', 'last.json'),
@@ -76,6 +77,7 @@ export function parseArgs(argv) {
       case '--timeout': opts.timeoutMs = number(value()) * 1000; break;
       case '--repeat-limit': opts.repeatLimitMs = number(value()) * 1000; break;
       case '--cli-sizes': opts.cliSizes = list(value()).map(number); break;
+      case '--cli-dense-sizes': opts.cliDenseSizes = list(value()).map(number); break;
       case '--cli-runs': opts.cliRuns = Math.max(1, Math.round(number(value()))); break;
       case '--cli-timeout': opts.cliTimeoutMs = number(value()) * 1000; break;
       case '--json': opts.json = path.resolve(value()); break;
@@ -219,9 +221,9 @@ async function main() {
   const all = { machine: machine(), command: `node scripts/bench.mjs ${process.argv.slice(2).join(' ')}`.trim(), options: opts };
   console.log(`Tasklens bench — ${all.machine.date}; ${all.machine.nproc} cores, ${all.machine.memory} RAM, Node ${all.machine.node}, load ${all.machine.load}`);
   if (opts.only.includes('yaml')) all.yaml = await benchYaml(opts);
-  if (opts.only.includes('cli') && opts.cliSizes.length > 0) {
-    all.cli = await benchCli({ sizes: opts.cliSizes, runs: opts.cliRuns, timeoutMs: opts.cliTimeoutMs, log });
-    printTable('CLI (realistic workspaces; median of runs)', CLI_HEADER, cliRows(all.cli));
+  if (opts.only.includes('cli') && opts.cliSizes.length + opts.cliDenseSizes.length > 0) {
+    all.cli = await benchCli({ sizes: opts.cliSizes, denseSizes: opts.cliDenseSizes, runs: opts.cliRuns, timeoutMs: opts.cliTimeoutMs, log });
+    printTable('CLI (realistic and dense workspaces; median of runs)', CLI_HEADER, cliRows(all.cli));
   }
   if (opts.only.includes('typescript')) {
     log('TypeScript index');

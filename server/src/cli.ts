@@ -187,12 +187,12 @@ function check(args: Args): number {
   let rowsWritten = 0;
   if (args.format === 'json') out.write('[');
   for (const found of features.problemsByFile(ws)) {
-    for (const r of features.problemRows([found])) {
+    for (const r of features.eachProblemRow(found)) {
       counts[r.severity]++;
       if (r.file !== null) files.add(r.file);
       if (args.format === 'github') out.write(features.githubLine(r));
-      // The same bytes as JSON.stringify(rows, null, 2): each row indented by two more spaces.
-      else if (args.format === 'json') out.write(`${rowsWritten === 0 ? '\n' : ',\n'}  ${JSON.stringify(r, null, 2).replace(/\n/g, '\n  ')}`);
+      // The same bytes as JSON.stringify(rows, null, 2).
+      else if (args.format === 'json') out.write(`${rowsWritten === 0 ? '\n' : ',\n'}${features.jsonRowInList(r)}`);
       else out.write(`${r.file ?? '(no file)'}${r.file !== null ? `:${r.line}:${r.column}` : ''}: ${r.severity} ${r.code} ${r.message}\n`);
       rowsWritten++;
     }

@@ -105,6 +105,7 @@ export interface KnownTask {
 
 /** What one input kind's cache was computed from. */
 type Versions = { settings: number; env: number; config: number; code: number };
+type Stamp = Readonly<Versions>;
 
 export class Workspace {
   private settingsValue: TasklensSettings;
@@ -122,11 +123,11 @@ export class Workspace {
   private readonly codeSignatures = new Map<string, string>();
   /** Moves only when some file's signature changes: an edit inside a function body leaves it alone. */
   private codeMeaning = 0;
-  private readonly envCache = new Map<string, { at: string; env: Environment }>();
-  private readonly mappingCache = new Map<string, { at: string; mappings: MappingSource[] }>();
+  private readonly envCache = new Map<string, { at: Stamp; env: Environment }>();
+  private readonly mappingCache = new Map<string, { at: Stamp; mappings: MappingSource[] }>();
   private codeCache: CodeFacts | undefined;
   private pyIndex: PythonIndex | undefined;
-  private readonly resolutionCache = new Map<string, { at: string; resolutions: Map<string, FieldResolution> }>();
+  private readonly resolutionCache = new Map<string, { at: Stamp; resolutions: Map<string, Map<FieldName, FieldResolution>> }>();
 
   constructor(private readonly host: WorkspaceHost, private readonly options: WorkspaceOptions = {}) {
     this.settingsValue = options.settings ?? DEFAULT_SETTINGS;
@@ -207,6 +208,11 @@ export class Workspace {
   /** A counter that moves on every change. */
   get stateVersion(): number {
     return this.versions.settings + this.versions.env + this.versions.config + this.codeVersion();
+  }
+
+  /** The input versions now, for a cache to compare field by field (a key string per lookup was an allocation per resolved field). */
+  private stamp(): Stamp {
+    return { ...this.versions, code: this.codeVersion() };
   }
 
   private codeVersion(): number {
@@ -420,9 +426,9 @@ export class Workspace {
 
   /** The env the runtime would see (SPEC §4 "Env sources"), strongest source first. */
   environment(environment = this.activeEnvironment()): Environment {
-    const at = `${this.versions.settings}:${this.versions.env}`;
     const cached = this.envCache.get(environment);
-    if (cached?.at === at) return cached.env;
+    if (cached && cached.at.settings === this.versions.settings && cached.at.env === this.versions.env) return cached.env;
+    const at = this.stamp();
     const layers: EnvLayer[] = [];
     if (this.options.extraEnv) layers.push({ vars: Object.entries(this.options.extraEnv), origin: { via: 'cli' } });
     layers.push({ vars: Object.entries(this.settingsValue.environments[environment]?.env ?? this.settingsValue.env), origin: { via: 'setting' } });
@@ -449,9 +455,9 @@ export class Workspace {
 
   /** The mapping sources in force, lowest first. */
   mappings(environment = this.activeEnvironment()): MappingSource[] {
-    const at = `${this.versions.settings}:${this.versions.env}:${this.versions.config}`;
     const cached = this.mappingCache.get(environment);
-    if (cached?.at === at) return cached.mappings;
+    if (cached && cached.at.settings === this.versions.settings && cached.at.env === this.versions.env && cached.at.config === this.versions.config) return cached.mappings;
+    const at = this.stamp();
     const missing = (path: string): LoadedConfig => {
       const problem = this.host.readProblem?.(path);
       return { ok: false, error: problem ? unreadableError(path, problem) : notFoundError(path) };
@@ -659,17 +665,21 @@ export class Workspace {
   /** One field of one task, resolved once per workspace state (and environment). */
   resolveField(task: KnownTask | TaskId, field: FieldName, environment = this.activeEnvironment()): FieldResolution {
     const known = this.knownTask(task);
-    const at = `${this.versions.settings}:${this.versions.env}:${this.versions.config}:${this.codeVersion()}`;
     let cache = this.resolutionCache.get(environment);
-    if (cache?.at !== at) {
-      cache = { at, resolutions: new Map() };
+    const v = this.versions;
+    if (!cache || cache.at.settings !== v.settings || cache.at.env !== v.env || cache.at.config !== v.config || cache.at.code !== this.codeVersion()) {
+      cache = { at: this.stamp(), resolutions: new Map() };
       this.resolutionCache.set(environment, cache);
     }
-    const key = `${known.id}\u0000${field}`;
-    let resolved = cache.resolutions.get(key);
+    let byField = cache.resolutions.get(known.id);
+    if (byField === undefined) {
+      byField = new Map();
+      cache.resolutions.set(known.id, byField);
+    }
+    let resolved = byField.get(field);
     if (resolved === undefined) {
       resolved = resolveField(this.resolutionInput(known, environment), fieldSpec(field)!);
-      cache.resolutions.set(key, resolved);
+      byField.set(field, resolved);
     }
     return resolved;
   }

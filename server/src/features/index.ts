@@ -24,7 +24,7 @@ export type { UriOf } from './navigation';
 export type { Problem, Severity } from './problems';
 export type { WorkspaceFileProblems } from './diagnostics';
 export { explainToJson, explainToMarkdown, explainToText } from './explain';
-export { githubLine, problemsToGithub, problemsToSarif, problemRows, CheckRow } from './report';
+export { eachProblemRow, githubLine, jsonRowInList, problemsToGithub, problemsToSarif, problemRows, CheckRow } from './report';
 export { diffEnvironments, differencesToJson, differencesToText, environmentByName, EnvironmentDifference } from './environments';
 export { DEFAULT_ENVIRONMENT } from './hover';
 export { renameTargetAt as prepareRename, renameTask as rename, renameTaskFiles as renameFiles, taskIdProblem } from './rename';

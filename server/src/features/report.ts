@@ -17,14 +17,26 @@ export interface CheckRow {
 
 export function problemRows(found: readonly WorkspaceFileProblems[]): CheckRow[] {
   const rows: CheckRow[] = [];
-  for (const { file, lines, problems } of found) {
-    for (const p of problems) {
-      const start = lines ? lines.positionAt(p.start) : { line: 0, character: 0 };
-      const end = lines ? lines.positionAt(Math.max(p.start, p.end)) : start;
-      rows.push({ file, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1, severity: p.severity, code: p.code, message: p.message });
-    }
-  }
+  for (const file of found) for (const row of eachProblemRow(file)) rows.push(row);
   return rows;
+}
+
+/** One file's rows as they are written (100,000 problems of a file are not all made rows at once). */
+export function* eachProblemRow({ file, lines, problems }: WorkspaceFileProblems): Generator<CheckRow> {
+  for (const p of problems) {
+    const start = lines ? lines.positionAt(p.start) : { line: 0, character: 0 };
+    const end = lines ? lines.positionAt(Math.max(p.start, p.end)) : start;
+    yield { file, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1, severity: p.severity, code: p.code, message: p.message };
+  }
+}
+
+/**
+ * One row as `JSON.stringify(rows, null, 2)` writes it inside the list (indented
+ * two spaces, no separator): `check --format json` writes 100,000 rows this way
+ * without building the whole text or re-indenting each row's own JSON.
+ */
+export function jsonRowInList(r: CheckRow): string {
+  return `  {\n    "file": ${JSON.stringify(r.file)},\n    "line": ${JSON.stringify(r.line)},\n    "column": ${JSON.stringify(r.column)},\n    "endLine": ${JSON.stringify(r.endLine)},\n    "endColumn": ${JSON.stringify(r.endColumn)},\n    "severity": ${JSON.stringify(r.severity)},\n    "code": ${JSON.stringify(r.code)},\n    "message": ${JSON.stringify(r.message)}\n  }`;
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
