@@ -97,6 +97,7 @@ export const PYPROJECT = 'pyproject.toml';
 
 /** A task known to the workspace: defined in task code, or only named in config. */
 export interface KnownTask {
+  /** Always `taskIdToString(taskId)` (the resolver looks the task up by it). */
   readonly id: string;
   readonly taskId: TaskId;
   /** Its definition, when task code defines it. */
@@ -646,6 +647,7 @@ export class Workspace {
     const options: MapNode | undefined = known.definition?.options;
     return {
       taskId: known.taskId,
+      taskKey: known.id,
       taskOptions: options,
       taskOptionsFile: known.definition?.file,
       mappings: this.mappings(environment),

@@ -9,7 +9,7 @@ import { TaskDefinition } from '../analysis/typescriptFacts';
 import { KnownTask, Workspace } from '../analysis/workspace';
 import {
   BUILTIN_ERROR_NAMES, CONCURRENCY_VALUES, ENV_CLASS_PREFIX, ENV_PREFIX, envTaskPart, ExceptionClass, FIELDS, FieldSpec, fieldSpec,
-  MapNode, mapGet, qualifiedName,
+  MapNode, mapGet, qualifiedName, taskIdToString,
 } from '../resolver';
 import { offsetRange } from './problems';
 import { yamlCursor } from './yamlContext';
@@ -274,7 +274,8 @@ export function typescriptCompletion(ws: Workspace, path: string, text: string, 
   const definition = taskAt(ws, path, offset);
   if (!definition || !definition.options) return [];
   const lines = new LineIndex(text);
-  const known: KnownTask = { id: `${definition.module}.${definition.func ?? ''}`, taskId: { module: definition.module, func: definition.func ?? '' }, definition };
+  const taskId = { module: definition.module, func: definition.func ?? '' };
+  const known: KnownTask = { id: taskIdToString(taskId), taskId, definition };
   // In a value?
   for (const entry of definition.options.entries) {
     const value = entry.value;

@@ -5,7 +5,7 @@
 import { CompletionItem, CompletionItemKind, TextEdit } from 'vscode-languageserver-types';
 import { LineIndex } from '../analysis/lineIndex';
 import { KnownTask, Workspace } from '../analysis/workspace';
-import { ConcurrencyControlType, FIELDS, fieldSpec, isArgumentList, qualifiedName } from '../resolver';
+import { ConcurrencyControlType, FIELDS, fieldSpec, isArgumentList, qualifiedName, taskIdToString } from '../resolver';
 import { fieldItem, taskAt } from './completion';
 import { offsetRange } from './problems';
 
@@ -25,7 +25,8 @@ export function pythonCompletion(ws: Workspace, path: string, text: string, offs
   const quote = /(["'])([\w*]*)$/.exec(text.slice(definition.optionsRange!.start, offset));
   const keyword = keywordBefore(text, definition.optionsRange!.start + 1, offset);
   const spec = keyword !== undefined ? fieldSpec(keyword) : undefined;
-  const task: KnownTask = { id: `${definition.module}.${definition.func}`, taskId: { module: definition.module, func: definition.func }, definition };
+  const taskId = { module: definition.module, func: definition.func };
+  const task: KnownTask = { id: taskIdToString(taskId), taskId, definition };
   if (spec && quote && /=\s*[([{]?[^=]*$/.test(text.slice(0, offset))) {
     const from = offset - quote[2].length;
     if (spec.type === 'enum') return MEMBERS.map(([, value]) => ({ label: value, kind: CompletionItemKind.EnumMember, textEdit: replace(value, from) }));

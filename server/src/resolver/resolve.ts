@@ -45,6 +45,8 @@ export interface MappingSource {
 
 export interface ResolutionInput {
   readonly taskId: TaskId;
+  /** `taskIdToString(taskId)`, when the caller has it (a known task's id): looked up in every mapping for every field. */
+  readonly taskKey?: string;
   /** The `task()` options; options whose value is null are dropped. */
   readonly taskOptions?: MapNode;
   /** The file holding the `task()` call, for provenance. */
@@ -149,7 +151,7 @@ function mappingCandidates(root: MapNode, field: FieldName, taskKey: string, mak
 
 /** Every candidate for a field, weakest first, from the mappings that loaded. */
 export function fieldCandidates(input: ResolutionInput, field: FieldName): Candidate[] {
-  const taskKey = taskIdToString(input.taskId);
+  const taskKey = input.taskKey ?? taskIdToString(input.taskId);
   const candidates: Candidate[] = [];
   const options = input.taskOptions ? dropNulls(input.taskOptions) : undefined;
   const optionEntry = options ? mapGet(options, field) : undefined;
