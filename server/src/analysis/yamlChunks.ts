@@ -13,7 +13,7 @@
 // (a syntax error, a duplicate key, a stray line) the errors come from a whole
 // parse, since a piece read alone can word an error differently.
 import {
-  ConfigNode, EMPTY_MAP, LoadError, Loc, MapEntry, MapNode, mapNode, parseYamlDocument, readYaml, YamlRead,
+  ConfigNode, EMPTY_MAP, LoadError, Loc, MapEntry, MapNode, mapNode, parseYamlDocument, readYaml, YamlRead, FIELD_NAMES,
 } from '../resolver';
 import { LineIndex, TextEdit } from './lineIndex';
 import { Steps } from './steps';
@@ -346,6 +346,8 @@ const SIMPLE_TOKEN = /"[^"\\\n]*"|'[^'\n]*'|[A-Za-z0-9_./+-]+/y;
 /** The plainest sections are shallow: one nested deeper than this is read by the `yaml` package. */
 const SIMPLE_MAX_DEPTH = 64;
 const NOT_A_STRING_KEY = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
+/** A field name read as a key is the one shared string: a large file holds hundreds of thousands of them. */
+const FIELD_KEYS = new Map<string, string>(FIELD_NAMES.map((f) => [f, f]));
 
 /** A simple scalar token as the YAML 1.2 core schema reads it; undefined when it is not that simple. */
 function simpleScalar(token: string, loc: Loc): ConfigNode | undefined {
@@ -444,7 +446,8 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
     if (!m) return undefined;
     const indent = m[1].length;
     const plainKey = m[2];
-    const key = plainKey ?? m[3] ?? m[4];
+    const written = plainKey ?? m[3] ?? m[4];
+    const key = FIELD_KEYS.get(written) ?? written;
     if (plainKey !== undefined && NOT_A_STRING_KEY.test(plainKey)) return undefined;
     if (list) {
       if (indent > list.keyIndent) return undefined;
