@@ -679,26 +679,30 @@ const keptJsonEncoder = {
 /**
  * V8's heap sizing for a long-lived editor process. By default V8 lets the young
  * generation grow to 32 MB and the old one to up to four times what survived the
- * last full collection, which for a server whose live heap is tens of MB (a
- * config of a few thousand sections) is most of its memory. While the live heap
- * is small the young generation keeps its first size and the old one grows by
- * 30% between full collections; past `LARGE_HEAP` (where collections cost more than memory) V8's own
- * sizing applies again. The two flags are read by the collector each time it
- * sizes a space, so they are set while running.
+ * last full collection, which for a server whose live heap is tens of MB is most
+ * of its memory. While the live heap is under `SMALL_HEAP` the young generation
+ * keeps its first size (it would be the larger part); above that it grows as
+ * usual (a small one promotes so much that full collections come every few
+ * keystrokes). The old generation grows by 30% between full collections while the
+ * live heap is under `LARGE_HEAP`, where collections start to cost more than
+ * memory, and as V8 decides above it. The flags are read by the collector each
+ * time it sizes a space, so they are set while running.
  */
+const SMALL_HEAP = 64 * 1024 * 1024;
 const LARGE_HEAP = 256 * 1024 * 1024;
 
 function tuneHeap(): void {
-  let compact: boolean | undefined;
-  const apply = (want: boolean) => {
-    if (want === compact) return;
-    compact = want;
-    v8.setFlagsFromString(want ? '--semi-space-growth-factor=1' : '--semi-space-growth-factor=2');
-    v8.setFlagsFromString(want ? '--heap-growing-percent=30' : '--heap-growing-percent=0');
+  let young: number | undefined;
+  let growth: number | undefined;
+  const apply = (used: number) => {
+    const wantYoung = used < SMALL_HEAP ? 1 : 2;
+    const wantGrowth = used < LARGE_HEAP ? 30 : 0;
+    if (wantYoung !== young) v8.setFlagsFromString(`--semi-space-growth-factor=${(young = wantYoung)}`);
+    if (wantGrowth !== growth) v8.setFlagsFromString(`--heap-growing-percent=${(growth = wantGrowth)}`);
   };
-  apply(true);
+  apply(0);
   // After each collection: which regime the live heap is in now.
-  new PerformanceObserver(() => apply(v8.getHeapStatistics().used_heap_size < LARGE_HEAP)).observe({ entryTypes: ['gc'] });
+  new PerformanceObserver(() => apply(v8.getHeapStatistics().used_heap_size)).observe({ entryTypes: ['gc'] });
 }
 
 /** Node's entry point: `node server.js --stdio` (or `--node-ipc`, `--socket=N`). */

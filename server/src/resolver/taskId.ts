@@ -7,16 +7,8 @@ export interface TaskId {
   readonly func: string;
 }
 
-/** Per id object: the same string each time, so a map keyed by ids hashes it once (a new one is built and hashed per lookup). */
-const idStrings = new WeakMap<TaskId, string>();
-
 export function taskIdToString(id: TaskId): string {
-  let text = idStrings.get(id);
-  if (text === undefined) {
-    text = id.module === '' ? id.func : `${id.module}.${id.func}`;
-    idStrings.set(id, text);
-  }
-  return text;
+  return id.module === '' ? id.func : `${id.module}.${id.func}`;
 }
 
 /** Splits a dotted task id on its last dot; `undefined` when there is none. */
