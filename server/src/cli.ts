@@ -138,6 +138,7 @@ function openWorkspace(args: Args): Workspace {
   const ws = new Workspace(host, {
     settings,
     root: args.root,
+    singlePass: true,
     processEnv: processEnvOf(args.root, args.envFiles),
     alwaysUseProcessEnv: true,
     extraEnv: args.env,
@@ -180,13 +181,15 @@ function check(args: Args): number {
     process.stdout.write(JSON.stringify(features.problemsToSarif(rows, VERSION), null, 2) + '\n');
     return rows.some((r) => r.severity === 'error') ? 1 : 0;
   }
-  // Text, GitHub and JSON output are written file by file as they are found, in large writes.
+  // Text, GitHub and JSON output are written as problems are found (a few hundred sections of a
+  // large file at a time, nothing kept for a next version), in large writes.
+  features.keepingNoResults();
   const out = new ChunkedOutput();
   const counts: Record<features.Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   const files = new Set<string>();
   let rowsWritten = 0;
   if (args.format === 'json') out.write('[');
-  for (const found of features.problemsByFile(ws)) {
+  for (const found of features.problemBatches(ws)) {
     for (const r of features.eachProblemRow(found)) {
       counts[r.severity]++;
       if (r.file !== null) files.add(r.file);

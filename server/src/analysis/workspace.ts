@@ -82,7 +82,15 @@ export interface WorkspaceOptions {
   readonly alwaysUseProcessEnv?: boolean;
   /** The environment in force (`--environment`), instead of `tasklens.environment`. */
   readonly environment?: string;
+  /**
+   * A run that reads each file once and sees no edit (the CLI): resolutions are
+   * kept for the last few hundred tasks only, since each task is checked once.
+   */
+  readonly singlePass?: boolean;
 }
+
+/** How many tasks' resolutions a single-pass workspace keeps. */
+const SINGLE_PASS_RESOLUTIONS = 256;
 
 /** The kinds of file Tasklens reads, each with its own features. */
 export type FileKind = 'config' | 'env' | 'typescript' | 'python';
@@ -675,6 +683,7 @@ export class Workspace {
     }
     let byField = cache.resolutions.get(known.id);
     if (byField === undefined) {
+      if (this.options.singlePass && cache.resolutions.size >= SINGLE_PASS_RESOLUTIONS) cache.resolutions.clear();
       byField = new Map();
       cache.resolutions.set(known.id, byField);
     }

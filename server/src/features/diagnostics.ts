@@ -26,6 +26,9 @@ export interface FileProblems {
   readonly problems: readonly Problem[];
 }
 
+/** Takes a file's problems found so far, in order, before the rest are found. */
+type ProblemSink = (batch: readonly Problem[], lines: LineIndex) => void;
+
 /** The problems of one workspace file, or `undefined` when Tasklens has nothing to say about it. */
 export function fileProblems(ws: Workspace, path: string): FileProblems | undefined {
   return finish(fileProblemSteps(ws, path));
@@ -36,11 +39,11 @@ export function fileProblems(ws: Workspace, path: string): FileProblems | undefi
  * hundred at a time, yielding between, so that a caller can answer other
  * requests meanwhile (and drop the work when the workspace changes under it).
  */
-export function* fileProblemSteps(ws: Workspace, path: string): Generator<void, FileProblems | undefined> {
+export function* fileProblemSteps(ws: Workspace, path: string, flush?: ProblemSink): Generator<void, FileProblems | undefined> {
   switch (ws.fileKind(path)) {
     case 'config': {
       const doc = ws.configDocument(path);
-      return doc ? { lines: doc.lines, problems: yield* configProblemSteps(ws, doc) } : unreadableConfigProblems(ws, path);
+      return doc ? { lines: doc.lines, problems: yield* configProblemSteps(ws, doc, flush && ((batch) => flush(batch, doc.lines))) } : unreadableConfigProblems(ws, path);
     }
     case 'env': {
       const doc = ws.envDocument(path);
@@ -102,14 +105,41 @@ export function workspaceProblems(ws: Workspace): WorkspaceFileProblems[] {
   return [...eachFileProblems(ws)];
 }
 
-/** `workspaceProblems` a file at a time, in the same order: a caller can print each and let it go. */
-export function* eachFileProblems(ws: Workspace): Generator<WorkspaceFileProblems> {
+/**
+ * `workspaceProblems` in the same order, a large config file's a few hundred
+ * sections at a time (several parts for one file): with `keepingNoResults`, a
+ * caller that prints each part holds one part's problems, not the file's.
+ */
+export function* eachProblemBatch(ws: Workspace): Generator<WorkspaceFileProblems> {
+  for (const file of workspaceFiles(ws)) {
+    const parts: WorkspaceFileProblems[] = [];
+    const steps = fileProblemSteps(ws, file, (batch, lines) => parts.push({ file, lines, problems: batch }));
+    let step = steps.next();
+    for (;;) {
+      yield* parts.splice(0);
+      if (step.done) break;
+      step = steps.next();
+    }
+    const rest = step.value;
+    if (rest && rest.problems.length > 0) yield { file, lines: rest.lines, problems: rest.problems };
+  }
+  const homeless = filelessProblems(ws);
+  if (homeless.length > 0) yield { file: null, problems: homeless };
+}
+
+/** Every file `check` looks at, in the order it reports them. */
+function workspaceFiles(ws: Workspace): string[] {
   const files = new Set<string>(ws.listFiles());
   for (const file of ws.envFilePaths()) files.add(file);
   for (const file of ws.activeConfigFiles().keys()) files.add(file);
   for (const file of ws.settings.configFiles) files.add(file);
   files.add(PYPROJECT);
-  for (const file of [...files].sort()) {
+  return [...files].sort();
+}
+
+/** `workspaceProblems` a file at a time, in the same order: a caller can print each and let it go. */
+export function* eachFileProblems(ws: Workspace): Generator<WorkspaceFileProblems> {
+  for (const file of workspaceFiles(ws)) {
     const found = fileProblems(ws, file);
     if (found && found.problems.length > 0) yield { file, lines: found.lines, problems: found.problems };
   }
@@ -337,15 +367,21 @@ export function configProblems(ws: Workspace, doc: ConfigDocument): Problem[] {
 /** How many per-task sections are checked between two steps of `configProblemSteps`. */
 const SECTIONS_PER_STEP = 250;
 
-function* configProblemSteps(ws: Workspace, doc: ConfigDocument): Generator<void, Problem[]> {
+/** With `flush`, the problems found so far go to it at each step, and what is returned is the rest. */
+function* configProblemSteps(ws: Workspace, doc: ConfigDocument, flush?: (batch: readonly Problem[]) => void): Generator<void, Problem[]> {
   const mapping = ws.activeConfigFiles().get(doc.path);
   const problems = firstSyntaxErrorPerLine(doc.errors).map((e) => loadProblem(e, doc, mapping !== undefined));
   const errorStarts = doc.errors.flatMap((e) => (e.kind === 'syntax' && e.start !== undefined ? [e.start] : [])).sort((a, b) => a - b);
   const scope: YamlScope = { ws, doc, mapping: mapping?.loaded.ok ? mapping : undefined, ctx: { exceptions: ws.exceptions(), syntax: 'yaml' }, definedTasks: ws.tasks(), errorStarts };
   const yaml = doc.format === 'yaml';
+  const inSyntax = (found: Problem[]) => (yaml ? found : found.map((p) => inFileSyntax(p, doc)));
   for (const entry of doc.settings.entries) {
     if (entry.key === CLASS_SECTION_KEY && entry.value.type === 'map') {
-      yield* classSectionProblems(scope, entry.value, problems);
+      const sections = classSectionProblems(scope, entry.value, problems);
+      for (let step = sections.next(); !step.done; step = sections.next()) {
+        if (flush && problems.length > 0) flush(inSyntax(problems.splice(0)));
+        yield;
+      }
       continue;
     } else if (isFieldName(entry.key)) {
       pushAll(problems, fieldEntryProblems(scope, entry, 'generic', undefined));
@@ -356,7 +392,7 @@ function* configProblemSteps(ws: Workspace, doc: ConfigDocument): Generator<void
     }
     if (yaml) pushAll(problems, nestedMergeKeys(entry.value, false));
   }
-  return yaml ? problems : problems.map((p) => inFileSyntax(p, doc));
+  return inSyntax(problems);
 }
 
 /**
@@ -456,6 +492,7 @@ class AnchoredProblems {
   private readonly kept = new WeakMap<object, { readonly key: string; readonly anchor: number; readonly problems: readonly Problem[] }>();
 
   get(owner: object, key: string, anchor: number, compute: () => Problem[]): Problem[] {
+    if (!keepResults) return compute();
     const hit = this.kept.get(owner);
     if (hit && hit.key === key) {
       if (hit.anchor === anchor) return [...hit.problems];
@@ -468,6 +505,17 @@ class AnchoredProblems {
     this.kept.set(owner, { key, anchor, problems });
     return problems;
   }
+}
+
+let keepResults = true;
+
+/**
+ * For a process that checks each file once and sees no edit (`tasklens check`):
+ * per-section problems are not kept for a next version, so a file's problems can
+ * be printed and let go a few hundred sections at a time.
+ */
+export function keepingNoResults(): void {
+  keepResults = false;
 }
 
 /** A per-task section's nested merge keys depend on the section alone. */

@@ -13,7 +13,8 @@ import { envCompletion, resolveCompletionItem, typescriptCompletion, yamlComplet
 
 export { resolveCompletionItem };
 import { pythonCompletion } from './pythonCompletion';
-import { eachFileProblems, fileDiagnostics, fileDiagnosticSteps, workspaceProblems, WorkspaceFileProblems } from './diagnostics';
+import { eachFileProblems, eachProblemBatch, fileDiagnostics, fileDiagnosticSteps, workspaceProblems, WorkspaceFileProblems } from './diagnostics';
+export { keepingNoResults } from './diagnostics';
 import { envHover, typescriptHover, yamlHover } from './hover';
 import {
   configSymbols, envDefinition, optionInlayHints, targetFiles, taskAtCursor, taskReferences, typescriptDefinition, UriOf,
@@ -105,9 +106,14 @@ export function problems(ws: Workspace): WorkspaceFileProblems[] {
   return workspaceProblems(ws);
 }
 
-/** `problems` a file at a time, in the same order (the CLI prints each as it comes). */
+/** `problems` a file at a time, in the same order. */
 export function problemsByFile(ws: Workspace): Iterable<WorkspaceFileProblems> {
   return eachFileProblems(ws);
+}
+
+/** `problems` in the same order, a large config file's in parts (the CLI prints each as it comes). */
+export function problemBatches(ws: Workspace): Iterable<WorkspaceFileProblems> {
+  return eachProblemBatch(ws);
 }
 
 /** Quick fixes for the diagnostics a client sends back (each fix is in its diagnostic's `data`). */
