@@ -6,7 +6,7 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { firstAtOrAfter, LineIndex } from '../analysis/lineIndex';
 import { finish } from '../analysis/steps';
 import { KnownTask, PYPROJECT, TYPICAL_TASK, Workspace } from '../analysis/workspace';
-import { envVarAt, fileContextKey, FileLevelCache, fieldReach, valueReach, writtenAt } from './locations';
+import { envVarAt, fileContextKey, FileLevelCache, fieldReach, keepsResults, valueReach, writtenAt } from './locations';
 import {
   Candidate, CLASS_SECTION_KEY, ConcurrencyControlType, ConfigNode, describeSource, didYouMean, ENV_CLASS_PREFIX, envOriginText, envTaskPart, FIELD_NAMES,
   FieldName, fieldSpec, fieldWithRole, isArgumentList, isConcurrencySetting, isFieldName, isTruthy, KNOWN_PYNENC_SECTIONS, LoadError, MapEntry, MapNode,
@@ -492,7 +492,7 @@ class AnchoredProblems {
   private readonly kept = new WeakMap<object, { readonly key: string; readonly anchor: number; readonly problems: readonly Problem[] }>();
 
   get(owner: object, key: string, anchor: number, compute: () => Problem[]): Problem[] {
-    if (!keepResults) return compute();
+    if (!keepsResults()) return compute();
     const hit = this.kept.get(owner);
     if (hit && hit.key === key) {
       if (hit.anchor === anchor) return [...hit.problems];
@@ -505,17 +505,6 @@ class AnchoredProblems {
     this.kept.set(owner, { key, anchor, problems });
     return problems;
   }
-}
-
-let keepResults = true;
-
-/**
- * For a process that checks each file once and sees no edit (`tasklens check`):
- * per-section problems are not kept for a next version, so a file's problems can
- * be printed and let go a few hundred sections at a time.
- */
-export function keepingNoResults(): void {
-  keepResults = false;
 }
 
 /** A per-task section's nested merge keys depend on the section alone. */

@@ -14,7 +14,7 @@ import { envCompletion, resolveCompletionItem, typescriptCompletion, yamlComplet
 export { resolveCompletionItem };
 import { pythonCompletion } from './pythonCompletion';
 import { eachFileProblems, eachProblemBatch, fileDiagnostics, fileDiagnosticSteps, workspaceProblems, WorkspaceFileProblems } from './diagnostics';
-export { keepingNoResults } from './diagnostics';
+export { keepingNoResults } from './locations';
 import { envHover, typescriptHover, yamlHover } from './hover';
 import {
   configSymbols, envDefinition, optionInlayHints, targetFiles, taskAtCursor, taskReferences, typescriptDefinition, UriOf,

@@ -307,10 +307,26 @@ function sameShapes(a: readonly SectionShape[], b: readonly SectionShape[], fiel
  * generic and class-level entries, and what its per-task sections set (an edit
  * inside a per-task value leaves it valid). Keyed by the value's node.
  */
+let keepResults = true;
+
+/**
+ * For a process that checks each file once and sees no edit (`tasklens check`):
+ * no result is kept for a next version (per-section problems, a value's reach),
+ * so a file's problems can be printed and let go a few hundred sections at a time.
+ */
+export function keepingNoResults(): void {
+  keepResults = false;
+}
+
+export function keepsResults(): boolean {
+  return keepResults;
+}
+
 export class FileLevelCache<T> {
   private readonly kept = new WeakMap<object, { readonly context: string; readonly shapes: readonly SectionShape[]; readonly value: T }>();
 
   get(ws: Workspace, doc: ConfigDocument, active: boolean, field: FieldName, node: object, compute: () => T, context = fileContextKey(ws, doc, active)): T {
+    if (!keepResults) return compute();
     const shapes = perTaskShapes(doc);
     const hit = this.kept.get(node);
     if (hit && hit.context === context && sameShapes(hit.shapes, shapes, field)) {
