@@ -3,7 +3,7 @@
 import { ConfigDocument } from '../analysis/configDocument';
 import { KnownTask, normalisePath, TYPICAL_TASK, Workspace } from '../analysis/workspace';
 import {
-  Candidate, CLASS_SECTION_KEY, ConfigNode, ENV_CLASS_PREFIX, envKeyForTask, FieldName, fieldCandidates, fieldSpec, fieldWithRole, isFieldName, TaskId, MapEntry, mapGet, MapNode,
+  Candidate, CLASS_SECTION_KEY, ConfigNode, envKeyForTask, FieldName, fieldCandidates, fieldSpec, fieldWithRole, hasPerTaskKeys, isFieldName, TaskId, MapEntry, mapGet, MapNode,
   SourceRef,
 } from '../resolver';
 
@@ -113,7 +113,7 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
     const section = m.loaded.ok ? mapGet(m.loaded.root, CLASS_SECTION_KEY) : undefined;
     if (section?.value.type === 'map') laterSetters.push(tasksSetting(section.value, field));
   }
-  const perTaskEnv = [...env.keys()].some((key) => key.startsWith(ENV_CLASS_PREFIX) && key.includes('#'));
+  const perTaskEnv = hasPerTaskKeys(env);
   for (const task of ws.tasks().values()) {
     const perTask = (perTaskEnv && env.has(envKeyForTask(task.taskId, field))) || laterSetters.some((ids) => ids.has(task.id));
     // A stronger per-task value beats it; what exactly beats it is worked out only when asked (a hover's first few).

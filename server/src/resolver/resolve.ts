@@ -6,7 +6,7 @@ import { EnvOrigin, Environment, EnvValue } from './dotenv';
 import { ExceptionRegistry } from './exceptions';
 import { CLASS_SECTION_KEY, FieldName, FIELDS, FieldSpec } from './fields';
 import { LoadedConfig, notFoundError, parseConfigText } from './loaders';
-import { ENV_CLASS_FILEPATH, ENV_CLASS_PREFIX, ENV_FILEPATH, envKeyForTask, envSharedKeysFor, TaskId, taskIdToString } from './taskId';
+import { ENV_CLASS_FILEPATH, ENV_FILEPATH, envKeyForTask, envSharedKeysFor, namesAnyTask, TaskId, taskIdToString } from './taskId';
 
 export type MappingKind = 'config_values' | 'pyproject' | 'config_file' | 'env_filepath' | 'env_class_filepath';
 export type SourceKind = 'default' | 'task_options' | MappingKind | 'env';
@@ -181,8 +181,8 @@ export function fieldCandidates(input: ResolutionInput, field: FieldName): Candi
   if (!sawConfigValues && optionEntry) candidates.push(optionCandidate(optionEntry, input.taskOptionsFile));
   // Weakest first: generic, class-level, then per task (only built when some variable is per task).
   const [classKey, genericKey] = envSharedKeysFor(field);
-  pushEnvCandidates(candidates, input.env, genericKey.key);
-  pushEnvCandidates(candidates, input.env, classKey.key);
+  pushEnvCandidates(candidates, input.env, genericKey);
+  pushEnvCandidates(candidates, input.env, classKey);
   if (hasPerTaskKeys(input.env)) pushEnvCandidates(candidates, input.env, envKeyForTask(input.taskId, field));
   return candidates;
 }
@@ -199,17 +199,11 @@ function pushEnvCandidates(candidates: Candidate[], env: Environment, key: strin
 /** Per environment (by identity and size: environments are built, then only read). */
 const perTaskKeys = new WeakMap<Environment, { readonly size: number; readonly any: boolean }>();
 
-/** Does any variable of `env` name a task (`PYNENC__CONFIGTASK__<MODULE>#<FUNC>__…`)? */
-function hasPerTaskKeys(env: Environment): boolean {
+/** `namesAnyTask` of `env`'s variables, once per environment. */
+export function hasPerTaskKeys(env: Environment): boolean {
   const known = perTaskKeys.get(env);
   if (known !== undefined && known.size === env.size) return known.any;
-  let any = false;
-  for (const key of env.keys()) {
-    if (key.startsWith(ENV_CLASS_PREFIX) && key.includes('#')) {
-      any = true;
-      break;
-    }
-  }
+  const any = namesAnyTask(env.keys());
   perTaskKeys.set(env, { size: env.size, any });
   return any;
 }

@@ -58,17 +58,8 @@ export function envKeyForTask(id: TaskId, field: FieldName): string {
   return `${ENV_CLASS_PREFIX}${part}__${upperField(field)}`;
 }
 
-export type EnvLevel = 'task' | 'class' | 'generic';
-
-export interface EnvKey {
-  readonly key: string;
-  readonly level: EnvLevel;
-}
-
-type EnvKeys = readonly EnvKey[];
-
 const upperFields = new Map<string, string>();
-const sharedKeys = new Map<string, readonly [EnvKey, EnvKey]>();
+const sharedKeys = new Map<string, readonly [string, string]>();
 
 function upperField(field: FieldName): string {
   let upper = upperFields.get(field);
@@ -80,19 +71,17 @@ function upperField(field: FieldName): string {
 }
 
 /** The class-level and generic env var names for `field` (the same for every task), strongest first. */
-export function envSharedKeysFor(field: FieldName): readonly [EnvKey, EnvKey] {
+export function envSharedKeysFor(field: FieldName): readonly [string, string] {
   let keys = sharedKeys.get(field);
   if (keys === undefined) {
-    keys = [
-      { key: `${ENV_CLASS_PREFIX}${upperField(field)}`, level: 'class' },
-      { key: `${ENV_PREFIX}${upperField(field)}`, level: 'generic' },
-    ];
+    keys = [`${ENV_CLASS_PREFIX}${upperField(field)}`, `${ENV_PREFIX}${upperField(field)}`];
     sharedKeys.set(field, keys);
   }
   return keys;
 }
 
-/** The env var names that can set `field` for task `id`, strongest first. */
-export function envKeysFor(id: TaskId, field: FieldName): EnvKeys {
-  return [{ key: envKeyForTask(id, field), level: 'task' }, ...envSharedKeysFor(field)];
+/** Does any of these env var names name a task (`PYNENC__CONFIGTASK__<MODULE>#<FUNC>__…`)? */
+export function namesAnyTask(keys: Iterable<string>): boolean {
+  for (const key of keys) if (key.startsWith(ENV_CLASS_PREFIX) && key.includes('#')) return true;
+  return false;
 }
