@@ -61,6 +61,18 @@ interface Folder {
   readonly host: CachedDiskHost;
   readonly workspace: Workspace;
   indexing: boolean;
+  /** `tasklens.maxDiagnosticsPerFile`; Infinity for no limit. */
+  maxDiagnostics: number;
+}
+
+/** VS Code shows at most 1,000 of a file's diagnostics: more are work the user never sees. */
+const DEFAULT_MAX_DIAGNOSTICS = 1000;
+
+/** `tasklens.maxDiagnosticsPerFile` from the client's answer: a whole number, 0 for no limit. */
+function readMaxDiagnostics(raw: unknown): number {
+  const value = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).maxDiagnosticsPerFile : undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) return DEFAULT_MAX_DIAGNOSTICS;
+  return value === 0 ? Infinity : value;
 }
 
 /** Debounce between a change and its diagnostics (SPEC asks for at most 100 ms). */
@@ -126,7 +138,7 @@ export function startServer(connection: Connection): void {
   function addFolder(folder: WorkspaceFolder): void {
     const root = URI.parse(folder.uri).fsPath;
     const host = new CachedDiskHost(root);
-    folders.set(folder.uri, { uri: folder.uri, root, host, workspace: new Workspace(host, { settings: DEFAULT_SETTINGS, processEnv: process.env, root }), indexing: false });
+    folders.set(folder.uri, { uri: folder.uri, root, host, workspace: new Workspace(host, { settings: DEFAULT_SETTINGS, processEnv: process.env, root }), indexing: false, maxDiagnostics: DEFAULT_MAX_DIAGNOSTICS });
   }
 
   /** The folder a document belongs to and its path inside it. */
@@ -211,6 +223,7 @@ export function startServer(connection: Connection): void {
     }
     const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: folder.uri, section: 'tasklens' });
     const fromEditor = readSettings(raw);
+    folder.maxDiagnostics = readMaxDiagnostics(raw);
     folder.workspace.setSettings(Object.keys(fromEditor.environments).length > 0 ? fromEditor : { ...fromEditor, environments: fromFiles.environments });
   }
 
@@ -270,7 +283,7 @@ export function startServer(connection: Connection): void {
     const state = ws.stateVersion;
     for (const file of ws.activeConfigFiles().keys()) {
       if (ws.fileKind(file) !== 'config') continue;
-      await inSlices(features.diagnoseSteps(ws, file), () => ws.stateVersion === state);
+      await inSlices(features.diagnoseSteps(ws, file, folder.maxDiagnostics), () => ws.stateVersion === state);
       if (ws.stateVersion !== state) return;
     }
   }
@@ -325,7 +338,7 @@ export function startServer(connection: Connection): void {
         const state = ws.stateVersion;
         let diagnostics: Diagnostic[] | undefined;
         try {
-          diagnostics = await inSlices(features.diagnoseSteps(ws, where.path), () => ws.stateVersion === state && !pendingValidation.has(uri) && documents.get(uri) !== undefined);
+          diagnostics = await inSlices(features.diagnoseSteps(ws, where.path, where.folder.maxDiagnostics), () => ws.stateVersion === state && !pendingValidation.has(uri) && documents.get(uri) !== undefined);
         } catch (e) {
           connection.console.error(`[tasklens] diagnostics failed: ${(e as Error).stack ?? String(e)}`);
           diagnostics = [];

@@ -315,6 +315,31 @@ describe('settings change without a restart', () => {
     assert.ok(!(await taskIds(client)).includes('src.tasks.jobs.nightly'));
   });
 
+  test('tasklens.maxDiagnosticsPerFile: errors first, then a note saying how many more; 0 shows all', async () => {
+    const original = config.text;
+    const unknown = Array.from({ length: 12 }, (_, i) => `  src.tasks.nope${i}:\n    max_retries: 1\n`).join('');
+    const text = `task:\n${unknown}  src.tasks.billing.refund:\n    running_concurrency: KEYS\n    key_arguments: [chargeId]\n`;
+    const summary = (diagnostics: Awaited<ReturnType<typeof settings>>) => diagnostics.map((d) => `${d.code ?? 'note'}@${d.range.start.line}`);
+    try {
+      await client.replaceText(config, text);
+      const all = await client.waitForDiagnostics(config);
+      assert.deepEqual(summary(all), [...Array.from({ length: 12 }, (_, i) => `TL008@${1 + 2 * i}`), 'TL004@26'], describeDiagnostics(all));
+      await withSettings({ maxDiagnosticsPerFile: 5 }, async (cut) => {
+        // Five in all, the note included (VS Code would cut a sixth itself): the one error although it
+        // comes last, the warnings in file order, and the note at the first problem left out.
+        assert.deepEqual(summary(cut), ['TL008@1', 'TL008@3', 'TL008@5', 'TL004@26', 'note@7'], describeDiagnostics(cut));
+        assert.equal(cut[4].severity, 3);
+        assert.match(String(cut[4].message), /^9 more problems in this file are not shown \(4 of 13 shown, errors first\)\. `tasklens check` lists them all/);
+      });
+      await withSettings({ maxDiagnosticsPerFile: 0 }, async (every) => {
+        assert.deepEqual(summary(every), summary(all));
+      });
+    } finally {
+      await client.replaceText(config, original);
+      await client.waitForDiagnostics(config);
+    }
+  });
+
   test('tasklens.exclude: excluded files define no tasks', async () => {
     assert.ok((await taskIds(client)).includes('src.tasks.billing.refund'));
     await withSettings({ exclude: ['src/tasks/billing.ts'] }, async () => {

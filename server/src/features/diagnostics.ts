@@ -1,7 +1,7 @@
 // Diagnostics (SPEC §7) for config YAML, `.env` files and `task()` calls, as
 // functions of the workspace index. The server publishes them; `tasklens check`
 // prints them.
-import { Diagnostic } from 'vscode-languageserver-types';
+import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
 import { ConfigDocument } from '../analysis/configDocument';
 import { firstAtOrAfter, LineIndex } from '../analysis/lineIndex';
 import { finish } from '../analysis/steps';
@@ -13,7 +13,7 @@ import {
   MappingSource, parseTaskId, shortQuote, TaskId, taskIdToString,
 } from '../resolver';
 import { checkExceptionName, checkFieldValue, ValueContext } from './valueChecks';
-import { FixData, keptDiagnostic, movedProblem, Problem } from './problems';
+import { FixData, keptDiagnostic, movedProblem, offsetRange, Problem, Severity } from './problems';
 import { parseEnvKey } from './envKeys';
 
 /** Appends `items` one by one: a spread's argument count is bounded by the stack, and a file can hold 150,000 sections. */
@@ -73,19 +73,59 @@ function unreadableConfigProblems(ws: Workspace, path: string): FileProblems | u
   return { lines: new LineIndex(''), problems: [{ code: 'TL001', severity: 'error', message, start: 0, end: 0 }] };
 }
 
-export function fileDiagnostics(ws: Workspace, path: string): Diagnostic[] {
-  return finish(fileDiagnosticSteps(ws, path));
+export function fileDiagnostics(ws: Workspace, path: string, limit?: number): Diagnostic[] {
+  return finish(fileDiagnosticSteps(ws, path, limit));
 }
 
-export function* fileDiagnosticSteps(ws: Workspace, path: string): Generator<void, Diagnostic[]> {
+/**
+ * The file's diagnostics, at most `limit` of them: when there are more problems,
+ * `limit - 1` chosen as VS Code chooses when it cuts a file's list at 1,000
+ * (errors first, then warnings, then the rest, each kind in file order), listed
+ * in file order, and a note at the first problem left out saying how many are
+ * not shown. The note counts in the limit, so that VS Code keeps it.
+ */
+export function* fileDiagnosticSteps(ws: Workspace, path: string, limit = Infinity): Generator<void, Diagnostic[]> {
   const found = yield* fileProblemSteps(ws, path);
   if (!found) return [];
-  const diagnostics = new Array<Diagnostic>(found.problems.length);
-  for (let i = 0; i < diagnostics.length; i++) {
+  const { problems, lines } = found;
+  const shown = problems.length > limit ? shownProblems(problems, Math.max(0, limit - 1)) : undefined;
+  const diagnostics: Diagnostic[] = [];
+  let firstLeftOut: Problem | undefined;
+  for (let i = 0; i < problems.length; i++) {
     if ((i & 4095) === 4095) yield;
-    diagnostics[i] = keptDiagnostic(found.problems[i], found.lines);
+    if (shown && shown[i] === 0) firstLeftOut ??= problems[i];
+    else diagnostics.push(keptDiagnostic(problems[i], lines));
   }
+  if (firstLeftOut) diagnostics.push(leftOutNote(problems.length, diagnostics.length, offsetRange(lines, firstLeftOut.start, firstLeftOut.end)));
   return diagnostics;
+}
+
+const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+
+/** 1 for each of the first `limit` problems by severity, then by place. */
+function shownProblems(problems: readonly Problem[], limit: number): Uint8Array {
+  const shown = new Uint8Array(problems.length);
+  let left = limit;
+  for (const severity of SEVERITY_ORDER) {
+    for (let i = 0; i < problems.length && left > 0; i++) {
+      if (problems[i].severity === severity) {
+        shown[i] = 1;
+        left--;
+      }
+    }
+  }
+  return shown;
+}
+
+function leftOutNote(total: number, shown: number, range: Range): Diagnostic {
+  const count = (n: number) => n.toLocaleString('en-US');
+  const more = total - shown === 1 ? '1 more problem in this file is' : `${count(total - shown)} more problems in this file are`;
+  return {
+    range,
+    severity: DiagnosticSeverity.Information,
+    source: 'tasklens',
+    message: `${more} not shown (${count(shown)} of ${count(total)} shown, errors first). \`tasklens check\` lists them all; the setting tasklens.maxDiagnosticsPerFile changes the limit.`,
+  };
 }
 
 /** Problems of the workspace, by file; `file: null` for those that belong to no file. */

@@ -88,8 +88,8 @@ export function hover(ws: Workspace, path: string, offset: number): Hover | null
 }
 
 /** One file's diagnostics: the same problems `check` reports for it. */
-export function diagnose(ws: Workspace, path: string): Diagnostic[] {
-  return fileDiagnostics(ws, path);
+export function diagnose(ws: Workspace, path: string, limit?: number): Diagnostic[] {
+  return fileDiagnostics(ws, path, limit);
 }
 
 /**
@@ -97,8 +97,8 @@ export function diagnose(ws: Workspace, path: string): Diagnostic[] {
  * each `next()` does a bounded part of the work; the last returns the diagnostics.
  * Steps must not outlive a change to the workspace (drop them and start again).
  */
-export function diagnoseSteps(ws: Workspace, path: string): Generator<void, Diagnostic[]> {
-  return fileDiagnosticSteps(ws, path);
+export function diagnoseSteps(ws: Workspace, path: string, limit?: number): Generator<void, Diagnostic[]> {
+  return fileDiagnosticSteps(ws, path, limit);
 }
 
 /** Every problem of the workspace (`tasklens check`). */
