@@ -222,6 +222,22 @@ describe('config and env files changed on disk, not open in the editor', () => {
     assert.match(await refundRetries(), /`1` \| config\.yaml:5 \(class\)/);
   });
 
+  test('config.yaml written while open, with no watcher event: closing it reads the disk, not a copy from before it was opened', async () => {
+    const file = path.join(root, 'config.yaml');
+    const original = fs.readFileSync(file, 'utf8');
+    const doc = await client.openPlain('config.yaml', original);
+    await client.waitForDiagnostics(doc);
+    try {
+      // A client that watches no files (or a save the watcher has not reported yet).
+      fs.writeFileSync(file, 'task:\n  max_retries: 7\n');
+      await client.close(doc);
+      assert.match(await refundRetries(), /`7` \| config\.yaml:2 \(class\)/);
+    } finally {
+      await rewrite('config.yaml', original);
+    }
+    assert.match(await refundRetries(), /`1` \| config\.yaml:5 \(class\)/);
+  });
+
   test('.env', async () => {
     assert.match(await refundRetries(), /`1` \| config\.yaml:5 \(class\)/);
     await whileRewritten('.env', 'PYNENC__MAX_RETRIES=4\n', async () => {

@@ -52,6 +52,11 @@ export interface WorkspaceHost {
   listFiles(): readonly string[];
   /** Why an existing path cannot be read as text (a directory, no permission, not UTF-8); undefined otherwise. */
   readProblem?(path: string): { readonly reason: string; readonly offset?: number } | undefined;
+  /**
+   * An editor holds the file now, and its text wins over the disk's: a copy read
+   * from disk need not be kept (it is read again once the editor lets go).
+   */
+  release?(path: string): void;
 }
 
 export interface EnvDocument {
@@ -244,6 +249,7 @@ export class Workspace {
     // An edit is only usable while the file was read at the previous text; otherwise the texts are compared.
     const usable = edit !== undefined && previous !== undefined && !this.pendingEdits.has(path) && this.configDocs.get(path)?.text === previous;
     this.overlays.set(path, text);
+    if (previous === undefined) this.host.release?.(path);
     this.fileChanged(path);
     if (read?.text === text) this.takeConfigDocument(path, read);
     else if (usable) this.pendingEdits.set(path, edit);

@@ -297,46 +297,98 @@ function bigrams(text: string): Set<number> {
   return out;
 }
 
+/** Below this many candidates a question compares every one: an index would cost more than it saves. */
+const INDEX_FROM = 64;
+
+/**
+ * The candidates sharing each bigram, as runs of one array: bigram `g`'s
+ * candidates are `entries[offsets[s]]` to `entries[offsets[s + 1] - 1]`, in
+ * candidate order, where `s = slots.get(g)`. Two typed arrays instead of an
+ * array per bigram: a workspace of 50,000 task ids would spend tens of MB on them.
+ */
+interface Postings {
+  readonly slots: Map<number, number>;
+  readonly offsets: Uint32Array;
+  readonly entries: Uint32Array;
+  /** Each candidate's count of distinct bigrams. */
+  readonly sizes: Uint16Array;
+  /** Bigrams each candidate shares with the name asked; all zero between two questions. */
+  readonly shared: Uint16Array;
+}
+
+function postingsOf(normed: readonly string[]): Postings {
+  const slots = new Map<number, number>();
+  const counts: number[] = [];
+  const sizes = new Uint16Array(normed.length);
+  for (let i = 0; i < normed.length; i++) {
+    const grams = distinctBigrams(normed[i]);
+    sizes[i] = grams.length;
+    for (const gram of grams) {
+      let slot = slots.get(gram);
+      if (slot === undefined) slots.set(gram, (slot = counts.push(0) - 1));
+      counts[slot]++;
+    }
+  }
+  const offsets = new Uint32Array(counts.length + 1);
+  for (let s = 0; s < counts.length; s++) offsets[s + 1] = offsets[s] + counts[s];
+  const entries = new Uint32Array(offsets[counts.length]);
+  const cursor = offsets.slice(0, counts.length);
+  for (let i = 0; i < normed.length; i++) for (const gram of distinctBigrams(normed[i])) entries[cursor[slots.get(gram)!]++] = i;
+  return { slots, offsets, entries, sizes, shared: new Uint16Array(normed.length) };
+}
+
 /**
  * Did-you-mean over a fixed set of names, built once and asked many times (a
- * config of thousands of sections against thousands of task ids). Candidates are
- * visited by a lower bound on their edit distance, from the bigrams they share
- * with the name (an edit changes at most two bigrams), and the search stops when
- * no unvisited candidate can beat the best one: the answer is the exact nearest.
+ * config of thousands of sections against thousands of task ids): the nearest
+ * candidate by edit distance, case- and separator-insensitively, the first of
+ * equally near ones, none further than about a third of the name. Over many
+ * candidates, they are visited by a lower bound on their edit distance, from the
+ * bigrams they share with the name (an edit changes at most two bigrams), and
+ * the search stops when no unvisited candidate can beat the best one; over a
+ * few, each is compared: both give the exact nearest.
  */
 export class Suggester {
-  private readonly names: string[] = [];
-  private readonly normed: string[] = [];
-  private readonly sizes: number[] = [];
-  private readonly postings = new Map<number, number[]>();
-  /** Bigrams each candidate shares with the name asked; all zero between two questions. */
-  private shared: Uint16Array | undefined;
+  private readonly names: string[];
+  private readonly normed: string[];
+  private readonly postings: Postings | undefined;
 
   constructor(candidates: Iterable<string>) {
-    for (const name of candidates) {
-      const index = this.names.length;
-      const normed = normName(name);
-      const grams = distinctBigrams(normed);
-      this.names.push(name);
-      this.normed.push(normed);
-      this.sizes.push(grams.length);
-      for (const gram of grams) {
-        const list = this.postings.get(gram);
-        if (list) list.push(index);
-        else this.postings.set(gram, [index]);
-      }
-    }
+    this.names = [...candidates];
+    this.normed = this.names.map(normName);
+    this.postings = this.names.length >= INDEX_FROM ? postingsOf(this.normed) : undefined;
   }
 
   suggest(name: string): string | undefined {
     const target = normName(name);
     // A third of the name, and at least three edits for names long enough to be fields (`max_retry`).
     const limit = target.length >= 6 ? Math.max(3, Math.floor(target.length / 3)) : 2;
+    const best = this.postings ? this.nearestIndexed(name, target, limit, this.postings) : this.nearestOfAll(name, target, limit);
+    return best !== undefined ? this.names[best] : undefined;
+  }
+
+  private nearestOfAll(name: string, target: string, limit: number): number | undefined {
+    let best: number | undefined;
+    let bestScore = limit + 1;
+    for (let i = 0; i < this.names.length; i++) {
+      if (this.names[i] === name || Math.abs(this.normed[i].length - target.length) >= bestScore) continue;
+      // In candidate order, only a nearer one replaces the best.
+      const score = editDistanceWithin(target, this.normed[i], bestScore - 1);
+      if (score < bestScore) {
+        best = i;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private nearestIndexed(name: string, target: string, limit: number, postings: Postings): number | undefined {
+    const { slots, offsets, entries, sizes, shared } = postings;
     const grams = bigrams(target);
-    const shared = (this.shared ??= new Uint16Array(this.names.length));
     const touched: number[] = [];
     for (const gram of grams) {
-      for (const index of this.postings.get(gram) ?? []) if (shared[index]++ === 0) touched.push(index);
+      const slot = slots.get(gram);
+      if (slot === undefined) continue;
+      for (let k = offsets[slot]; k < offsets[slot + 1]; k++) if (shared[entries[k]]++ === 0) touched.push(entries[k]);
     }
     // A candidate's bound is at most `limit` only if it shares all but 2 × limit of the name's
     // bigrams: for a name of more bigrams than that, only candidates sharing one can be near.
@@ -344,7 +396,7 @@ export class Suggester {
     const order: { index: number; bound: number }[] = [];
     const consider = (i: number) => {
       if (this.names[i] === name) return;
-      const bound = Math.ceil(Math.max(grams.size - shared[i], this.sizes[i] - shared[i]) / 2);
+      const bound = Math.ceil(Math.max(grams.size - shared[i], sizes[i] - shared[i]) / 2);
       if (bound <= limit && Math.abs(this.normed[i].length - target.length) <= limit) order.push({ index: i, bound });
     };
     if (everyone) for (let i = 0; i < this.names.length; i++) consider(i);
@@ -362,7 +414,7 @@ export class Suggester {
         bestScore = score;
       }
     }
-    return best !== undefined ? this.names[best] : undefined;
+    return best;
   }
 }
 
