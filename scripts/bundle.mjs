@@ -42,6 +42,8 @@ await Promise.all([
   build({ ...common, minify: true, sourcemap: false, entryPoints: ['server/src/analysis/python/lezer.ts'], outfile: 'server/out/python.js' }),
   typescriptCurrent ? undefined : build({ ...common, minify: true, sourcemap: false, entryPoints: [TYPESCRIPT_IN], outfile: TYPESCRIPT_OUT }),
   build({ ...common, minify: !process.env.TASKLENS_NO_MINIFY, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js', banner: { js: '#!/usr/bin/env node' }, plugins: [typescriptBeside, pythonParserBeside] }),
+  // The worker that parses TypeScript files for the first index of a large workspace (server/src/analysis/typescript/parseWorker.ts).
+  build({ ...common, minify: true, sourcemap: false, entryPoints: ['server/src/analysis/typescript/parseWorkerMain.ts'], outfile: 'server/out/typescriptWorker.js', plugins: [typescriptBeside] }),
   // A shell line first, so that Node never parses Tasklens's options (Node 20 takes `--env-file` from anywhere).
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/bin/sh\n":" //# ; exec /usr/bin/env node "$0" -- "$@"' }, plugins: [typescriptBeside, pythonParserBeside] }),
   build({ ...common, minify: true, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),

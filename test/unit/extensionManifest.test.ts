@@ -168,10 +168,10 @@ test('the package holds only the bundles, the grammars, the icon, the walkthroug
   const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   const listed = execFileSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: REPO_ROOT, encoding: 'utf8' });
   const files = listed.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|client\/out\/extension\.js|server\/out\/(server|typescript|python)\.js|syntaxes\/[\w.-]+\.json|media\/icon\.png|media\/walkthrough\/[\w.-]+\.md)$/;
+  const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|client\/out\/extension\.js|server\/out\/(server|typescript|typescriptWorker|python)\.js|syntaxes\/[\w.-]+\.json|media\/icon\.png|media\/walkthrough\/[\w.-]+\.md)$/;
   assert.deepEqual(files.filter((file) => !allowed.test(file)), []);
   assert.ok(!files.includes('server/out/cli.js'), 'the extension never runs the CLI bundle');
-  for (const required of ['package.json', 'LICENSE', 'CHANGELOG.md', 'client/out/extension.js', 'server/out/server.js', 'server/out/typescript.js', 'server/out/python.js', manifest.icon]) {
+  for (const required of ['package.json', 'LICENSE', 'CHANGELOG.md', 'client/out/extension.js', 'server/out/server.js', 'server/out/typescript.js', 'server/out/python.js', 'server/out/typescriptWorker.js', manifest.icon]) {
     assert.ok(files.includes(required), required);
   }
   for (const grammar of manifest.contributes.grammars) assert.ok(files.includes(grammar.path.replace(/^\.\//, '')), grammar.path);

@@ -14,7 +14,7 @@ import { TextEdit } from './lineIndex';
 import { DEFAULT_SETTINGS, TasklensSettings } from './settings';
 import { TaskFileFacts, TaskLanguage, TaskSource } from './taskSource';
 import { ClassFact, TaskDefinition } from './typescriptFacts';
-import type { TypeScriptIndex } from './typescriptIndex';
+import type { FileRecord as TypeScriptFileRecord, TypeScriptAnalysisOptions, TypeScriptIndex } from './typescriptIndex';
 import type { PythonIndex } from './python';
 
 /** The Python source is loaded on the first Python file: a TypeScript workspace does not pay for it. */
@@ -43,6 +43,14 @@ interface CodeFacts {
 function loadTypeScriptIndex(): typeof TypeScriptIndex {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('./typescriptIndex') as typeof import('./typescriptIndex')).TypeScriptIndex;
+}
+
+/** A TypeScript file to parse elsewhere (`Workspace.planTaskFile`): as `module`, with `options.taskFunctionNames`. */
+export interface PlannedParse {
+  readonly file: string;
+  readonly text: string;
+  readonly module: string;
+  readonly options: TypeScriptAnalysisOptions;
 }
 
 export interface WorkspaceHost {
@@ -319,6 +327,39 @@ export class Workspace {
     if (this.isIndexedTypeScript(file)) this.typeScriptIndex.update(file, text);
     else if (file.endsWith('.py') && this.isIndexedPython(file)) this.pythonIndex.update(file, text);
     else return;
+    this.noteIndexed(file);
+  }
+
+  /**
+   * `indexTaskFile` with TypeScript's parsing left to the caller (a worker):
+   * a file that needs no parse is read now and the answer is undefined; for one
+   * that does, what to parse, to hand back to `takeParsedTaskFile`.
+   */
+  planTaskFile(file: string): PlannedParse | undefined {
+    const text = this.readText(file);
+    if (text === undefined || !this.isIndexedTypeScript(file)) {
+      this.indexTaskFile(file);
+      return undefined;
+    }
+    const index = this.typeScriptIndex;
+    const module = index.planUpdate(file, text);
+    if (module === undefined) this.noteIndexed(file);
+    return module === undefined ? undefined : { file, text, module, options: index.readingOptions };
+  }
+
+  /**
+   * The record parsed elsewhere for what `planTaskFile` gave; undefined when it
+   * could not be parsed there. A file whose text changed meanwhile (or the
+   * settings), or without a record, is read here instead.
+   */
+  takeParsedTaskFile(plan: PlannedParse, record: TypeScriptFileRecord | undefined): void {
+    const index = this.typeScriptIndex;
+    if (record === undefined || this.readText(plan.file) !== plan.text || index.readingOptions !== plan.options) return this.indexTaskFile(plan.file);
+    index.updateParsed(plan.file, plan.text, record);
+    this.noteIndexed(plan.file);
+  }
+
+  private noteIndexed(file: string): void {
     this.codeMeaning++;
     this.codeSignatures.delete(file);
   }
@@ -738,4 +779,3 @@ export function globMatches(glob: string, path: string): boolean {
   }
   return new RegExp(`^${pattern}$`).test(path) || new RegExp(`^${pattern}/`).test(path);
 }
-

@@ -18,7 +18,7 @@ import { Dependencies, importPathsNaming, NameResolver, resolutionKeyOf, resolve
 import type * as Parser from './parse';
 import { analysisDepth, scanClasses } from './prescan';
 
-export { AnalysisDepth, TypeScriptAnalysisOptions } from './fileRecord';
+export { AnalysisDepth, FileRecord, TypeScriptAnalysisOptions } from './fileRecord';
 export { analysisDepth } from './prescan';
 
 /** Counts of how files were read, for benchmarks and tests. */
@@ -43,19 +43,34 @@ export function scriptKindFor(file: string): ReturnType<typeof Parser.scriptKind
   return loadParser().scriptKindFor(file);
 }
 
-/** Reads one file's record, as deep as the pre-scan says (imports not yet followed into other files). */
-function readFileRecord(file: string, text: string, options: TypeScriptAnalysisOptions): FileRecord {
+/**
+ * What reading one file takes: its record, read here (skipped, or scanned for
+ * classes), or a parse of it as module `module`, which loads TypeScript's
+ * compiler (a worker may do it: `parseWorker.ts`).
+ */
+type PlannedRead = { readonly record: FileRecord; readonly parseAs?: undefined } | { readonly record?: undefined; readonly parseAs: string };
+
+/** As deep as the pre-scan says; never throws. */
+function planRead(file: string, text: string, options: TypeScriptAnalysisOptions): PlannedRead {
   let depth: AnalysisDepth = 'skip';
   let module: string | undefined;
-  const read = (): FileRecord => {
+  const plan = (): PlannedRead => {
     depth = analysisDepth(text, options.taskFunctionNames);
     module = depth === 'skip' ? undefined : moduleForFile(file, options.moduleRoot);
     // A file outside the module root has no module, so neither its tasks nor its classes can be named.
-    if (depth === 'skip' || module === undefined) return fileRecord(file, module, 'skip');
-    if (depth === 'classScan') return scanClasses(file, module, text);
-    return loadParser().parseFile(file, module, text, options.taskFunctionNames);
+    if (depth === 'skip' || module === undefined) return { record: fileRecord(file, module, 'skip') };
+    if (depth === 'classScan') return { record: scanClasses(file, module, text) };
+    return { parseAs: module };
   };
-  return guarded(file, options.onInternalError, read, () => fileRecord(file, module, depth));
+  return guarded(file, options.onInternalError, plan, () => ({ record: fileRecord(file, module, depth) }));
+}
+
+/** Reads one file's record, as deep as the pre-scan says (imports not yet followed into other files). */
+function readFileRecord(file: string, text: string, options: TypeScriptAnalysisOptions): FileRecord {
+  const planned = planRead(file, text, options);
+  if (planned.record) return planned.record;
+  const module = planned.parseAs;
+  return guarded(file, options.onInternalError, () => loadParser().parseFile(file, module, text, options.taskFunctionNames), () => fileRecord(file, module, 'parse'));
 }
 
 /** The record's facts with names resolved; empty facts when resolving fails. */
@@ -98,6 +113,28 @@ export class TypeScriptIndex extends TaskSourceIndex<FileRecord, DeclaredClass, 
   /** (Re-)reads one file; `file` is workspace-relative with `/`. The same text again is no change. */
   update(file: string, text: string): void {
     this.replaceText(file, text, () => readFileRecord(file, text, this.analysisOptions));
+  }
+
+  /**
+   * For reading many files with the parsing done elsewhere (a worker): the
+   * module to parse `text` as, when it needs a parse and is not the text the
+   * index has; otherwise the file is read here, now, and the answer is undefined.
+   */
+  planUpdate(file: string, text: string): string | undefined {
+    if (this.texts.get(file) === text) return undefined;
+    const planned = planRead(file, text, this.analysisOptions);
+    if (planned.record) this.replaceText(file, text, () => planned.record);
+    return planned.parseAs;
+  }
+
+  /** Takes the record `parseFile` made of `text` elsewhere, for the module `planUpdate` named. */
+  updateParsed(file: string, text: string, record: FileRecord): void {
+    this.replaceText(file, text, () => record);
+  }
+
+  /** What files are read with; new settings replace the object (so a parse made with the old one is stale). */
+  get readingOptions(): TypeScriptAnalysisOptions {
+    return this.analysisOptions;
   }
 
   rename(oldFile: string, newFile: string, text: string): void {

@@ -1,0 +1,89 @@
+// Parsing TypeScript files in a child process, for the index's first read of a
+// workspace: the child loads TypeScript's compiler (~40 MB) and exits when the
+// read is done, so a server that then only edits config files never holds the
+// compiler, and the pre-scan is done here while the child parses. A process,
+// not a worker thread: a thread's memory stays with the process after it ends
+// (about 30 MB of 70, measured), a process's goes with it. Later single-file
+// updates parse in the server, as before (`index.ts`). The child's entry is
+// `parseWorkerMain.ts`; it reads no file and runs nothing it is sent.
+import { ChildProcess, fork } from 'child_process';
+import * as path from 'path';
+import { FileRecord } from './fileRecord';
+
+export interface ParseJob {
+  readonly file: string;
+  /** The module `TypeScriptIndex.planUpdate` named. */
+  readonly module: string;
+  readonly text: string;
+}
+
+export interface ParseRequest {
+  readonly id: number;
+  readonly taskFunctionNames: readonly string[];
+  readonly jobs: readonly ParseJob[];
+}
+
+/** A job's record, or why parsing it failed inside Tasklens (a bug, never the user's code). */
+export type ParseOutcome = { readonly record: FileRecord; readonly error?: undefined } | { readonly record?: undefined; readonly error: string };
+
+export interface ParseResponse {
+  readonly id: number;
+  readonly outcomes: readonly ParseOutcome[];
+}
+
+/** Beside the bundle (`server/out/typescriptWorker.js`), or beside this file when run from the compiled sources (tests). */
+function workerScript(): string {
+  return /parseWorker\.js$/.test(__filename) ? path.join(__dirname, 'parseWorkerMain.js') : path.join(__dirname, 'typescriptWorker.js');
+}
+
+export class ParseWorker {
+  private readonly child: ChildProcess | undefined;
+  private nextId = 0;
+  private readonly waiting = new Map<number, (outcomes: readonly ParseOutcome[] | undefined) => void>();
+  private gone = false;
+
+  constructor(script = workerScript()) {
+    try {
+      // `advanced`: records hold Maps and Sets. Node's own flags are not passed on (a debugger port, say).
+      this.child = fork(script, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    } catch {
+      this.gone = true;
+      return;
+    }
+    this.child.on('message', (response: ParseResponse) => {
+      this.waiting.get(response.id)?.(response.outcomes);
+      this.waiting.delete(response.id);
+    });
+    // A child that cannot start or stops: what it was asked is answered undefined (the caller parses it itself).
+    const stop = () => {
+      this.gone = true;
+      for (const answer of this.waiting.values()) answer(undefined);
+      this.waiting.clear();
+    };
+    this.child.on('error', stop);
+    this.child.on('exit', stop);
+  }
+
+  /** One outcome per job, in order; undefined when the child is gone. */
+  parse(jobs: readonly ParseJob[], taskFunctionNames: readonly string[]): Promise<readonly ParseOutcome[] | undefined> {
+    const child = this.child;
+    if (this.gone || !child) return Promise.resolve(undefined);
+    const id = this.nextId++;
+    const request: ParseRequest = { id, taskFunctionNames: [...taskFunctionNames], jobs };
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      child.send(request, (error) => {
+        if (error && this.waiting.delete(id)) resolve(undefined);
+      });
+    });
+  }
+
+  /** Ends the child (and so frees what it holds); what it was still asked is answered undefined. */
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child || this.gone) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.disconnect();
+    await exited;
+  }
+}
