@@ -191,7 +191,8 @@ export async function benchSession(serverName, root, config, { run = 0, budgetMs
     } catch {
       result.heapUsedMb = NaN;
     }
-    Object.assign(result, { peakRssMb: server.memory().peakRssMb });
+    const { peakRssMb, childPeakRssMb } = server.memory();
+    Object.assign(result, { peakRssMb, childPeakRssMb });
   } catch (e) {
     result.error = e instanceof TimeoutError ? `timeout: ${e.message}` : String(e.message ?? e);
     log(`${serverName}: ${result.error}`);

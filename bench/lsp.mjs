@@ -46,6 +46,29 @@ export function processMemory(pid) {
 }
 
 /**
+ * The highest peak RSS of the processes `pid` starts, polled from /proc while it
+ * runs (Tasklens parses TypeScript in a child while it indexes: its memory is the
+ * editor's too, for that while). `stop()` ends the polling.
+ */
+function childPeakWatcher(pid) {
+  let peakMb = NaN;
+  const poll = () => {
+    let children = [];
+    try {
+      children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    } catch {
+      return;
+    }
+    for (const child of children) {
+      const { peakRssMb } = processMemory(child);
+      if (Number.isFinite(peakRssMb)) peakMb = Number.isFinite(peakMb) ? Math.max(peakMb, peakRssMb) : peakRssMb;
+    }
+  };
+  const timer = setInterval(poll, 50);
+  return { peakMb: () => (poll(), peakMb), stop: () => clearInterval(timer) };
+}
+
+/**
  * Starts `name` (a key of SERVERS) on the workspace folder `root` and initialises it.
  * Resolves when the server is ready for the bench: for Tasklens, when its
  * `tasklens/status` notification says indexing is over.
@@ -62,6 +85,7 @@ export async function startServer(name, root, { timeoutMs = 120_000 } = {}) {
     exited = { code, signal };
     resolve(exited);
   }));
+  const children = childPeakWatcher(proc.pid);
   const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
   const diagnosticWaiters = new Set();
   const latest = new Map();
@@ -119,7 +143,7 @@ export async function startServer(name, root, { timeoutMs = 120_000 } = {}) {
       result.catch(() => {});
       return result;
     },
-    memory: () => processMemory(proc.pid),
+    memory: () => ({ ...processMemory(proc.pid), childPeakRssMb: children.peakMb() }),
     async stop() {
       try {
         await withTimeout(conn.sendRequest('shutdown'), 3000, 'shutdown');
@@ -129,6 +153,7 @@ export async function startServer(name, root, { timeoutMs = 120_000 } = {}) {
         // A server that does not shut down in time is killed.
       }
       if (!exited) proc.kill('SIGKILL');
+      children.stop();
       conn.dispose();
     },
   };

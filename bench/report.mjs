@@ -33,6 +33,7 @@ export const ROWS = [
   ['codeAction', 'code action on a diagnostic (ms)', 'dist'],
   ['keystroke', 'keystroke → diagnostics, debounce excl. (ms)', 'dist'],
   ['peakRssMb', 'peak RSS, VmHWM (MB)', 'scalar'],
+  ['childPeakRssMb', 'peak RSS of a child while indexing (MB)', 'scalar'],
   ['rssAfterOpenMb', 'RSS after first diagnostics (MB)', 'scalar'],
   ['heapUsedMb', 'heap used (MB)', 'scalar'],
   ['diagnosticsAtOpen', 'diagnostics published at open', 'count'],

@@ -15,10 +15,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { ConfigDocument } from './analysis/configDocument';
 import { DiskHost } from './analysis/diskHost';
-import { finish, Steps } from './analysis/steps';
+import { indexTaskFiles } from './analysis/bulkIndex';
+import { finish, inSlices as runInSlices, Steps } from './analysis/steps';
 import { DEFAULT_SETTINGS, readSettings, settingsFromWorkspaceFiles } from './analysis/settings';
-import { ParseWorker } from './analysis/typescript/parseWorker';
-import { normalisePath, PlannedParse, Workspace, WorkspaceHost } from './analysis/workspace';
+import { normalisePath, Workspace, WorkspaceHost } from './analysis/workspace';
 import * as features from './features';
 import { configFormat } from './resolver';
 import {
@@ -86,13 +86,6 @@ const VALIDATION_DELAY_MS = 30;
 
 /** For benchmarks: the process's memory, and each V8 heap space's used and committed bytes. */
 const MemoryRequest = new RequestType0<NodeJS.MemoryUsage & { spaces: Record<string, { used: number; committed: number }> }, void>('$/tasklens/memory');
-
-/**
- * From this many task files, TypeScript's are parsed in a worker thread that
- * goes once they are read (below, starting one costs more than it saves).
- */
-const PARSE_IN_WORKER_FROM = 50;
-const INDEX_BATCH = 100;
 
 /** How long long work (diagnostics, reading a large file) runs before other requests are answered. */
 const SLICE_MS = 15;
@@ -257,9 +250,8 @@ export function startServer(connection: Connection): void {
 
   /**
    * Reads every task file in batches, answering requests in between, with
-   * cancellable progress. In a workspace of many TypeScript files they are parsed
-   * in a worker, which goes when the index is read (see `parseWorker.ts`): while
-   * it parses one batch, this thread reads and pre-scans the next.
+   * cancellable progress; TypeScript files of a large workspace are parsed in a
+   * child process that exits at the end (`analysis/bulkIndex.ts`).
    */
   async function indexFolder(folder: Folder): Promise<void> {
     const ws = folder.workspace;
@@ -268,31 +260,17 @@ export function startServer(connection: Connection): void {
     const progress = supportsProgress ? await connection.window.createWorkDoneProgress() : undefined;
     progress?.begin('Tasklens: indexing tasks', 0, `${files.length} files`, true);
     const started = Date.now();
-    const worker = files.length >= PARSE_IN_WORKER_FROM ? new ParseWorker() : undefined;
-    let parsing: Promise<void> = Promise.resolve();
-    let cancelled = false;
-    for (let i = 0; i < files.length; i += INDEX_BATCH) {
-      if (progress?.token.isCancellationRequested) {
-        cancelled = true;
-        break;
-      }
-      const plans: PlannedParse[] = [];
-      for (const file of files.slice(i, i + INDEX_BATCH)) {
-        const plan = worker ? ws.planTaskFile(file) : void ws.indexTaskFile(file);
-        if (plan) plans.push(plan);
-      }
-      const parsed = worker && plans.length > 0 ? parseElsewhere(ws, worker, plans) : Promise.resolve();
-      // One batch parsing while the next is planned.
-      await parsing;
-      parsing = parsed;
-      const done = Math.min(files.length, i + INDEX_BATCH);
-      const percentage = Math.round((done / files.length) * 100);
-      progress?.report(percentage, `${done} of ${files.length} files`);
-      sendStatus(folder, percentage);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    await parsing;
-    await worker?.close();
+    const completed = await indexTaskFiles(ws, files, {
+      between: async (done) => {
+        const percentage = Math.round((done / files.length) * 100);
+        progress?.report(percentage, `${done} of ${files.length} files`);
+        sendStatus(folder, percentage);
+        await new Promise((resolve) => setImmediate(resolve));
+        return !progress?.token.isCancellationRequested;
+      },
+      onInternalError: (file, e) => connection.console.error(`[tasklens] indexing ${file} failed: ${(e as Error).stack ?? String(e)}`),
+    });
+    const cancelled = !completed;
     // The config files in force, read in steps too: a large one would otherwise be read by the first request.
     await guardedAsync('reading config files', () => inSlices(ws.readConfigFilesSteps(), () => true).then(() => undefined));
     folder.indexing = false;
@@ -301,16 +279,6 @@ export function startServer(connection: Connection): void {
     sendStatus(folder);
     scheduleValidation(...documents.all().map((d) => d.uri));
     void guardedAsync('checking config files', () => checkConfigFilesAhead(folder));
-  }
-
-  /** Parses `plans` in the worker and hands the records to the workspace; what the worker cannot parse is read here. */
-  async function parseElsewhere(ws: Workspace, worker: ParseWorker, plans: readonly PlannedParse[]): Promise<void> {
-    const outcomes = await worker.parse(plans.map(({ file, module, text }) => ({ file, module, text })), plans[0].options.taskFunctionNames);
-    plans.forEach((plan, i) => {
-      const outcome = outcomes?.[i];
-      if (outcome?.error !== undefined) connection.console.error(`[tasklens] parsing ${plan.file} failed: ${outcome.error}`);
-      guarded('indexing', undefined, () => ws.takeParsedTaskFile(plan, outcome?.record));
-    });
   }
 
   /**
@@ -394,20 +362,9 @@ export function startServer(connection: Connection): void {
     }
   }
 
-  /**
-   * Runs steps in slices of about `SLICE_MS`, answering other messages between;
-   * undefined once `wanted()` says the work is stale. Throws what the steps throw.
-   */
-  async function inSlices<T>(steps: Steps<T>, wanted: () => boolean): Promise<T | undefined> {
-    for (;;) {
-      const sliceEnd = performance.now() + SLICE_MS;
-      let result: IteratorResult<void, T>;
-      do result = steps.next();
-      while (!result.done && performance.now() < sliceEnd);
-      if (result.done) return result.value;
-      await new Promise((resolve) => setImmediate(resolve));
-      if (!wanted()) return undefined;
-    }
+  /** `inSlices` of `SLICE_MS`: other messages are answered between the slices. */
+  function inSlices<T>(steps: Steps<T>, wanted: () => boolean): Promise<T | undefined> {
+    return runInSlices(steps, SLICE_MS, wanted);
   }
 
   /**

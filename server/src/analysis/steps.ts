@@ -12,3 +12,20 @@ export function finish<T>(steps: Steps<T>): T {
     if (step.done) return step.value;
   }
 }
+
+/**
+ * Runs steps in slices of about `sliceMs`, letting the event loop run between
+ * them (other requests, a child's messages); undefined once `wanted()` says,
+ * between two slices, that the work is stale. Throws what the steps throw.
+ */
+export async function inSlices<T>(steps: Steps<T>, sliceMs: number, wanted: () => boolean = () => true): Promise<T | undefined> {
+  for (;;) {
+    const sliceEnd = performance.now() + sliceMs;
+    let result: IteratorResult<void, T>;
+    do result = steps.next();
+    while (!result.done && performance.now() < sliceEnd);
+    if (result.done) return result.value;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!wanted()) return undefined;
+  }
+}

@@ -1,0 +1,55 @@
+// Reading many task files into the workspace's sources at once (the server's
+// first index, the CLI): TypeScript files are parsed in a child process
+// (`typescript/parseWorker.ts`) while this thread reads and pre-scans the next
+// batch, and the child exits at the end, taking TypeScript's compiler with it.
+import { ParseWorker } from './typescript/parseWorker';
+import { PlannedParse, Workspace } from './workspace';
+
+/** From this many task files a child parses them; below, starting one costs more than it saves. */
+export const PARSE_IN_CHILD_FROM = 50;
+const BATCH = 100;
+
+export interface BulkIndexOptions {
+  /** After each batch, with the count of files read so far; false stops the index (cancelled). */
+  readonly between: (done: number) => Promise<boolean>;
+  /** Reading or parsing one file failed inside Tasklens (a bug): the file is read here, or left out. */
+  readonly onInternalError?: (file: string, error: unknown) => void;
+}
+
+/** Reads `files` (workspace-relative) into `ws`; false when `between` stopped it. */
+export async function indexTaskFiles(ws: Workspace, files: readonly string[], options: BulkIndexOptions): Promise<boolean> {
+  const child = files.length >= PARSE_IN_CHILD_FROM ? new ParseWorker() : undefined;
+  let parsing: Promise<void> = Promise.resolve();
+  try {
+    for (let i = 0; i < files.length; i += BATCH) {
+      const plans: PlannedParse[] = [];
+      for (const file of files.slice(i, i + BATCH)) {
+        const plan = child ? ws.planTaskFile(file) : void ws.indexTaskFile(file);
+        if (plan) plans.push(plan);
+      }
+      const parsed = child && plans.length > 0 ? parseInChild(ws, child, plans, options) : Promise.resolve();
+      // One batch parsing while the next is planned.
+      await parsing;
+      parsing = parsed;
+      if (!(await options.between(Math.min(files.length, i + BATCH)))) return false;
+    }
+    return true;
+  } finally {
+    await parsing;
+    await child?.close();
+  }
+}
+
+/** Parses `plans` in the child and hands the records to the workspace; what the child cannot parse is read here. */
+async function parseInChild(ws: Workspace, child: ParseWorker, plans: readonly PlannedParse[], options: BulkIndexOptions): Promise<void> {
+  const outcomes = await child.parse(plans.map(({ file, module, text }) => ({ file, module, text })), plans[0].options.taskFunctionNames);
+  plans.forEach((plan, i) => {
+    const outcome = outcomes?.[i];
+    if (outcome?.error !== undefined) options.onInternalError?.(plan.file, new Error(outcome.error));
+    try {
+      ws.takeParsedTaskFile(plan, outcome?.record);
+    } catch (e) {
+      options.onInternalError?.(plan.file, e);
+    }
+  });
+}
