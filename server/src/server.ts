@@ -697,9 +697,11 @@ const keptJsonEncoder = {
  * keeps its first size (it would be the larger part); above that it grows as
  * usual (a small one promotes so much that full collections come every few
  * keystrokes). The old generation grows by 30% between full collections while the
- * live heap is under `LARGE_HEAP`, where collections start to cost more than
- * memory, and as V8 decides above it. The flags are read by the collector each
- * time it sizes a space, so they are set while running.
+ * live heap is under `LARGE_HEAP`, and by 25% above it: left to V8, a 50,000-section
+ * file's heap (~480 MB live) grew to 1.4 GB of RSS while typing, and each
+ * keystroke's new text landed on fresh pages (completion after a keystroke 109 ms;
+ * 34 ms at 25%, RSS 650 MB). The flags are read by the collector each time it
+ * sizes a space, so they are set while running.
  */
 const SMALL_HEAP = 64 * 1024 * 1024;
 const LARGE_HEAP = 256 * 1024 * 1024;
@@ -709,7 +711,7 @@ function tuneHeap(): void {
   let growth: number | undefined;
   const apply = (used: number) => {
     const wantYoung = used < SMALL_HEAP ? 1 : 2;
-    const wantGrowth = used < LARGE_HEAP ? 30 : 0;
+    const wantGrowth = used < LARGE_HEAP ? 30 : 25;
     if (wantYoung !== young) v8.setFlagsFromString(`--semi-space-growth-factor=${(young = wantYoung)}`);
     if (wantGrowth !== growth) v8.setFlagsFromString(`--heap-growing-percent=${(growth = wantGrowth)}`);
   };
