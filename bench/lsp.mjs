@@ -13,8 +13,11 @@ const rpc = require('vscode-jsonrpc/node');
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SCHEMA = path.join(REPO, 'bench', 'tasklens-config.schema.json');
 
+/** Node options for the Tasklens server only, for profiling it (`BENCH_SERVER_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/p'`). */
+const SERVER_FLAGS = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
+
 export const SERVERS = {
-  tasklens: { label: 'tasklens', command: [path.join(REPO, 'server', 'out', 'server.js'), '--stdio'] },
+  tasklens: { label: 'tasklens', command: [...SERVER_FLAGS, path.join(REPO, 'server', 'out', 'server.js'), '--stdio'] },
   'yaml-language-server': { label: 'yaml-ls 1.24.0', command: [require.resolve('yaml-language-server/bin/yaml-language-server'), '--stdio'] },
 };
 

@@ -505,15 +505,19 @@ function* classSectionProblems(scope: YamlScope, section: MapNode, problems: Pro
   const yaml = scope.doc.format === 'yaml';
   let sections = 0;
   for (const entry of section.entries) {
+    const value = entry.value;
     if (isFieldName(entry.key)) {
       pushAll(problems, fieldEntryProblems(scope, entry, 'class', undefined));
-    } else if (entry.value.type === 'map') {
-      pushAll(problems, cachedPerTaskProblems(scope, entry, entry.value));
+    } else if (value.type === 'map') {
+      const kept = cachedSectionProblems(scope, entry, value);
+      pushAll(problems, kept.problems);
+      if (yaml) pushAll(merges, kept.merges);
       if (++sections % SECTIONS_PER_STEP === 0) yield;
+      continue;
     } else if (entry.key !== '<<' && !isSectionBeingWritten(entry)) {
       problems.push(unknownKeyProblem(entry, 'error', 'is not a task setting'));
     }
-    if (yaml) pushAll(merges, entry.value.type === 'map' ? cachedMergeKeys(entry) : nestedMergeKeys(entry.value, false));
+    if (yaml) pushAll(merges, nestedMergeKeys(value, false));
   }
   pushAll(problems, merges);
 }
@@ -523,35 +527,37 @@ function isSectionBeingWritten(entry: MapEntry): boolean {
   return entry.value.type === 'string' && entry.value.value === '' && parseTaskId(entry.key) !== undefined;
 }
 
+/** A per-task section's problems, and its nested merge keys (reported after all sections: they depend on the section alone). */
+interface SectionProblems {
+  readonly problems: readonly Problem[];
+  readonly merges: readonly Problem[];
+}
+
+const NO_PROBLEMS: readonly Problem[] = [];
+
 /**
- * Problems kept per object (a section, a value) with offsets relative to its
- * place when they were found, reused while `key` (what else they depend on) is
- * unchanged; the place may have moved since.
+ * Problems kept per section with offsets relative to its place when they were
+ * found, reused while `key` (what else they depend on) is unchanged; the place
+ * may have moved since. What is handed out is the kept arrays themselves: read,
+ * never changed.
  */
 class AnchoredProblems {
-  private readonly kept = new WeakMap<object, { readonly key: string; readonly anchor: number; readonly problems: readonly Problem[] }>();
+  private readonly kept = new WeakMap<object, { readonly key: string; readonly anchor: number; readonly found: SectionProblems }>();
 
-  get(owner: object, key: string, anchor: number, compute: () => Problem[]): Problem[] {
+  get(owner: object, key: string, anchor: number, compute: () => SectionProblems): SectionProblems {
     if (!keepsResults()) return compute();
     const hit = this.kept.get(owner);
     if (hit && hit.key === key) {
-      if (hit.anchor === anchor) return [...hit.problems];
+      if (hit.anchor === anchor) return hit.found;
       // Kept where they are now: the diagnostics given for them carry on to the next move.
-      const problems = shifted(hit.problems, hit.anchor, anchor);
-      this.kept.set(owner, { key, anchor, problems });
-      return [...problems];
+      const found = { problems: shifted(hit.found.problems, hit.anchor, anchor), merges: shifted(hit.found.merges, hit.anchor, anchor) };
+      this.kept.set(owner, { key, anchor, found });
+      return found;
     }
-    const problems = compute();
-    this.kept.set(owner, { key, anchor, problems });
-    return problems;
+    const found = compute();
+    this.kept.set(owner, { key, anchor, found });
+    return found;
   }
-}
-
-/** A per-task section's nested merge keys depend on the section alone. */
-const mergeKeyCache = new AnchoredProblems();
-
-function cachedMergeKeys(entry: MapEntry): Problem[] {
-  return mergeKeyCache.get(entry, '', entry.keyLoc?.start ?? 0, () => nestedMergeKeys(entry.value, false));
 }
 
 /**
@@ -561,13 +567,17 @@ function cachedMergeKeys(entry: MapEntry): Problem[] {
  * so an edit re-checks the edited section only. Offsets are kept relative to the
  * section, which may move.
  */
-const perTaskCache = new AnchoredProblems();
+const sectionCache = new AnchoredProblems();
 
-function cachedPerTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): Problem[] {
+function cachedSectionProblems(scope: YamlScope, entry: MapEntry, section: MapNode): SectionProblems {
+  const compute = (): SectionProblems => {
+    const merges = nestedMergeKeys(section, false);
+    return { problems: perTaskProblems(scope, entry, section), merges: merges.length > 0 ? merges : NO_PROBLEMS };
+  };
   const anchor = entry.keyLoc?.start;
-  if (anchor === undefined) return perTaskProblems(scope, entry, section);
+  if (anchor === undefined) return compute();
   const key = contextKeyOf(scope) + errorsWithin(scope.errorStarts, anchor, section.loc?.end ?? anchor);
-  return perTaskCache.get(entry, key, anchor, () => perTaskProblems(scope, entry, section));
+  return sectionCache.get(entry, key, anchor, compute);
 }
 
 /** What a section's or value's kept problems depend on outside it: see `fileContextKey`. */
@@ -581,9 +591,9 @@ function contextKeyOf(scope: YamlScope): string {
  * after its old place moves with it (a problem with no place of its own sits at
  * 0, where a fresh read puts it).
  */
-function shifted(problems: readonly Problem[], from: number, to: number): Problem[] {
+function shifted(problems: readonly Problem[], from: number, to: number): readonly Problem[] {
   const shift = to - from;
-  return shift === 0 ? [...problems] : problems.map((p) => (p.start < from ? p : movedProblem(p, shift)));
+  return shift === 0 || problems.length === 0 ? problems : problems.map((p) => (p.start < from ? p : movedProblem(p, shift)));
 }
 
 function perTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): Problem[] {
@@ -618,7 +628,7 @@ function perTaskProblems(scope: YamlScope, entry: MapEntry, section: MapNode): P
  */
 const reachProblemsCache = new FileLevelCache<{ readonly anchor: number; readonly problems: readonly Problem[] }>();
 
-function reachedTaskProblems(scope: YamlScope, field: FieldName, node: ConfigNode): Problem[] {
+function reachedTaskProblems(scope: YamlScope, field: FieldName, node: ConfigNode): readonly Problem[] {
   const anchor = node.loc?.start ?? 0;
   const context = contextKeyOf(scope);
   const kept = reachProblemsCache.get(scope.ws, scope.doc, scope.mapping !== undefined, field, node, () => {
