@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parseFile } from '../../server/src/analysis/typescript/parse';
 import { ParseJob, ParseWorker } from '../../server/src/analysis/typescript/parseWorker';
@@ -49,4 +50,16 @@ test('a child that cannot start answers undefined, so the server parses the file
   const worker = new ParseWorker(path.join(REPO_ROOT, 'no-such-parser.js'));
   assert.equal(await worker.parse([{ file: 'a.ts', module: 'a', text: 'export const x = task(async () => 1);' }], NAMES), undefined);
   await worker.close();
+});
+
+test('a child that does not answer is stopped after the timeout, and its files are left to the server', async () => {
+  const silent = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-parse-')), 'silent.js');
+  // Takes messages and never answers (a parse stuck on some input).
+  fs.writeFileSync(silent, "process.on('message', () => {});\n");
+  const worker = new ParseWorker(silent, 300);
+  const started = Date.now();
+  assert.equal(await worker.parse([{ file: 'a.ts', module: 'a', text: 'export const x = task(async () => 1);' }], NAMES), undefined);
+  assert.ok(Date.now() - started < 5000, 'answered soon after the timeout');
+  await worker.close();
+  fs.rmSync(path.dirname(silent), { recursive: true, force: true });
 });

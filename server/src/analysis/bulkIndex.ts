@@ -1,5 +1,5 @@
 // Reading many task files into the workspace's sources at once (the server's
-// first index, the CLI): TypeScript files are parsed in a child process
+// first index): TypeScript files are parsed in a child process
 // (`typescript/parseWorker.ts`) while this thread reads and pre-scans the next
 // batch, and the child exits at the end, taking TypeScript's compiler with it.
 import { ParseWorker } from './typescript/parseWorker';

@@ -331,7 +331,7 @@ export class Workspace {
   }
 
   /**
-   * `indexTaskFile` with TypeScript's parsing left to the caller (a worker):
+   * `indexTaskFile` with TypeScript's parsing left to the caller (a child process):
    * a file that needs no parse is read now and the answer is undefined; for one
    * that does, what to parse, to hand back to `takeParsedTaskFile`.
    */

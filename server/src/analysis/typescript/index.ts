@@ -45,8 +45,8 @@ export function scriptKindFor(file: string): ReturnType<typeof Parser.scriptKind
 
 /**
  * What reading one file takes: its record, read here (skipped, or scanned for
- * classes), or a parse of it as module `module`, which loads TypeScript's
- * compiler (a worker may do it: `parseWorker.ts`).
+ * classes), or a parse of it as module `parseAs`, which loads TypeScript's
+ * compiler (a child process may do it: `parseWorker.ts`).
  */
 type PlannedRead = { readonly record: FileRecord; readonly parseAs?: undefined } | { readonly record?: undefined; readonly parseAs: string };
 
@@ -116,7 +116,7 @@ export class TypeScriptIndex extends TaskSourceIndex<FileRecord, DeclaredClass, 
   }
 
   /**
-   * For reading many files with the parsing done elsewhere (a worker): the
+   * For reading many files with the parsing done elsewhere (a child process): the
    * module to parse `text` as, when it needs a parse and is not the text the
    * index has; otherwise the file is read here, now, and the answer is undefined.
    */

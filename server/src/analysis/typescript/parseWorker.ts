@@ -42,7 +42,7 @@ export class ParseWorker {
   private readonly waiting = new Map<number, (outcomes: readonly ParseOutcome[] | undefined) => void>();
   private gone = false;
 
-  constructor(script = workerScript()) {
+  constructor(script = workerScript(), private readonly timeoutMs = PARSE_TIMEOUT_MS) {
     try {
       // `advanced`: records hold Maps and Sets. Node's own flags are not passed on (a debugger port, say).
       this.child = fork(script, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
@@ -50,30 +50,34 @@ export class ParseWorker {
       this.gone = true;
       return;
     }
-    this.child.on('message', (response: ParseResponse) => {
-      this.waiting.get(response.id)?.(response.outcomes);
-      this.waiting.delete(response.id);
-    });
+    this.child.on('message', (response: ParseResponse) => this.answer(response.id, response.outcomes));
     // A child that cannot start or stops: what it was asked is answered undefined (the caller parses it itself).
     const stop = () => {
       this.gone = true;
-      for (const answer of this.waiting.values()) answer(undefined);
-      this.waiting.clear();
+      for (const id of [...this.waiting.keys()]) this.answer(id, undefined);
     };
     this.child.on('error', stop);
     this.child.on('exit', stop);
   }
 
-  /** One outcome per job, in order; undefined when the child is gone. */
+  /**
+   * One outcome per job, in order; undefined when the child is gone, or has not
+   * answered within `timeoutMs` (it is then stopped: the server parses the
+   * files itself, and is never left waiting).
+   */
   parse(jobs: readonly ParseJob[], taskFunctionNames: readonly string[]): Promise<readonly ParseOutcome[] | undefined> {
     const child = this.child;
     if (this.gone || !child) return Promise.resolve(undefined);
     const id = this.nextId++;
     const request: ParseRequest = { id, taskFunctionNames: [...taskFunctionNames], jobs };
     return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
+      const timer = setTimeout(() => child.kill(), this.timeoutMs);
+      this.waiting.set(id, (outcomes) => {
+        clearTimeout(timer);
+        resolve(outcomes);
+      });
       child.send(request, (error) => {
-        if (error && this.waiting.delete(id)) resolve(undefined);
+        if (error) this.answer(id, undefined);
       });
     });
   }
@@ -83,7 +87,17 @@ export class ParseWorker {
     const child = this.child;
     if (!child || this.gone) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.disconnect();
+    if (child.connected) child.disconnect();
+    else child.kill();
     await exited;
   }
+
+  private answer(id: number, outcomes: readonly ParseOutcome[] | undefined): void {
+    const waiting = this.waiting.get(id);
+    this.waiting.delete(id);
+    waiting?.(outcomes);
+  }
 }
+
+/** A batch of 100 files parses in well under a second: one that takes this long is stuck. */
+const PARSE_TIMEOUT_MS = 60_000;
