@@ -45,7 +45,8 @@ export class ParseWorker {
   constructor(script = workerScript(), private readonly timeoutMs = PARSE_TIMEOUT_MS) {
     try {
       // `advanced`: records hold Maps and Sets. Node's own flags are not passed on (a debugger port, say).
-      this.child = fork(script, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+      // Under VS Code the server's Node is Electron's, which runs as Node only when told (the client tells the server so).
+      this.child = fork(script, [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     } catch {
       this.gone = true;
       return;
