@@ -125,6 +125,13 @@ export function startServer(connection: Connection): void {
   let validationTimer: NodeJS.Timeout | undefined;
   let validating = false;
   const pendingValidation = new Set<string>();
+  /**
+   * What each open document's published diagnostics were computed from: its
+   * version, the limit, and everything outside it (`contextKeyExcept`). An edit
+   * elsewhere that changes none of that (a keystroke in a function body, in a
+   * config section no other file reads) does not re-check it.
+   */
+  const publishedFrom = new Map<string, string>();
   /** Large config texts being read in steps, by document, before the workspace takes them. */
   const reading = new Map<string, { readonly path: string; readonly folder: Folder; readonly text: string; readonly steps: Steps<ConfigDocument> }>();
 
@@ -344,6 +351,8 @@ export function startServer(connection: Connection): void {
         if (!where || !doc || reading.has(uri)) continue;
         const ws = where.folder.workspace;
         const state = ws.stateVersion;
+        const from = guarded('diagnostics', undefined, () => `${doc.version}#${where.folder.maxDiagnostics}#${ws.contextKeyExcept(where.path)}`);
+        if (from !== undefined && publishedFrom.get(uri) === from) continue;
         let diagnostics: Diagnostic[] | undefined;
         try {
           diagnostics = await inSlices(features.diagnoseSteps(ws, where.path, where.folder.maxDiagnostics), () => ws.stateVersion === state && !pendingValidation.has(uri) && documents.get(uri) !== undefined);
@@ -355,6 +364,8 @@ export function startServer(connection: Connection): void {
         if (diagnostics === undefined) continue;
         // The version lets a client drop diagnostics computed for text it has since changed.
         void connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+        if (from !== undefined) publishedFrom.set(uri, from);
+        else publishedFrom.delete(uri);
       }
     } finally {
       validating = false;
@@ -441,6 +452,7 @@ export function startServer(connection: Connection): void {
 
   documents.onDidClose((event) => {
     lastEdits.delete(event.document.uri);
+    publishedFrom.delete(event.document.uri);
     reading.delete(event.document.uri);
     const where = locate(event.document.uri);
     if (where) guarded('close', undefined, () => where.folder.workspace.clearOverlay(where.path));

@@ -236,6 +236,11 @@ export class LspTestClient {
     return this.publications.filter(matches)[0].diagnostics;
   }
 
+  /** How many publications for `uri` came after the mark `after`. */
+  publicationsSince(uri: string, after: number): number {
+    return this.publications.filter((p) => p.uri === uri && p.seq > after).length;
+  }
+
   /** The latest diagnostics published for a URI. */
   latestDiagnostics(uri: string): Diagnostic[] | undefined {
     for (let i = this.publications.length - 1; i >= 0; i--) if (this.publications[i].uri === uri) return this.publications[i].diagnostics;

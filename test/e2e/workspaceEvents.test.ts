@@ -179,6 +179,46 @@ describe('TypeScript files created, edited, renamed and deleted on disk', () => 
   });
 });
 
+describe('an edit re-checks the open documents it can change, and only those', () => {
+  let client: LspTestClient;
+  let root: string;
+  before(async () => {
+    root = copyOfApp();
+    client = await LspTestClient.start(root);
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  test('a keystroke in a function body publishes that file only; renaming the task there re-checks the config that names it', async () => {
+    const configText = `${fs.readFileSync(path.join(root, 'config.yaml'), 'utf8')}\n  src.tasks.billing.refunds:\n    max_retries: 2\n`;
+    const config = await client.openPlain('config.yaml', configText);
+    const before = await client.waitForDiagnostics(config);
+    assert.ok(before.some((d) => d.code === 'TL008' && String(d.message).includes("'src.tasks.billing.refunds'")), describeDiagnostics(before));
+    const billing = await client.openPlain('src/tasks/billing.ts', fs.readFileSync(path.join(root, 'src/tasks/billing.ts'), 'utf8'));
+    await client.waitForDiagnostics(billing);
+    const body = positionAt(billing.text, billing.text.indexOf('console.log(`refunding'));
+    // (The file's first edit may re-check everything: what its facts were is not kept from the index.)
+    await client.didChange(billing, [{ range: { start: body, end: body }, text: ' ' }]);
+    await client.waitForDiagnostics(billing);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const mark = client.mark();
+    await client.didChange(billing, [{ range: { start: body, end: body }, text: ' ' }]);
+    await client.waitForDiagnostics(billing);
+    // Time for the config to be re-published if it were going to be.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(client.publicationsSince(config.uri, mark), 0, 'the config is not re-checked for a body edit');
+    // Renaming the task changes what the config's section names: it is re-checked.
+    const name = billing.text.indexOf('refund =');
+    await client.didChange(billing, [{ range: { start: positionAt(billing.text, name), end: positionAt(billing.text, name + 'refund'.length) }, text: 'refunds' }]);
+    const after = await client.waitForDiagnostics(config.uri, mark);
+    assert.deepEqual(codes(after).filter((c) => c === 'TL008'), [], describeDiagnostics(after));
+    await client.close(billing);
+    await client.close(config);
+  });
+});
+
 describe('config and env files changed on disk, not open in the editor', () => {
   let client: LspTestClient;
   let root: string;
