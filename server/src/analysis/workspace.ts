@@ -274,6 +274,11 @@ export class Workspace {
     this.fileVersions.set(path, (this.fileVersions.get(path) ?? 0) + 1);
     const taskCode = this.isIndexedTypeScript(path) ? 'typescript' : this.isIndexedPython(path) ? 'python' : undefined;
     if (taskCode !== undefined) {
+      // What the file's facts were, when not known yet (a file read by the index, edited for the first time).
+      if (!this.codeSignatures.has(path)) {
+        const facts = this.taskFacts(path);
+        if (facts) this.codeSignatures.set(path, factsSignature(facts));
+      }
       const text = this.readText(path);
       // A deletion never loads an index; an update creates it on the first file.
       if (text === undefined) (taskCode === 'typescript' ? this.tsIndex : this.pyIndex)?.remove(path);
