@@ -440,6 +440,8 @@ export function startServer(connection: Connection): void {
     const where = locate(event.document.uri);
     if (!where) return;
     takeText(event.document.uri, where, event.document.getText());
+    // After the open's own work, before the user types.
+    setImmediate(() => guarded('open', undefined, () => where.folder.workspace.expectEdits(where.path)));
   });
 
   documents.onDidChangeContent((event) => {

@@ -40,9 +40,13 @@ interface CodeFacts {
  * The TypeScript index is loaded on first use: TypeScript's parser costs ~50 MB,
  * which a workspace with no TypeScript file should not pay.
  */
-function loadTypeScriptIndex(): typeof TypeScriptIndex {
+function typeScriptModule(): typeof import('./typescriptIndex') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./typescriptIndex') as typeof import('./typescriptIndex')).TypeScriptIndex;
+  return require('./typescriptIndex') as typeof import('./typescriptIndex');
+}
+
+function loadTypeScriptIndex(): typeof TypeScriptIndex {
+  return typeScriptModule().TypeScriptIndex;
 }
 
 /** A TypeScript file to parse elsewhere (`Workspace.planTaskFile`): as `module`, with `options.taskFunctionNames`. */
@@ -323,6 +327,15 @@ export class Workspace {
   /** The files of the folder that task code may be in. */
   taskFiles(): string[] {
     return this.host.listFiles().filter((f) => this.isIndexedTypeScript(f) || (f.endsWith('.py') && this.isIndexedPython(f)));
+  }
+
+  /**
+   * An editor opened `path`: when it is a TypeScript task file, its edits will
+   * parse it here, so TypeScript's compiler (which the first index may have left
+   * to a child process) is loaded now rather than on the first keystroke.
+   */
+  expectEdits(path: string): void {
+    if (this.isIndexedTypeScript(path)) typeScriptModule().loadTypeScriptParser();
   }
 
   /** Reads one task file into its source (for indexing in batches). */

@@ -38,6 +38,11 @@ function loadParser(): typeof Parser {
   return parser;
 }
 
+/** Loads the parser (and TypeScript's compiler) ahead of the first parse that needs it. */
+export function loadTypeScriptParser(): void {
+  loadParser();
+}
+
 /** TypeScript's script kind for a file name (loads the compiler). */
 export function scriptKindFor(file: string): ReturnType<typeof Parser.scriptKindFor> {
   return loadParser().scriptKindFor(file);
