@@ -7,7 +7,7 @@
 //   typescript  the TypeScript index on 10,000 files (scripts/bench-typescript.mjs).
 //
 // Options (see bench/README.md):
-//   --only yaml,cli,typescript   parts to run (default: all three)
+//   --only yaml,cli,typescript,tsedit   parts to run (default: all four)
 //   --runs N                     LSP runs at 5,000 sections and more; each figure is the
 //                                median of the runs (default 3)
 //   --small-runs N               LSP runs below 5,000 sections (default 1)
@@ -33,12 +33,13 @@ import { writeBenchWorkspace } from '../bench/generate.mjs';
 import { benchSession, configuredDebounce, debounceFloor } from '../bench/lsp-bench.mjs';
 import { REPO, SERVERS } from '../bench/lsp.mjs';
 import { aggregate, CLI_HEADER, cliRows, comparisonRows, describeConfig, machine, markdownTable, printTable } from '../bench/report.mjs';
+import { benchTypeScriptEdits, TS_EDIT_HEADER, tsEditRows } from '../bench/ts-edit-bench.mjs';
 
 const list = (s) => (s === undefined || s === '' ? [] : String(s).split(',').map((x) => x.trim()).filter(Boolean));
 
 export function parseArgs(argv) {
   const opts = {
-    only: ['yaml', 'cli', 'typescript'],
+    only: ['yaml', 'cli', 'typescript', 'tsedit'],
     runs: 3,
     smallRuns: 1,
     sizes: list(process.env.BENCH_SIZES ?? '50,1000,5000').map(Number),
@@ -90,7 +91,7 @@ export function parseArgs(argv) {
       default: throw new Error(`unknown option ${argv[i]} (try --help)`);
     }
   }
-  for (const part of opts.only) if (!['yaml', 'cli', 'typescript'].includes(part)) throw new Error(`--only: unknown part ${part} (yaml, cli, typescript)`);
+  for (const part of opts.only) if (!['yaml', 'cli', 'typescript', 'tsedit'].includes(part)) throw new Error(`--only: unknown part ${part} (yaml, cli, typescript, tsedit)`);
   if (opts.large) {
     if (!opts.sizes.includes(50000)) opts.sizes.push(50000);
     if (!opts.simpleSizes.includes(50000)) opts.simpleSizes.push(50000);
@@ -187,6 +188,9 @@ function markdownResults(all) {
       if (codes) out.push(`Problems \`check\` reports at ${rec.sections.toLocaleString('en-US')} sections: ${Object.entries(codes).sort().map(([c, k]) => `${c} ${k.toLocaleString('en-US')}`).join(', ')}.`, '');
     }
   }
+  if (all.tsEdit) {
+    out.push(`**A TypeScript keystroke with a ${all.tsEdit.sections.toLocaleString('en-US')}-section config open** (the simple config, whose tasks no TypeScript file defines, beside ${all.tsEdit.taskFiles} generated TypeScript files; median of ${all.tsEdit.runs.length} runs of 12 keystrokes each; debounce ${all.tsEdit.debounce} ms):`, '', markdownTable(TS_EDIT_HEADER, tsEditRows(all.tsEdit)), '');
+  }
   if (all.typescript) {
     const t = all.typescript;
     out.push('**TypeScript index** (10,000 files):', '', markdownTable(['measure', 'value', 'target', ''], [
@@ -224,6 +228,10 @@ async function main() {
   if (opts.only.includes('cli') && opts.cliSizes.length + opts.cliDenseSizes.length > 0) {
     all.cli = await benchCli({ sizes: opts.cliSizes, denseSizes: opts.cliDenseSizes, runs: opts.cliRuns, timeoutMs: opts.cliTimeoutMs, log });
     printTable('CLI (realistic and dense workspaces; median of runs)', CLI_HEADER, cliRows(all.cli));
+  }
+  if (opts.only.includes('tsedit')) {
+    all.tsEdit = await benchTypeScriptEdits({ runs: opts.runs, timeoutMs: opts.timeoutMs, log });
+    printTable(`A TypeScript keystroke with a ${all.tsEdit.sections.toLocaleString('en-US')}-section config open (${all.tsEdit.taskFiles} TypeScript files; median of ${all.tsEdit.runs.length} runs)`, TS_EDIT_HEADER, tsEditRows(all.tsEdit));
   }
   if (opts.only.includes('typescript')) {
     log('TypeScript index');
