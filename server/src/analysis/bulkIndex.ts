@@ -5,7 +5,7 @@
 import { ParseWorker } from './typescript/parseWorker';
 import { PlannedParse, Workspace } from './workspace';
 
-/** From this many task files a child parses them; below, starting one costs more than it saves. */
+/** From this many TypeScript files a child parses them; below, starting one costs more than it saves. */
 export const PARSE_IN_CHILD_FROM = 50;
 const BATCH = 100;
 
@@ -18,7 +18,9 @@ export interface BulkIndexOptions {
 
 /** Reads `files` (workspace-relative) into `ws`; false when `between` stopped it. */
 export async function indexTaskFiles(ws: Workspace, files: readonly string[], options: BulkIndexOptions): Promise<boolean> {
-  const child = files.length >= PARSE_IN_CHILD_FROM ? new ParseWorker() : undefined;
+  // (A Python workspace needs no child: its parser is not TypeScript's, and light.)
+  const typeScriptFiles = files.filter((f) => ws.isIndexedTypeScript(f)).length;
+  const child = typeScriptFiles >= PARSE_IN_CHILD_FROM ? new ParseWorker() : undefined;
   let parsing: Promise<void> = Promise.resolve();
   try {
     for (let i = 0; i < files.length; i += BATCH) {
