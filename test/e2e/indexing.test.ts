@@ -19,7 +19,7 @@ let client: LspTestClient;
 before(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-index-'));
   fs.cpSync(APP, root, { recursive: true });
-  // 80 more task files (the child is used from 50 task files on), some skipped by the pre-scan.
+  // 80 more task files (the child is used from 50 TypeScript files on), some skipped by the pre-scan.
   const billing = fs.readFileSync(path.join(APP, 'src/tasks/billing.ts'), 'utf8');
   for (let i = 0; i < 80; i++) fs.writeFileSync(path.join(root, 'src/tasks', `billing${i}.ts`), i % 10 === 9 ? `export const n${i} = ${i};\n` : billing);
   fs.appendFileSync(path.join(root, 'config.yaml'), '\n  src.tasks.billing7.refund:\n    max_retries: 2\n    retry_for: [NoSuchError]\n');
