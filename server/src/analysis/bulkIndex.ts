@@ -6,7 +6,7 @@ import { ParseWorker } from './typescript/parseWorker';
 import { PlannedParse, Workspace } from './workspace';
 
 /** From this many TypeScript files a child parses them; below, starting one costs more than it saves. */
-export const PARSE_IN_CHILD_FROM = 50;
+const PARSE_IN_CHILD_FROM = 50;
 const BATCH = 100;
 
 export interface BulkIndexOptions {

@@ -18,7 +18,7 @@ export function finish<T>(steps: Steps<T>): T {
  * them (other requests, a child's messages); undefined once `wanted()` says,
  * between two slices, that the work is stale. Throws what the steps throw.
  */
-export async function inSlices<T>(steps: Steps<T>, sliceMs: number, wanted: () => boolean = () => true): Promise<T | undefined> {
+export async function inSlices<T>(steps: Steps<T>, sliceMs: number, wanted: () => boolean): Promise<T | undefined> {
   for (;;) {
     const sliceEnd = performance.now() + sliceMs;
     let result: IteratorResult<void, T>;

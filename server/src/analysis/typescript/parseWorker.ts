@@ -70,7 +70,7 @@ export class ParseWorker {
     const child = this.child;
     if (this.gone || !child) return Promise.resolve(undefined);
     const id = this.nextId++;
-    const request: ParseRequest = { id, taskFunctionNames: [...taskFunctionNames], jobs };
+    const request: ParseRequest = { id, taskFunctionNames, jobs };
     return new Promise((resolve) => {
       const timer = setTimeout(() => child.kill(), this.timeoutMs);
       this.waiting.set(id, (outcomes) => {
