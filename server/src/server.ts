@@ -8,11 +8,12 @@ import * as v8 from 'v8';
 import {
   CodeAction, CodeActionKind, CompletionItem, CompletionList, Connection, createConnection, Diagnostic, DidChangeConfigurationNotification, ErrorCodes, ResponseError, TextEdit,
   DidChangeWatchedFilesNotification, DocumentSymbol, FileChangeType, Hover, InitializeParams, InitializeResult, InlayHint,
-  Location, ProposedFeatures, Range, TextDocuments, TextDocumentSyncKind, WorkspaceFolder,
+  Location, ProposedFeatures, TextDocuments, TextDocumentSyncKind, WorkspaceFolder,
   Message, NotificationMessage, PublishDiagnosticsNotification, PublishDiagnosticsParams, RequestType0, StreamMessageReader, StreamMessageWriter,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
+import { EditorDocument } from './editorDocument';
+import { Text, TextEdit as OffsetEdit } from './analysis/lineIndex';
 import { ConfigDocument } from './analysis/configDocument';
 import { DiskHost } from './analysis/diskHost';
 import { indexTaskFiles } from './analysis/bulkIndex';
@@ -101,21 +102,7 @@ const LARGE_EDIT = 64 * 1024;
 
 /** Registers every handler on `connection` and starts listening. */
 export function startServer(connection: Connection): void {
-  /** The one edit of each document's latest change, in offsets, when it was a single range edit. */
-  const lastEdits = new Map<string, { start: number; oldEnd: number; newEnd: number } | undefined>();
-  const documents = new TextDocuments<TextDocument>({
-    create: TextDocument.create,
-    update: (document, changes, version) => {
-      const change = changes.length === 1 ? (changes[0] as { range?: Range; text: string }) : undefined;
-      if (change?.range) {
-        const start = document.offsetAt(change.range.start);
-        lastEdits.set(document.uri, { start, oldEnd: document.offsetAt(change.range.end), newEnd: start + change.text.length });
-      } else {
-        lastEdits.set(document.uri, undefined);
-      }
-      return TextDocument.update(document, changes, version);
-    },
-  });
+  const documents = new TextDocuments<EditorDocument>({ create: EditorDocument.create, update: EditorDocument.update });
   const folders = new Map<string, Folder>();
   let supportsConfiguration = false;
   let supportsWatchedFiles = false;
@@ -133,7 +120,7 @@ export function startServer(connection: Connection): void {
    */
   const publishedFrom = new Map<string, string>();
   /** Large config texts being read in steps, by document, before the workspace takes them. */
-  const reading = new Map<string, { readonly path: string; readonly folder: Folder; readonly text: string; readonly steps: Steps<ConfigDocument> }>();
+  const reading = new Map<string, { readonly path: string; readonly folder: Folder; readonly text: Text; readonly steps: Steps<ConfigDocument> }>();
 
   function log(message: string): void {
     connection.console.log(`[tasklens] ${message}`);
@@ -385,7 +372,7 @@ export function startServer(connection: Connection): void {
    * text; a newer version of the document drops it, and a request on the
    * document itself finishes it at once.
    */
-  function takeText(uri: string, where: { folder: Folder; path: string }, text: string, edit?: { start: number; oldEnd: number; newEnd: number }): void {
+  function takeText(uri: string, where: { folder: Folder; path: string }, text: Text, edit?: OffsetEdit): void {
     // An edit of a text still being read is not an edit of what the workspace holds.
     const wasReading = reading.delete(uri);
     if (wasReading) edit = undefined;
@@ -439,7 +426,7 @@ export function startServer(connection: Connection): void {
   documents.onDidOpen((event) => {
     const where = locate(event.document.uri);
     if (!where) return;
-    takeText(event.document.uri, where, event.document.getText());
+    takeText(event.document.uri, where, event.document.text);
     // After the open's own work, before the user types.
     setImmediate(() => guarded('open', undefined, () => where.folder.workspace.expectEdits(where.path)));
   });
@@ -447,13 +434,10 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent((event) => {
     const where = locate(event.document.uri);
     if (!where) return;
-    const edit = lastEdits.get(event.document.uri);
-    lastEdits.delete(event.document.uri);
-    takeText(event.document.uri, where, event.document.getText(), edit);
+    takeText(event.document.uri, where, event.document.text, event.document.lastEdit);
   });
 
   documents.onDidClose((event) => {
-    lastEdits.delete(event.document.uri);
     publishedFrom.delete(event.document.uri);
     reading.delete(event.document.uri);
     const where = locate(event.document.uri);
@@ -489,7 +473,7 @@ export function startServer(connection: Connection): void {
 
   // -------------------------------------------------------------- features
 
-  function request<T>(uri: string, fallback: T, work: (folder: Folder, path: string, doc: TextDocument) => T): T {
+  function request<T>(uri: string, fallback: T, work: (folder: Folder, path: string, doc: EditorDocument) => T): T {
     const where = locate(uri);
     const doc = documents.get(uri);
     if (!where || !doc) return fallback;

@@ -8,7 +8,8 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ConfigDocument } from '../../server/src/analysis/configDocument';
 import { useFastReader } from '../../server/src/analysis/yamlChunks';
-import { LineIndex, TextEdit } from '../../server/src/analysis/lineIndex';
+import { LineIndex, Text, TextEdit } from '../../server/src/analysis/lineIndex';
+import { BlockText, useBlockSize } from '../../server/src/analysis/blockText';
 import { editBetween } from '../features/text';
 import { ConfigNode, LoadError, MapEntry, MapNode, mapGet, nodeToPlain, parseYamlDocument } from '../../server/src/resolver';
 
@@ -48,19 +49,49 @@ function errorData(errors: readonly LoadError[]): unknown[] {
 function edited(texts: readonly string[], withEdits = true): ConfigDocument {
   let doc = ConfigDocument.parse('config.yaml', texts[0]);
   for (let i = 1; i < texts.length; i++) doc = doc.withText(texts[i], i, withEdits ? editBetween(texts[i - 1], texts[i]) : undefined);
+  // The same edits as an editor's text in blocks (of a few lines each) make the same document.
+  assertSameDocument(editedBlocks(texts, withEdits), doc);
   return doc;
+}
+
+/** `edited`, with the texts kept as an editor keeps them: in blocks, each edit applied to the previous version. */
+function editedBlocks(texts: readonly string[], withEdits: boolean): ConfigDocument {
+  useBlockSize(24);
+  try {
+    let source: Text = BlockText.of(texts[0]);
+    let doc = ConfigDocument.parse('config.yaml', source);
+    for (let i = 1; i < texts.length; i++) {
+      const edit = editBetween(texts[i - 1], texts[i]);
+      source = source.edited(edit.start, edit.oldEnd, texts[i].slice(edit.start, edit.newEnd));
+      assert.equal(String(source), texts[i]);
+      doc = doc.withText(source, i, withEdits ? edit : undefined);
+    }
+    return doc;
+  } finally {
+    useBlockSize(4096);
+  }
+}
+
+function assertSameDocument(actual: ConfigDocument, expected: ConfigDocument): void {
+  const context = JSON.stringify(String(expected.text));
+  assert.deepEqual(treeData(actual.root), treeData(expected.root), `tree in blocks ${context}`);
+  assert.deepEqual(errorData(actual.errors), errorData(expected.errors), `errors in blocks ${context}`);
+  for (let offset = 0; offset <= expected.text.length; offset += Math.max(1, Math.floor(expected.text.length / 40))) {
+    assert.deepEqual(actual.sectionAt(offset), expected.sectionAt(offset), `section at ${offset} in blocks ${context}`);
+  }
 }
 
 /** The document as a fresh open reads it, and as the incremental reader does: they must be the same. */
 function assertAgrees(doc: ConfigDocument, context = ''): void {
-  const fresh = ConfigDocument.parse('config.yaml', doc.text);
-  assert.deepEqual(treeData(doc.root), treeData(fresh.root), `tree ${context}${JSON.stringify(doc.text)}`);
-  assert.deepEqual(errorData(doc.errors), errorData(fresh.errors), `errors ${context}${JSON.stringify(doc.text)}`);
-  assert.deepEqual(errorData(doc.errors), errorData(parseYamlDocument('config.yaml', doc.text).errors), `errors as a whole parse ${context}${JSON.stringify(doc.text)}`);
+  const text = String(doc.text);
+  const fresh = ConfigDocument.parse('config.yaml', text);
+  assert.deepEqual(treeData(doc.root), treeData(fresh.root), `tree ${context}${JSON.stringify(text)}`);
+  assert.deepEqual(errorData(doc.errors), errorData(fresh.errors), `errors ${context}${JSON.stringify(text)}`);
+  assert.deepEqual(errorData(doc.errors), errorData(parseYamlDocument('config.yaml', text).errors), `errors as a whole parse ${context}${JSON.stringify(text)}`);
   assert.equal(doc.loaded.ok, fresh.loaded.ok);
   // The sections agree too: completion and hover stay inside them.
   for (let offset = 0; offset <= doc.text.length; offset += Math.max(1, Math.floor(doc.text.length / 40))) {
-    assert.deepEqual(doc.sectionAt(offset), fresh.sectionAt(offset), `section at ${offset} ${context}${JSON.stringify(doc.text)}`);
+    assert.deepEqual(doc.sectionAt(offset), fresh.sectionAt(offset), `section at ${offset} ${context}${JSON.stringify(text)}`);
   }
 }
 
@@ -78,8 +109,8 @@ describe('the incremental YAML reader reads as a fresh open and a whole parse', 
     for (const above of ['# the config\n', '\n', '# one\n\n# two\n']) {
       const doc = edited([plain, above + plain, above + plain.replace('max_retries: 2', 'max_retries: 5')]);
       assertAgrees(doc);
-      const inSecond = doc.text.indexOf('max_retries: 5');
-      assert.deepEqual(doc.sectionAt(inSecond), { start: doc.text.indexOf('  src.b.g'), inTaskSection: true });
+      const inSecond = String(doc.text).indexOf('max_retries: 5');
+      assert.deepEqual(doc.sectionAt(inSecond), { start: String(doc.text).indexOf('  src.b.g'), inTaskSection: true });
       assert.equal(mapGet(doc.taskSection!.value as MapNode, 'src.b.g')?.keyLoc?.line, doc.text.slice(0, inSecond).split('\n').length - 1);
     }
   });
@@ -89,8 +120,8 @@ describe('the incremental YAML reader reads as a fresh open and a whole parse', 
       const texts = [TWO_TASKS, insertAt(TWO_TASKS, '  src.b.g:', line)];
       const doc = edited(texts);
       assertAgrees(doc);
-      const at = doc.text.indexOf('  src.b.g:') - 1;
-      assert.deepEqual(doc.sectionAt(at), { start: doc.text.indexOf('  src.a.f:'), inTaskSection: true }, JSON.stringify(line));
+      const at = String(doc.text).indexOf('  src.b.g:') - 1;
+      assert.deepEqual(doc.sectionAt(at), { start: String(doc.text).indexOf('  src.a.f:'), inTaskSection: true }, JSON.stringify(line));
     }
     // Typed character by character (Enter, then four spaces).
     const steps = [TWO_TASKS];
@@ -98,7 +129,7 @@ describe('the incremental YAML reader reads as a fresh open and a whole parse', 
     for (const typed of ['\n', '\n ', '\n  ', '\n   ', '\n    ']) steps.push(TWO_TASKS.slice(0, at - 1) + typed + TWO_TASKS.slice(at - 1));
     const doc = edited(steps);
     assertAgrees(doc);
-    assert.deepEqual(doc.sectionAt(at + 4), { start: doc.text.indexOf('  src.a.f:'), inTaskSection: true });
+    assert.deepEqual(doc.sectionAt(at + 4), { start: String(doc.text).indexOf('  src.a.f:'), inTaskSection: true });
   });
 
   test("a flow list or mapping whose closing bracket sits at the children's indentation is no error", () => {
@@ -207,7 +238,7 @@ describe('the incremental YAML reader reads as a fresh open and a whole parse', 
     assert.deepEqual(doc.errors, []);
     const typed = edited([text, insertAt(text, '- src.errors.NetworkError', '- builtins.RangeError\n'), insertAt(text, '  src.b.g:', '  - stray\n')]);
     assertAgrees(typed);
-    assert.deepEqual(errorData(typed.errors), errorData(parseYamlDocument('config.yaml', typed.text).errors));
+    assert.deepEqual(errorData(typed.errors), errorData(parseYamlDocument('config.yaml', String(typed.text)).errors));
   });
 
   test('a section parsed alone words its error as the whole file does', () => {
@@ -319,6 +350,7 @@ test('property: random edit sequences read as a fresh open and a whole parse of 
         doc = doc.withText(texts[i], i, withEdits ? editBetween(texts[i - 1], texts[i]) : undefined);
         assertAgrees(doc, `after ${i} edit(s): `);
       }
+      assertSameDocument(editedBlocks(texts, withEdits), doc);
     }),
     { numRuns: FULL ? 2_000 : 40, seed: Number(process.env.TASKLENS_FUZZ_SEED ?? 9_2026), endOnFailure: true },
   );

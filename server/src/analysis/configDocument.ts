@@ -4,7 +4,7 @@ import {
   ConfigFormat, configFormat, EMPTY_MAP, isPyprojectPath, LoadedConfig, LoadError, MapEntry, MapNode, mapGet,
   parseConfigParts, parseConfigText,
 } from '../resolver';
-import { LineIndex, TextEdit } from './lineIndex';
+import { LineIndex, Text, TextEdit } from './lineIndex';
 import { finish, Steps } from './steps';
 import { parseYamlSteps, sectionAt, YamlChunkCache } from './yamlChunks';
 
@@ -29,7 +29,7 @@ export class ConfigDocument {
   /** Reused chunk parses, handed on to the next version of the document. */
   readonly chunkCache: YamlChunkCache | undefined;
 
-  private constructor(readonly path: string, readonly text: string, readonly version: number, read: DocumentRead) {
+  private constructor(readonly path: string, readonly text: Text, readonly version: number, read: DocumentRead) {
     this.format = configFormat(path);
     ({ lines: this.lines, loaded: this.loaded, root: this.root, errors: this.errors, chunkCache: this.chunkCache } = read);
   }
@@ -39,23 +39,25 @@ export class ConfigDocument {
    * lines at a time), re-using `previous` when given; see `parseYamlSteps` for
    * what re-using does to `previous`.
    */
-  static *steps(path: string, text: string, version = 0, previous?: ConfigDocument, edit?: TextEdit): Steps<ConfigDocument> {
+  static *steps(path: string, text: Text, version = 0, previous?: ConfigDocument, edit?: TextEdit): Steps<ConfigDocument> {
     const lines = previous && edit ? previous.lines.edited(text, edit) : new LineIndex(text);
     if (configFormat(path) === 'yaml') {
       const parsed = yield* parseYamlSteps(path, text, lines, previous?.chunkCache, edit);
-      const loaded: LoadedConfig = parsed.errors.length > 0 ? { ok: false, error: parsed.errors[0] } : isPyprojectPath(path) ? parseConfigText(path, text) : { ok: true, root: parsed.root };
+      const loaded: LoadedConfig = parsed.errors.length > 0 ? { ok: false, error: parsed.errors[0] } : isPyprojectPath(path) ? parseConfigText(path, String(text)) : { ok: true, root: parsed.root };
       return new ConfigDocument(path, text, version, { lines, loaded, root: parsed.root, errors: parsed.errors, chunkCache: parsed.cache });
     }
-    const loaded = parseConfigText(path, text);
-    return new ConfigDocument(path, text, version, { lines, loaded, root: loaded.ok ? loaded.root : parseConfigParts(path, text), errors: loaded.ok ? [] : [loaded.error], chunkCache: undefined });
+    // JSON and TOML are read whole, from one string.
+    const whole = String(text);
+    const loaded = parseConfigText(path, whole);
+    return new ConfigDocument(path, text, version, { lines, loaded, root: loaded.ok ? loaded.root : parseConfigParts(path, whole), errors: loaded.ok ? [] : [loaded.error], chunkCache: undefined });
   }
 
-  static parse(path: string, text: string, version = 0): ConfigDocument {
+  static parse(path: string, text: Text, version = 0): ConfigDocument {
     return finish(ConfigDocument.steps(path, text, version));
   }
 
   /** A new version of this document, reusing what did not change. */
-  withText(text: string, version: number, edit?: TextEdit): ConfigDocument {
+  withText(text: Text, version: number, edit?: TextEdit): ConfigDocument {
     // An edit that does not turn this text into `text` is ignored: the texts are compared instead.
     const fits = edit !== undefined && edit.start <= edit.oldEnd && edit.oldEnd <= this.text.length && text.length - this.text.length === edit.newEnd - edit.oldEnd;
     // Comparing the edited spans, not the texts: a whole comparison of a large file costs what a keystroke may not.

@@ -1,6 +1,11 @@
 // Offsets ↔ 0-based line/character positions for one text. Lines end as LSP
 // counts them: at `\n`, `\r\n` and a lone `\r`.
 
+import { BlockText } from './blockText';
+
+/** A text: a string, or an editor's text kept in blocks (which is its own line index). */
+export type Text = string | BlockText;
+
 export interface Position {
   readonly line: number;
   readonly character: number;
@@ -27,6 +32,7 @@ export interface TextEdit {
 
 const LF = 10;
 const CR = 13;
+const NO_STARTS = new Uint32Array(0);
 
 /** Whether a line starts at `p` (> 0): after `\n`, or after a `\r` not followed by `\n`. */
 function startsLine(text: string, p: number): boolean {
@@ -35,10 +41,16 @@ function startsLine(text: string, p: number): boolean {
 }
 
 export class LineIndex {
-  /** Where each line starts (a typed array: a large file has hundreds of thousands). */
+  /** Where each line starts (a typed array: a large file has hundreds of thousands); none for a `BlockText`, which knows its lines. */
   private readonly starts: Uint32Array;
+  private readonly blocks: BlockText | undefined;
 
-  constructor(readonly text: string, starts?: Uint32Array) {
+  constructor(readonly text: Text, starts?: Uint32Array) {
+    if (typeof text !== 'string') {
+      this.blocks = text;
+      this.starts = NO_STARTS;
+      return;
+    }
     if (starts) {
       this.starts = starts;
       return;
@@ -53,7 +65,8 @@ export class LineIndex {
   }
 
   /** The index of `text`, which is this index's text after `edit`: only the edited lines are scanned. */
-  edited(text: string, edit: TextEdit): LineIndex {
+  edited(text: Text, edit: TextEdit): LineIndex {
+    if (typeof text !== 'string' || this.blocks) return new LineIndex(text);
     // Whether a line starts at p depends on the characters at p - 1 and p: starts
     // before the edit stay, starts after it move, and those in between are scanned.
     const old = this.starts;
@@ -78,14 +91,15 @@ export class LineIndex {
 
   /** The same object for two indexes with the same line starts (an edit that moved none shares them), and only then. */
   get linesToken(): object {
-    return this.starts;
+    return this.blocks?.linesToken ?? this.starts;
   }
 
   get lineCount(): number {
-    return this.starts.length;
+    return this.blocks?.lineCount ?? this.starts.length;
   }
 
   positionAt(offset: number): Position {
+    if (this.blocks) return this.blocks.positionAt(offset);
     const clamped = Math.max(0, Math.min(offset, this.text.length));
     let low = 0;
     let high = this.starts.length - 1;
@@ -98,21 +112,22 @@ export class LineIndex {
   }
 
   offsetAt(position: Position): number {
-    if (position.line >= this.starts.length) return this.text.length;
+    if (position.line >= this.lineCount) return this.text.length;
     if (position.line < 0) return 0;
-    const start = this.starts[position.line];
+    const start = this.lineStart(position.line);
     return Math.max(start, Math.min(start + position.character, this.lineEnd(position.line)));
   }
 
   lineStart(line: number): number {
+    if (this.blocks) return this.blocks.lineStart(line);
     return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))];
   }
 
   /** Where line `line`'s text ends, before its line break. */
   lineEnd(line: number): number {
-    if (line + 1 >= this.starts.length) return this.text.length;
-    const next = this.starts[line + 1];
-    return this.text.charCodeAt(next - 1) === LF && this.text.charCodeAt(next - 2) === CR && next - 2 >= this.starts[line] ? next - 2 : next - 1;
+    if (line + 1 >= this.lineCount) return this.text.length;
+    const next = this.lineStart(line + 1);
+    return this.text.charCodeAt(next - 1) === LF && this.text.charCodeAt(next - 2) === CR && next - 2 >= this.lineStart(line) ? next - 2 : next - 1;
   }
 
   lineText(line: number): string {

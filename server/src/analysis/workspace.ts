@@ -10,7 +10,7 @@ import {
 } from '../resolver';
 import { ConfigDocument } from './configDocument';
 import { Steps } from './steps';
-import { TextEdit } from './lineIndex';
+import { Text, TextEdit } from './lineIndex';
 import { DEFAULT_SETTINGS, TasklensSettings } from './settings';
 import { TaskFileFacts, TaskLanguage, TaskSource } from './taskSource';
 import { ClassFact, TaskDefinition } from './typescriptFacts';
@@ -135,7 +135,7 @@ type Stamp = Readonly<Versions>;
 
 export class Workspace {
   private settingsValue: TasklensSettings;
-  private readonly overlays = new Map<string, string>();
+  private readonly overlays = new Map<string, Text>();
   private readonly configDocs = new Map<string, ConfigDocument>();
   /** Each env file as read at its latest text. */
   private readonly envDocs = new Map<string, EnvDocument>();
@@ -247,8 +247,20 @@ export class Workspace {
 
   // ------------------------------------------------------------------ files
 
+  /** `path`'s text as one string (an editor's large text is copied into one: config files use `readSource`). */
   readText(path: string): string | undefined {
+    const open = this.overlays.get(path);
+    return open === undefined ? this.host.readText(path) : String(open);
+  }
+
+  /** `path`'s text as the editor or the disk has it, without joining an editor's blocks. */
+  readSource(path: string): Text | undefined {
     return this.overlays.get(path) ?? this.host.readText(path);
+  }
+
+  /** Whether `path` can be read as text. */
+  exists(path: string): boolean {
+    return this.overlays.has(path) || this.host.readText(path) !== undefined;
   }
 
   /**
@@ -256,7 +268,7 @@ export class Workspace {
    * changed since the previous overlay, so a config file is re-read incrementally
    * without comparing texts.
    */
-  setOverlay(path: string, text: string, edit?: TextEdit, read?: ConfigDocument): void {
+  setOverlay(path: string, text: Text, edit?: TextEdit, read?: ConfigDocument): void {
     const previous = this.overlays.get(path);
     // An edit is only usable while the file was read at the previous text; otherwise the texts are compared.
     const usable = edit !== undefined && previous !== undefined && !this.pendingEdits.has(path) && this.configDocs.get(path)?.text === previous;
@@ -407,7 +419,7 @@ export class Workspace {
   }
 
   /** Whether config file `path` has been read at exactly `text` (reading it costs nothing). */
-  hasRead(path: string, text: string): boolean {
+  hasRead(path: string, text: Text): boolean {
     return this.configDocs.get(path)?.text === text;
   }
 
@@ -421,7 +433,7 @@ export class Workspace {
    * serves untouched meanwhile: the previous version is not re-used (re-using
    * moves its pieces). Hand the result to `setOverlay`.
    */
-  configDocumentSteps(path: string, text: string): Steps<ConfigDocument> {
+  configDocumentSteps(path: string, text: Text): Steps<ConfigDocument> {
     return ConfigDocument.steps(path, text, (this.configDocs.get(path)?.version ?? 0) + 1);
   }
 
@@ -429,11 +441,11 @@ export class Workspace {
   *readConfigFilesSteps(): Steps<void> {
     const paths = new Set([...(this.options.configFile !== undefined ? [this.options.configFile] : []), ...this.settingsValue.configFiles]);
     for (const path of paths) {
-      const text = this.readText(path);
+      const text = this.readSource(path);
       if (text === undefined || this.hasRead(path, text)) continue;
       const read = yield* this.configDocumentSteps(path, text);
       // Taken only if nothing changed the file or read it meanwhile.
-      if (this.readText(path) === text && !this.hasRead(path, text)) this.takeConfigDocument(path, read);
+      if (this.readSource(path) === text && !this.hasRead(path, text)) this.takeConfigDocument(path, read);
     }
   }
 
@@ -444,7 +456,7 @@ export class Workspace {
 
   /** The parsed config document at `path` (cached by text). */
   configDocument(path: string): ConfigDocument | undefined {
-    const text = this.readText(path);
+    const text = this.readSource(path);
     if (text === undefined) {
       this.configDocs.delete(path);
       return undefined;
@@ -481,7 +493,7 @@ export class Workspace {
    */
   configFilepath(): string | undefined {
     if (this.options.configFile !== undefined) return this.options.configFile;
-    return this.settingsValue.configFiles.find((f) => this.readText(f) !== undefined || this.host.readProblem?.(f) !== undefined);
+    return this.settingsValue.configFiles.find((f) => this.exists(f) || this.host.readProblem?.(f) !== undefined);
   }
 
   /** The environment in force (SPEC §12): `--environment`, else `tasklens.environment`; `''` is the plain settings. */
@@ -537,17 +549,16 @@ export class Workspace {
       return { ok: false, error: problem ? unreadableError(path, problem) : notFoundError(path) };
     };
     const partials = new Map<string, MapNode>();
-    const parse = (path: string): LoadedConfig => {
+    const load = (path: string): LoadedConfig | undefined => {
       const doc = this.configDocument(path);
-      if (!doc) return missing(path);
-      if (!doc.loaded.ok) partials.set(path, doc.settings);
-      return doc.loaded;
+      if (doc && !doc.loaded.ok) partials.set(path, doc.settings);
+      return doc?.loaded;
     };
     const mappings = collectMappings({
       configFilepath: this.configFilepath(),
       env: this.environment(environment),
       files: { readText: (path) => this.readText(this.relativePath(path)) },
-      parse: (path) => parse(this.relativePath(path)),
+      load: (path) => load(this.relativePath(path)),
     }).map((m) => {
       const file = m.file !== undefined ? this.relativePath(m.file) : undefined;
       const partial = file !== undefined ? partials.get(file) : undefined;

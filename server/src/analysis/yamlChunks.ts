@@ -15,7 +15,7 @@
 import {
   ConfigNode, EMPTY_MAP, LoadError, Loc, MapEntry, MapNode, mapNode, parseYamlDocument, readYaml, YamlRead, FIELD_NAMES,
 } from '../resolver';
-import { LineIndex, TextEdit } from './lineIndex';
+import { LineIndex, Text, TextEdit } from './lineIndex';
 import { Steps } from './steps';
 
 type TopKey = YamlRead['topKeys'][number];
@@ -75,7 +75,7 @@ interface Piece {
 
 /** What one version of a document hands to the next. */
 export interface YamlChunkCache {
-  readonly text: string;
+  readonly text: Text;
   readonly lines: LineIndex;
   /** Undefined when the file was parsed whole. */
   readonly pieces: readonly Piece[] | undefined;
@@ -108,11 +108,12 @@ const stepDone = () => (++stepCount & (STEP - 1)) === 0;
  * a caller that goes on serving `previous` meanwhile parses without it. `edit`
  * is accepted for speed; the result never depends on it.
  */
-export function* parseYamlSteps(path: string, text: string, lines: LineIndex, previous?: YamlChunkCache, edit?: TextEdit): Steps<IncrementalParse> {
+export function* parseYamlSteps(path: string, text: Text, lines: LineIndex, previous?: YamlChunkCache, edit?: TextEdit): Steps<IncrementalParse> {
   const whole = (): IncrementalParse => {
-    const parsed = parseYamlDocument(path, text);
-    const blanked = parsed.errors.length > 0 ? withoutBrokenLines(text) : text;
-    const root = blanked !== text ? parseYamlDocument(path, blanked).root : parsed.root;
+    const flat = String(text);
+    const parsed = parseYamlDocument(path, flat);
+    const blanked = parsed.errors.length > 0 ? withoutBrokenLines(flat) : flat;
+    const root = blanked !== flat ? parseYamlDocument(path, blanked).root : parsed.root;
     return { root, errors: parsed.errors, cache: { text, lines, pieces: undefined } };
   };
   const pieces = (previous?.pieces && (yield* editPieces(previous, text, lines, edit))) ?? (yield* cutWhole(text, lines, previous?.pieces));
@@ -121,7 +122,7 @@ export function* parseYamlSteps(path: string, text: string, lines: LineIndex, pr
   const cache = { text, lines, pieces, groups: combined.groups };
   if (!combined.troubled) return { root: combined.root, errors: [], cache };
   // A piece read alone cannot be trusted to word an error as the whole file would.
-  const parsed = parseYamlDocument(path, text);
+  const parsed = parseYamlDocument(path, String(text));
   return { root: parsed.errors.length > 0 ? combined.root : parsed.root, errors: parsed.errors, cache };
 }
 
@@ -548,7 +549,7 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
 }
 
 /** Turns cuts into pieces, re-using parsed chunks of the same text from `reusable`. */
-function* materialise(cuts: readonly Cut[], text: string, lines: LineIndex, reusable: Map<string, Chunk[]>): Steps<Piece[]> {
+function* materialise(cuts: readonly Cut[], text: Text, lines: LineIndex, reusable: Map<string, Chunk[]>): Steps<Piece[]> {
   const pieces = new Array<Piece>(cuts.length);
   for (let i = 0; i < cuts.length; i++) {
     // A piece's parse is many times a line's scan.
@@ -573,14 +574,16 @@ function reusableChunks(pieces: readonly Piece[] | undefined): Map<string, Chunk
   return reusable;
 }
 
-function* cutWhole(text: string, lines: LineIndex, previous: readonly Piece[] | undefined): Steps<Piece[] | undefined> {
-  if (NEEDS_WHOLE_PARSE.test(text)) return undefined;
+function* cutWhole(text: Text, lines: LineIndex, previous: readonly Piece[] | undefined): Steps<Piece[] | undefined> {
+  // (The pattern is line-local, and an editor's blocks are whole lines.)
+  if (typeof text === 'string' ? NEEDS_WHOLE_PARSE.test(text) : text.someBlock((block) => NEEDS_WHOLE_PARSE.test(block))) return undefined;
   const cuts = yield* cutTopLevel(lines, 0, lines.lineCount, text.length);
   return cuts && (yield* materialise(cuts, text, lines, reusableChunks(previous)));
 }
 
 /** The length of the common prefix and suffix of two texts (native comparisons, binary search). */
 function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+  // (Only when no edit is known: a whole new text, or edits the reader missed.)
   let low = 0;
   let high = Math.min(a.length, b.length);
   while (low < high) {
@@ -609,10 +612,10 @@ function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
  * decide the shape; a new top-level key inside `task:`; a new `task:`): then the
  * whole text is cut again, still re-using every unchanged piece.
  */
-function* editPieces(previous: YamlChunkCache, text: string, lines: LineIndex, edit: TextEdit | undefined): Steps<Piece[] | undefined> {
+function* editPieces(previous: YamlChunkCache, text: Text, lines: LineIndex, edit: TextEdit | undefined): Steps<Piece[] | undefined> {
   const old = previous.pieces!;
   if (old.length === 0) return undefined;
-  const { prefix, suffix } = edit ? { prefix: edit.start, suffix: previous.text.length - edit.oldEnd } : commonEnds(previous.text, text);
+  const { prefix, suffix } = edit ? { prefix: edit.start, suffix: previous.text.length - edit.oldEnd } : commonEnds(String(previous.text), String(text));
   const oldEditEnd = previous.text.length - suffix;
   if (oldEditEnd < prefix) return undefined;
   const delta = text.length - previous.text.length;

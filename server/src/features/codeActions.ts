@@ -52,6 +52,7 @@ function removalRange(lines: LineIndex, startOffset: number, endOffset: number) 
     const end = last.line + 1 < lines.lineCount ? { line: last.line + 1, character: 0 } : { line: last.line, character: lines.lineText(last.line).length };
     return { start: { line: first.line, character: 0 }, end };
   }
-  const after = /^\s*,\s*/.exec(lines.text.slice(endOffset));
+  // (A window after the item, not the rest of a large file.)
+  const after = /^\s*,\s*/.exec(lines.text.slice(endOffset, endOffset + 4096));
   return { start: first, end: lines.positionAt(endOffset + (after ? after[0].length : 0)) };
 }

@@ -106,8 +106,8 @@ export function yamlCompletion(ws: Workspace, doc: ConfigDocument, offset: numbe
   const listed = new Set(cursor.listItems ?? []);
   const items = valueCompletions(ws, spec, lines, wordStart, cursor.wordEnd, cursor.inList, tasks, 'yaml').filter((i) => !listed.has(i.label));
   // `key:value` is one plain scalar in YAML, not a key and its value; so is `value#comment`.
-  const prefix = doc.text[wordStart - 1] === ':' ? ' ' : '';
-  const suffix = doc.text[cursor.wordEnd] === '#' ? ' ' : '';
+  const prefix = doc.text.slice(wordStart - 1, wordStart) === ':' ? ' ' : '';
+  const suffix = doc.text.slice(cursor.wordEnd, cursor.wordEnd + 1) === '#' ? ' ' : '';
   const affixed = prefix || suffix ? items.map((i) => withAffixes(i, prefix, suffix)) : items;
   return quote ? affixed.map((i) => inQuotes(i, quote, spec.type === 'bool' || spec.type === 'int')) : affixed;
 }

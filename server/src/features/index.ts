@@ -33,13 +33,14 @@ export { taskRows, TaskRow, TaskFieldRow } from './tasksView';
 export { configSchema } from './schema';
 
 export function complete(ws: Workspace, path: string, offset: number): CompletionItem[] {
+  const kind = ws.fileKind(path);
+  if (kind === 'config') {
+    const doc = ws.configDocument(path);
+    return doc && doc.format === 'yaml' ? yamlCompletion(ws, doc, offset) : [];
+  }
   const text = ws.readText(path);
   if (text === undefined) return [];
-  switch (ws.fileKind(path)) {
-    case 'config': {
-      const doc = ws.configDocument(path);
-      return doc && doc.format === 'yaml' ? yamlCompletion(ws, doc, offset) : [];
-    }
+  switch (kind) {
     case 'env':
       return envCompletion(ws, text, offset);
     case 'typescript':
@@ -70,13 +71,14 @@ export function completionList(items: CompletionItem[], editRangeDefault: boolea
 }
 
 export function hover(ws: Workspace, path: string, offset: number): Hover | null {
+  const kind = ws.fileKind(path);
+  if (kind === 'config') {
+    const doc = ws.configDocument(path);
+    return doc ? yamlHover(ws, doc, offset) : null;
+  }
   const text = ws.readText(path);
   if (text === undefined) return null;
-  switch (ws.fileKind(path)) {
-    case 'config': {
-      const doc = ws.configDocument(path);
-      return doc ? yamlHover(ws, doc, offset) : null;
-    }
+  switch (kind) {
     case 'env':
       return envHover(ws, path, offset);
     case 'typescript':
@@ -118,7 +120,7 @@ export function problemBatches(ws: Workspace): Iterable<WorkspaceFileProblems> {
 
 /** Quick fixes for the diagnostics a client sends back (each fix is in its diagnostic's `data`). */
 export function codeActions(ws: Workspace, path: string, uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
-  const text = ws.readText(path);
+  const text = ws.readSource(path);
   if (text === undefined) return [];
   // A config file's lines are kept with it; indexing a large file again per request would cost a pass over it.
   const kept = ws.fileKind(path) === 'config' ? ws.configDocument(path)?.lines : undefined;
@@ -149,7 +151,7 @@ export function references(ws: Workspace, path: string, offset: number, uriOf: U
   const refs = taskReferences(ws, uriOf, id, targetFiles(ws, [path]));
   if (!includeDeclaration) return refs;
   const declarations = ws.taskDefinitions(id).flatMap((d) => {
-    const text = ws.readText(d.file);
+    const text = ws.readSource(d.file);
     if (text === undefined) return [];
     const lines = new LineIndex(text);
     return [{ uri: uriOf(d.file), range: { start: lines.positionAt(d.nameRange.start), end: lines.positionAt(d.nameRange.end) } }];
@@ -164,9 +166,10 @@ export function symbols(ws: Workspace, path: string): DocumentSymbol[] {
 }
 
 export function inlayHints(ws: Workspace, path: string, start: number, end: number): InlayHint[] {
-  const text = ws.readText(path);
   const kind = ws.fileKind(path);
-  if (text === undefined || (kind !== 'typescript' && kind !== 'python')) return [];
+  if (kind !== 'typescript' && kind !== 'python') return [];
+  const text = ws.readText(path);
+  if (text === undefined) return [];
   return optionInlayHints(ws, path, text, start, end);
 }
 
@@ -184,7 +187,7 @@ export function listTasks(ws: Workspace): TaskListing[] {
   const lineIndexes = new Map<string, LineIndex | undefined>();
   const lineOf = (file: string, offset: number): number | undefined => {
     if (!lineIndexes.has(file)) {
-      const text = ws.readText(file);
+      const text = ws.readSource(file);
       lineIndexes.set(file, text === undefined ? undefined : new LineIndex(text));
     }
     return lineIndexes.get(file)?.positionAt(offset).line;

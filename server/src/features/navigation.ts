@@ -18,7 +18,7 @@ export type UriOf = (path: string) => string;
 
 
 function locationOf(ws: Workspace, uriOf: UriOf, path: string, start: number, end: number): Location | undefined {
-  const text = ws.readText(path);
+  const text = ws.readSource(path);
   if (text === undefined) return undefined;
   return { uri: uriOf(path), range: offsetRange(new LineIndex(text), start, end) };
 }
@@ -91,7 +91,7 @@ export interface TaskTarget {
 export function targetFiles(ws: Workspace, also: readonly string[] = []): string[] {
   const files = new Set([...ws.listFiles(), ...ws.activeConfigFiles().keys(), ...ws.settings.configFiles, ...also]);
   for (const name of ws.environmentNames()) for (const file of ws.envFilePaths(name)) files.add(file);
-  return [...files].filter((f) => ws.readText(f) !== undefined);
+  return [...files].filter((f) => ws.exists(f));
 }
 
 /** Every config entry and env var that targets task `id`. */

@@ -53,7 +53,7 @@ function toWorkspaceEdit(ws: Workspace, uriOf: UriOf, edits: Map<string, { start
   if (edits.size === 0) return null;
   const changes: Record<string, TextEdit[]> = {};
   for (const [path, list] of edits) {
-    const text = ws.readText(path);
+    const text = ws.readSource(path);
     if (text === undefined) continue;
     const lines = new LineIndex(text);
     changes[uriOf(path)] = list.map((e) => TextEdit.replace(offsetRange(lines, e.start, e.end), e.text));

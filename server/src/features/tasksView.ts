@@ -34,7 +34,7 @@ export function taskRows(ws: Workspace): TaskRow[] {
   const lineAt = (file: string, offset: number | undefined): number | undefined => {
     if (offset === undefined) return undefined;
     if (!lineIndexes.has(file)) {
-      const text = ws.readText(file);
+      const text = ws.readSource(file);
       lineIndexes.set(file, text === undefined ? undefined : new LineIndex(text));
     }
     return lineIndexes.get(file)?.positionAt(offset).line;

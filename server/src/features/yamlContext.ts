@@ -68,8 +68,23 @@ function lineShape(lines: LineIndex, l: number): { indent: number; first: string
   const text = lines.text;
   let i = lines.lineStart(l);
   const start = i;
-  while (i < text.length && text[i] === ' ') i++;
-  return { indent: i - start, first: i < text.length ? text[i] : '\n' };
+  while (text.charCodeAt(i) === SPACE) i++;
+  return { indent: i - start, first: i < text.length ? String.fromCharCode(text.charCodeAt(i)) : '\n' };
+}
+
+const SPACE = 32;
+
+/**
+ * Where the lines a flow collection opened on a line indented `indent` may go
+ * on over end, after the cursor's line: at the first line indented no more that
+ * does not close it (blank lines and comments go on), else at the end of the text.
+ */
+function flowLinesEnd(lines: LineIndex, cursorLine: number, indent: number): number {
+  for (let l = cursorLine + 1; l < lines.lineCount; l++) {
+    const shape = lineShape(lines, l);
+    if (shape.indent <= indent && !/[}\]\n\r#]/.test(shape.first)) return lines.lineStart(l);
+  }
+  return lines.text.length;
 }
 
 /** Whether line `l` holds no structure: blank, a comment, or indented with a tab (a syntax error, no key of the structure around it). */
@@ -247,8 +262,12 @@ function flowOpener(text: string): { at: number; field?: string } | undefined {
  */
 function flowAround(lines: LineIndex, line: number, indent: number, offset: number, floor?: ScanFloor): (FlowAt & { readonly path: string[] }) | 'closed' | undefined {
   const at = (l: number, opener: { at: number; field?: string }) => {
-    const flow = flowPosition(lines.text, lines.lineStart(l) + opener.at, offset, lineShape(lines, l).indent);
-    return flow && { ...flow, path: [...enclosingPath(lines, l, lineShape(lines, l).indent, floor), ...(opener.field !== undefined ? [opener.field] : []), ...flow.keys] };
+    // Read from a copy of the lines it can span, not from the whole text.
+    const start = lines.lineStart(l);
+    const openerIndent = lineShape(lines, l).indent;
+    const window = lines.text.slice(start, flowLinesEnd(lines, lines.positionAt(offset).line, openerIndent));
+    const flow = flowPosition(window, opener.at, offset - start, openerIndent);
+    return flow && { ...flow, path: [...enclosingPath(lines, l, openerIndent, floor), ...(opener.field !== undefined ? [opener.field] : []), ...flow.keys] };
   };
   const own = flowOpener(lines.lineText(line));
   const opensHere = own !== undefined && lines.lineStart(line) + own.at < offset;

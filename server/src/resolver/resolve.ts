@@ -262,24 +262,24 @@ export interface SourceOptions {
   readonly configFilepath?: string | null;
   readonly env: Environment;
   readonly files: FileAccess;
-  /** Parses a file's text; defaults to `parseConfigText` (the editor passes a cached one). */
-  readonly parse?: (path: string, text: string) => LoadedConfig;
+  /** Reads and parses a file (undefined when it does not exist); defaults to `parseConfigText` of `files` (the editor passes its cached documents). */
+  readonly load?: (path: string) => LoadedConfig | undefined;
 }
 
 /** The mapping sources of SPEC §4, lowest first, reading files through `files`. */
 export function collectMappings(options: SourceOptions): MappingSource[] {
-  const parse = options.parse ?? parseConfigText;
-  const load = (kind: MappingKind, path: string): MappingSource => {
+  const read = options.load ?? ((path: string) => {
     const text = options.files.readText(path);
-    return { kind, file: path, loaded: text === undefined ? { ok: false, error: notFoundError(path) } : parse(path, text) };
-  };
+    return text === undefined ? undefined : parseConfigText(path, text);
+  });
+  const load = (kind: MappingKind, path: string): MappingSource => ({ kind, file: path, loaded: read(path) ?? { ok: false, error: notFoundError(path) } });
   const mappings: MappingSource[] = [];
   if (options.configValues) {
     const root = nodeFromPlain(options.configValues);
     if (root.type === 'map') mappings.push({ kind: 'config_values', loaded: { ok: true, root } });
   }
-  const pyproject = options.files.readText('pyproject.toml');
-  if (pyproject !== undefined) mappings.push({ kind: 'pyproject', file: 'pyproject.toml', loaded: parse('pyproject.toml', pyproject) });
+  const pyproject = read('pyproject.toml');
+  if (pyproject !== undefined) mappings.push({ kind: 'pyproject', file: 'pyproject.toml', loaded: pyproject });
   if (options.configFilepath) mappings.push(load('config_file', options.configFilepath));
   const envFile = options.env.get(ENV_FILEPATH)?.value;
   if (envFile) mappings.push(load('env_filepath', envFile));
