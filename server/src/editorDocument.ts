@@ -3,7 +3,7 @@
 // the whole file (as editing one string would), and the edit is known exactly.
 import { Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { BlockText } from './analysis/blockText';
-import { LineIndex, TextEdit } from './analysis/lineIndex';
+import { composeEdits, LineIndex, TextEdit } from './analysis/lineIndex';
 
 export class EditorDocument {
   private readonly lines: LineIndex;
@@ -38,7 +38,8 @@ export class EditorDocument {
         const [a, b] = [lines.offsetAt(change.range.start), lines.offsetAt(change.range.end)];
         const [start, end] = a <= b ? [a, b] : [b, a];
         const next = text.edited(start, end, change.text);
-        edit = combined(edit, { start, oldEnd: end, newEnd: start + change.text.length }, originalLength, text.length, next.length);
+        const one = { start, oldEnd: end, newEnd: start + change.text.length };
+        edit = edit ? composeEdits(edit, one, originalLength, text.length, next.length) : one;
         text = next;
       }
       lines = new LineIndex(text);
@@ -64,16 +65,4 @@ export class EditorDocument {
   getText(): string {
     return String(this.text);
   }
-}
-
-/**
- * One edit covering `first` (from the original text to the current one) then
- * `next` (of the current text): the text before the first edited character and
- * after the last is what neither touched.
- */
-function combined(first: TextEdit | undefined, next: TextEdit, originalLength: number, currentLength: number, nextLength: number): TextEdit {
-  if (!first) return next;
-  const start = Math.min(first.start, next.start);
-  const suffix = Math.min(currentLength - first.newEnd, currentLength - next.oldEnd);
-  return { start, oldEnd: originalLength - suffix, newEnd: nextLength - suffix };
 }

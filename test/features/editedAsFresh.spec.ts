@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { editBetween } from './text';
 import { codes, describeDiagnostics, hoverText } from './assertions';
 import { features, fixture, FixtureWorkspace } from './harness';
+import { BlockText, useBlockSize } from '../../server/src/analysis/blockText';
 
 
 /**
@@ -114,5 +115,58 @@ describe('a class-level value when an edit elsewhere makes the file fail to load
       assert.match(expected, /Reaches 0 of 4 tasks/);
       assert.equal(hoverText(features.hover(edited.ws, 'config.yaml', at)), expected, askFirst);
     }
+  });
+});
+
+describe('an editor text in blocks, edited as the server edits it', () => {
+  const before = 'max_retries: 1\ntask:\n  src.tasks.email.sendEmail:\n    max_retries: 3\n    retry_for: [builtins.ValueError]\n  src.tasks.email.other:\n    call_result_cache: true\n';
+  /** `texts` as BlockText versions, each from the previous by its edit; diagnostics read only where `readAfter` says. */
+  function typedInBlocks(texts: readonly string[], readAfter: (i: number) => boolean): FixtureWorkspace {
+    useBlockSize(16);
+    try {
+      const edited = fixture('app');
+      let source = BlockText.of(texts[0]);
+      edited.ws.setOverlay('config.yaml', source);
+      features.diagnose(edited.ws, 'config.yaml');
+      for (let i = 1; i < texts.length; i++) {
+        const edit = editBetween(texts[i - 1], texts[i]);
+        source = source.edited(edit.start, edit.oldEnd, texts[i].slice(edit.start, edit.newEnd));
+        edited.ws.setOverlay('config.yaml', source, edit);
+        if (readAfter(i)) features.diagnose(edited.ws, 'config.yaml');
+      }
+      return edited;
+    } finally {
+      useBlockSize(4096);
+    }
+  }
+
+  test('keystrokes that come before the file is read again add up to one edit, and read as a fresh open', () => {
+    const texts = [before, before.replace('max_retries: 3', 'max_retries: 37'), before.replace('max_retries: 3', 'max_retries: 375'), before.replace('max_retries: 3', 'max_retries: 375\n    retry_for: x').replace('    retry_for: [builtins.ValueError]\n', '')];
+    for (const readAfter of [() => false, (i: number) => i === 2, () => true]) {
+      const edited = typedInBlocks(texts, readAfter);
+      const fresh = fixture('app');
+      fresh.ws.setOverlay('config.yaml', texts[texts.length - 1]);
+      const expected = features.diagnose(fresh.ws, 'config.yaml');
+      assert.deepEqual(features.diagnose(edited.ws, 'config.yaml'), expected, describeDiagnostics(expected));
+    }
+  });
+
+  test('a character typed over itself changes nothing, and the next edit still reads as a fresh open', () => {
+    const at = before.indexOf('3\n');
+    const edited = fixture('app');
+    let source = BlockText.of(before);
+    edited.ws.setOverlay('config.yaml', source);
+    const first = features.diagnose(edited.ws, 'config.yaml');
+    const version = edited.ws.stateVersion;
+    source = source.edited(at, at + 1, '3');
+    edited.ws.setOverlay('config.yaml', source, { start: at, oldEnd: at + 1, newEnd: at + 1 });
+    assert.equal(edited.ws.stateVersion, version, 'nothing to check again');
+    assert.deepEqual(features.diagnose(edited.ws, 'config.yaml'), first);
+    const after = before.replace('max_retries: 3', 'max_retries: -3');
+    source = source.edited(at, at, '-');
+    edited.ws.setOverlay('config.yaml', source, { start: at, oldEnd: at, newEnd: at + 1 });
+    const fresh = fixture('app');
+    fresh.ws.setOverlay('config.yaml', after);
+    assert.deepEqual(features.diagnose(edited.ws, 'config.yaml'), features.diagnose(fresh.ws, 'config.yaml'));
   });
 });

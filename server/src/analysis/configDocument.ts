@@ -62,8 +62,15 @@ export class ConfigDocument {
     const fits = edit !== undefined && edit.start <= edit.oldEnd && edit.oldEnd <= this.text.length && text.length - this.text.length === edit.newEnd - edit.oldEnd;
     // Comparing the edited spans, not the texts: a whole comparison of a large file costs what a keystroke may not.
     const same = fits ? edit.oldEnd - edit.start === edit.newEnd - edit.start && this.text.slice(edit.start, edit.oldEnd) === text.slice(edit.start, edit.newEnd) : text === this.text;
-    if (same) return this;
+    if (same) return this.text === text ? this : this.readAs(text);
     return finish(ConfigDocument.steps(this.path, text, version, this, fits ? edit : undefined));
+  }
+
+  /** This document, for `text`: another copy of the same text (so that the next edit of `text` is an edit of this). */
+  private readAs(text: Text): ConfigDocument {
+    const lines = typeof text === 'string' ? this.lines : new LineIndex(text);
+    const chunkCache = this.chunkCache && { ...this.chunkCache, text, lines };
+    return new ConfigDocument(this.path, text, this.version, { lines, loaded: this.loaded, root: this.root, errors: this.errors, chunkCache });
   }
 
   /**

@@ -30,6 +30,22 @@ export interface TextEdit {
   readonly newEnd: number;
 }
 
+/**
+ * One edit covering `first` (from an original text to the current one) then
+ * `next` (of the current text): the text before the first edited character and
+ * after the last is what neither touched.
+ */
+export function composeEdits(first: TextEdit, next: TextEdit, originalLength: number, currentLength: number, nextLength: number): TextEdit {
+  const start = Math.min(first.start, next.start);
+  const suffix = Math.min(currentLength - first.newEnd, currentLength - next.oldEnd);
+  return { start, oldEnd: originalLength - suffix, newEnd: nextLength - suffix };
+}
+
+/** Whether `edit`, which turned `before` into `after`, changed nothing (a character typed over itself). */
+export function changesNothing(before: Text, after: Text, edit: TextEdit): boolean {
+  return before.length === after.length && edit.oldEnd === edit.newEnd && before.slice(edit.start, edit.oldEnd) === after.slice(edit.start, edit.newEnd);
+}
+
 const LF = 10;
 const CR = 13;
 const NO_STARTS = new Uint32Array(0);

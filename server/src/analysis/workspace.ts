@@ -10,7 +10,7 @@ import {
 } from '../resolver';
 import { ConfigDocument } from './configDocument';
 import { Steps } from './steps';
-import { Text, TextEdit } from './lineIndex';
+import { changesNothing, composeEdits, Text, TextEdit } from './lineIndex';
 import { DEFAULT_SETTINGS, TasklensSettings } from './settings';
 import { TaskFileFacts, TaskLanguage, TaskSource } from './taskSource';
 import { ClassFact, TaskDefinition } from './typescriptFacts';
@@ -270,13 +270,22 @@ export class Workspace {
    */
   setOverlay(path: string, text: Text, edit?: TextEdit, read?: ConfigDocument): void {
     const previous = this.overlays.get(path);
-    // An edit is only usable while the file was read at the previous text; otherwise the texts are compared.
-    const usable = edit !== undefined && previous !== undefined && !this.pendingEdits.has(path) && this.configDocs.get(path)?.text === previous;
     this.overlays.set(path, text);
     if (previous === undefined) this.host.release?.(path);
+    const doc = this.configDocs.get(path);
+    const readAtPrevious = doc !== undefined && !this.pendingEdits.has(path) && doc.text === previous;
+    if (edit !== undefined && previous !== undefined && changesNothing(previous, text, edit)) {
+      // The same text again: nothing to read or check again.
+      if (readAtPrevious) this.configDocs.set(path, doc.withText(text, doc.version, edit));
+      return;
+    }
+    // What turns the text the config file was read at into this one, when known (keystrokes not read yet add up);
+    // otherwise the texts are compared.
+    const pending = this.pendingEdits.get(path);
+    const sinceRead = edit === undefined || previous === undefined || doc === undefined ? undefined : readAtPrevious ? edit : pending ? composeEdits(pending, edit, doc.text.length, previous.length, text.length) : undefined;
     this.fileChanged(path);
     if (read?.text === text) this.takeConfigDocument(path, read);
-    else if (usable) this.pendingEdits.set(path, edit);
+    else if (sinceRead) this.pendingEdits.set(path, sinceRead);
   }
 
   clearOverlay(path: string): void {
