@@ -128,8 +128,8 @@ export class BlockText {
     const blocks = [...this.blocks.slice(0, first), ...fresh, ...this.blocks.slice(last + 1)];
     const atEnd = last + 1 === n;
     const starts = [...this.starts.slice(0, first), ...fresh.map((b, i) => lineStartsOf(b, atEnd && i === fresh.length - 1)), ...this.starts.slice(last + 1)];
-    const removed = this.slice(start, end);
-    const sameLines = removed.length === inserted.length && !/[\r\n]/.test(removed) && !/[\r\n]/.test(inserted);
+    // (Lengths first: a large deletion is not copied out to be looked at.)
+    const sameLines = end - start === inserted.length && !/[\r\n]/.test(inserted) && !/[\r\n]/.test(this.slice(start, end));
     return BlockText.assemble(blocks, sameLines ? this.linesToken : {}, undefined, starts);
   }
 
