@@ -9,7 +9,7 @@
 // `\r`): each block knows where its lines start, and every block but the first
 // begins a line, so a `\r\n` is never split between two blocks.
 
-import type { Position } from './lineIndex';
+import { firstAtOrAfter, Position } from './lineIndex';
 
 /** Blocks are cut about this long; past twice it a block is cut, and an edited block under a quarter of it joins the next. */
 let target = 4096;
@@ -56,16 +56,9 @@ function cutPoints(text: string): number[] {
   return cuts;
 }
 
-/** The index of the last of `sorted` (ascending, `sorted[0]` ≤ value) that is at or before `value`, below `limit`. */
+/** The index of the last of `sorted` (ascending integers, `sorted[0]` ≤ value) that is at or before `value`, below `limit`. */
 function lastAtOrBefore(sorted: Uint32Array, value: number, limit: number): number {
-  let low = 0;
-  let high = limit - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (sorted[mid] <= value) low = mid;
-    else high = mid - 1;
-  }
-  return low;
+  return Math.min(firstAtOrAfter(sorted, value + 1), limit) - 1;
 }
 
 export class BlockText {

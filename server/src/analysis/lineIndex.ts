@@ -1,7 +1,7 @@
 // Offsets ↔ 0-based line/character positions for one text. Lines end as LSP
 // counts them: at `\n`, `\r\n` and a lone `\r`.
 
-import { BlockText } from './blockText';
+import type { BlockText } from './blockText';
 
 /** A text: a string, or an editor's text kept in blocks (which is its own line index). */
 export type Text = string | BlockText;
@@ -117,14 +117,9 @@ export class LineIndex {
   positionAt(offset: number): Position {
     if (this.blocks) return this.blocks.positionAt(offset);
     const clamped = Math.max(0, Math.min(offset, this.text.length));
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.starts[mid] <= clamped) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low, character: clamped - this.starts[low] };
+    // The last line starting at or before the offset (the first starts at 0).
+    const line = firstAtOrAfter(this.starts, clamped + 1) - 1;
+    return { line, character: clamped - this.starts[line] };
   }
 
   offsetAt(position: Position): number {
