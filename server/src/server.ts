@@ -697,8 +697,8 @@ const keptJsonEncoder = {
  * keystrokes). The old generation grows by 30% between full collections while the
  * live heap is under `LARGE_HEAP`, and by 25% above it: left to V8, a 50,000-section
  * file's heap (~480 MB live) grew to 1.4 GB of RSS while typing, and each
- * keystroke's new text landed on fresh pages (completion after a keystroke 109 ms;
- * 34 ms at 25%, RSS 650 MB). The flags are read by the collector each time it
+ * keystroke's new text (then a whole copy of the document) landed on fresh pages
+ * (completion after a keystroke 109 ms; 34 ms at 25%, RSS 650 MB). The flags are read by the collector each time it
  * sizes a space, so they are set while running.
  */
 const SMALL_HEAP = 64 * 1024 * 1024;
