@@ -35,11 +35,14 @@ import { REPO, SERVERS } from '../bench/lsp.mjs';
 import { aggregate, CLI_HEADER, cliRows, comparisonRows, describeConfig, machine, markdownTable, printTable } from '../bench/report.mjs';
 import { benchTypeScriptEdits, TS_EDIT_HEADER, tsEditRows } from '../bench/ts-edit-bench.mjs';
 
+/** The parts `--only` chooses from; all of them by default. */
+const PARTS = ['yaml', 'cli', 'typescript', 'tsedit'];
+
 const list = (s) => (s === undefined || s === '' ? [] : String(s).split(',').map((x) => x.trim()).filter(Boolean));
 
 export function parseArgs(argv) {
   const opts = {
-    only: ['yaml', 'cli', 'typescript', 'tsedit'],
+    only: [...PARTS],
     runs: 3,
     smallRuns: 1,
     sizes: list(process.env.BENCH_SIZES ?? '50,1000,5000').map(Number),
@@ -91,7 +94,7 @@ export function parseArgs(argv) {
       default: throw new Error(`unknown option ${argv[i]} (try --help)`);
     }
   }
-  for (const part of opts.only) if (!['yaml', 'cli', 'typescript', 'tsedit'].includes(part)) throw new Error(`--only: unknown part ${part} (yaml, cli, typescript, tsedit)`);
+  for (const part of opts.only) if (!PARTS.includes(part)) throw new Error(`--only: unknown part ${part} (${PARTS.join(', ')})`);
   if (opts.large) {
     if (!opts.sizes.includes(50000)) opts.sizes.push(50000);
     if (!opts.simpleSizes.includes(50000)) opts.simpleSizes.push(50000);
