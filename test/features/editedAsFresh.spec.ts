@@ -9,6 +9,8 @@ import { editBetween } from './text';
 import { codes, describeDiagnostics, hoverText } from './assertions';
 import { features, fixture, FixtureWorkspace } from './harness';
 import { BlockText, useBlockSize } from '../../server/src/analysis/blockText';
+import { taskGroupChange } from '../../server/src/analysis/yamlChunks';
+import { MapNode } from '../../server/src/resolver';
 
 
 /**
@@ -45,6 +47,20 @@ describe('an edited config answers as a fresh open', () => {
     // Renamed: the mapping now sets another field, and the task's own value is checked against it.
     const renamed = before.replace('key_arguments: {}', 'registration_concurrency: {to: 1}');
     assertSameDiagnostics('config.yaml', [before, renamed]);
+  });
+});
+
+describe('an edit inside a per-task section (the task: mapping updated, not read again)', () => {
+  test("a class-level value's checks follow a per-task value they depend on, as in a fresh open", () => {
+    // key_arguments reaches sendEmail, where it has no effect (TL010) until its own running_concurrency is keys.
+    const before = 'task:\n  key_arguments: [to]\n  max_retries: 2\n  src.tasks.billing.refund:\n    max_retries: 1\n  src.tasks.email.sendEmail:\n    running_concurrency: task\n';
+    const after = before.replace('running_concurrency: task', 'running_concurrency: keys');
+    assert.ok(codes(assertSameDiagnostics('config.yaml', [before])).includes('TL010'));
+    assert.ok(!codes(assertSameDiagnostics('config.yaml', [before, after])).includes('TL010'));
+    assert.ok(codes(assertSameDiagnostics('config.yaml', [before, after, before])).includes('TL010'));
+    // The edit took the shortcut: the mapping records what it was made from.
+    const { edited } = editedAndFresh('config.yaml', [before, after]);
+    assert.ok(taskGroupChange(edited.ws.configDocument('config.yaml')!.taskSection!.value as MapNode));
   });
 });
 

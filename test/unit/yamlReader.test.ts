@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ConfigDocument } from '../../server/src/analysis/configDocument';
-import { useFastReader } from '../../server/src/analysis/yamlChunks';
+import { taskGroupChange, useFastReader } from '../../server/src/analysis/yamlChunks';
 import { LineIndex, Text, TextEdit } from '../../server/src/analysis/lineIndex';
 import { BlockText, useBlockSize } from '../../server/src/analysis/blockText';
 import { editBetween } from '../features/text';
@@ -285,6 +285,77 @@ describe('scale', () => {
     assert.deepEqual(errorData(next.errors), []);
     console.log(`${n} sections (${(text.length / 1e6).toFixed(1)} MB): fresh ${freshMs.toFixed(0)} ms, one edit ${editMs.toFixed(0)} ms`);
     if (!FULL) assert.deepEqual(entriesData(next.root), entriesData(parseYamlDocument('config.yaml', changed).root));
+  });
+});
+
+// ------------------------------------------- an edit inside per-task sections
+
+describe('an edit inside per-task sections updates the task: mapping without reading the others', () => {
+  const text = 'max_retries: 1\ntask:\n  running_concurrency: task\n  src.a.f:\n    max_retries: 2\n  src.b.g:\n    max_retries: 3\n    retry_for: [a.B]\n  src.c.h:\n    max_retries: 4\nretry_for: [x.Y]\n';
+  const group = (doc: ConfigDocument) => doc.taskSection!.value as MapNode;
+
+  test('a value typed into a later section: the entries of the previous version with that one replaced, as a fresh open reads them', () => {
+    const before = ConfigDocument.parse('config.yaml', text);
+    const typed = text.replace('max_retries: 3', 'max_retries: 31');
+    // A digit, an item, a field of its own: the section's key is the same.
+    const texts = [text, typed, typed.replace('[a.B]', '[a.B, c.D]'), typed.replace('[a.B]', '[a.B, c.D]\n    call_result_cache: true')];
+    let doc = before;
+    for (let i = 1; i < texts.length; i++) {
+      const previous = group(doc);
+      doc = doc.withText(texts[i], i, editBetween(texts[i - 1], texts[i]));
+      const change = taskGroupChange(group(doc));
+      assert.ok(change, `edit ${i} takes the shortcut`);
+      assert.equal(change.previous, previous);
+      assert.deepEqual(change.changed, [2]);
+      // Every other entry is the previous version's own object; the one after the edit has moved with its text.
+      group(doc).entries.forEach((e, at) => (at === 2 ? assert.notEqual(e, previous.entries[at]) : assert.equal(e, previous.entries[at])));
+      assertAgrees(doc, `edit ${i}: `);
+    }
+    assert.equal(group(doc).entries[3].keyLoc?.start, texts[3].indexOf('src.c.h'));
+  });
+
+  test('a renamed or new section, an error, an edit of the first section: read again as before, and as a fresh open', () => {
+    const variants = [
+      text.replace('src.b.g:', 'src.b.gg:'),
+      text.replace('  src.c.h:', '  src.d.i:\n    max_retries: 5\n  src.c.h:'),
+      text.replace('[a.B]', '[a.B'),
+      text.replace('max_retries: 2', 'max_retries: 22'),
+    ];
+    for (const after of variants) {
+      const doc = ConfigDocument.parse('config.yaml', text).withText(after, 1, editBetween(text, after));
+      assert.equal(taskGroupChange(group(doc)), undefined, JSON.stringify(after));
+      assertAgrees(doc);
+    }
+  });
+
+  test('property: value edits in later sections, mixed with any edit, read as a fresh open', () => {
+    const sections = Array.from({ length: 8 }, (_, i) => `  src.m${i}.f:\n    max_retries: ${i}\n    retry_for:\n      - a.B${i}\n    key_arguments: [x${i}]\n`).join('');
+    const seed = `max_retries: 1\ntask:\n  running_concurrency: keys\n${sections}parallel_batch_size: 3\n`;
+    // In a value: after a digit, inside a list item's name, inside a flow list.
+    const places = [...seed.matchAll(/max_retries: \d|- a\.B\d|\[x\d/g)].map((m) => m.index! + m[0].length);
+    const valueEdit = fc.record({ place: fc.nat(), text: fc.constantFrom('7', '', 'x', ', y', '9'), remove: fc.integer({ min: 0, max: 1 }) });
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ weight: 4, arbitrary: valueEdit }, { weight: 1, arbitrary: editArb }), { minLength: 1, maxLength: 12 }), (edits) => {
+        const texts = [seed];
+        let shift = 0;
+        for (const edit of edits) {
+          const last = texts[texts.length - 1];
+          if ('place' in edit) {
+            // Places move with the edits before them (only value edits keep them meaningful).
+            const at = Math.min(last.length, places[edit.place % places.length] + shift);
+            const next = last.slice(0, at - edit.remove) + edit.text + last.slice(at);
+            shift += next.length - last.length;
+            texts.push(next);
+          } else texts.push(apply(last, edit));
+        }
+        let doc = ConfigDocument.parse('config.yaml', texts[0]);
+        for (let i = 1; i < texts.length; i++) {
+          doc = doc.withText(texts[i], i, editBetween(texts[i - 1], texts[i]));
+          assertAgrees(doc, `after ${i} edit(s): `);
+        }
+      }),
+      { numRuns: FULL ? 1_000 : 30, seed: Number(process.env.TASKLENS_FUZZ_SEED ?? 12_2026), endOnFailure: true },
+    );
   });
 });
 

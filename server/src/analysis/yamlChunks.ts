@@ -80,6 +80,14 @@ export interface YamlChunkCache {
   /** Undefined when the file was parsed whole. */
   readonly pieces: readonly Piece[] | undefined;
   readonly groups?: ReadonlyMap<Chunk, GroupState>;
+  /** The tree the pieces made, when no piece had a problem: an edit of one section updates it. */
+  readonly combined?: Combined;
+}
+
+/** A tree made of pieces with no problem, and its top-level entries in order. */
+interface Combined {
+  readonly root: MapNode;
+  readonly topEntries: readonly MapEntry[];
 }
 
 export interface IncrementalParse {
@@ -116,10 +124,11 @@ export function* parseYamlSteps(path: string, text: Text, lines: LineIndex, prev
     const root = blanked !== flat ? parseYamlDocument(path, blanked).root : parsed.root;
     return { root, errors: parsed.errors, cache: { text, lines, pieces: undefined } };
   };
-  const pieces = (previous?.pieces && (yield* editPieces(previous, text, lines, edit))) ?? (yield* cutWhole(text, lines, previous?.pieces));
+  const edited = previous?.pieces ? yield* editPieces(previous, text, lines, edit) : undefined;
+  const pieces = edited?.pieces ?? (yield* cutWhole(text, lines, previous?.pieces));
   if (pieces === undefined) return whole();
-  const combined = yield* combine(pieces, previous?.groups);
-  const cache = { text, lines, pieces, groups: combined.groups };
+  const combined = (edited && previous && sectionsEdited(previous, edited)) || (yield* combine(pieces, previous?.groups));
+  const cache: YamlChunkCache = { text, lines, pieces, groups: combined.groups, combined: combined.troubled ? undefined : combined };
   if (!combined.troubled) return { root: combined.root, errors: [], cache };
   // A piece read alone cannot be trusted to word an error as the whole file would.
   const parsed = parseYamlDocument(path, String(text));
@@ -612,7 +621,15 @@ function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
  * decide the shape; a new top-level key inside `task:`; a new `task:`): then the
  * whole text is cut again, still re-using every unchanged piece.
  */
-function* editPieces(previous: YamlChunkCache, text: Text, lines: LineIndex, edit: TextEdit | undefined): Steps<Piece[] | undefined> {
+/** The pieces of an edited text: `previous`'s, with `removed` of them from `first` on replaced by `added` new ones. */
+interface EditedPieces {
+  readonly pieces: Piece[];
+  readonly first: number;
+  readonly removed: number;
+  readonly added: number;
+}
+
+function* editPieces(previous: YamlChunkCache, text: Text, lines: LineIndex, edit: TextEdit | undefined): Steps<EditedPieces | undefined> {
   const old = previous.pieces!;
   if (old.length === 0) return undefined;
   const { prefix, suffix } = edit ? { prefix: edit.start, suffix: previous.text.length - edit.oldEnd } : commonEnds(String(previous.text), String(text));
@@ -651,7 +668,7 @@ function* editPieces(previous: YamlChunkCache, text: Text, lines: LineIndex, edi
       chunk.firstLine += lineDelta;
     }
   }
-  return old.slice(0, first).concat(fresh, old.slice(last + 1));
+  return { pieces: old.slice(0, first).concat(fresh, old.slice(last + 1)), first, removed: last + 1 - first, added: fresh.length };
 }
 
 function pieceIndexAt(pieces: readonly Piece[], offset: number): number {
@@ -677,6 +694,9 @@ interface GroupState {
   readonly repeats: boolean;
   /** Whether two children's keys are duplicates for the runtime (the file then fails to load). */
   readonly duplicate: boolean;
+  /** Where the group's header is among the pieces, and its entry among the top-level entries. */
+  readonly headerIndex: number;
+  readonly topIndex: number;
 }
 
 function sameKeys(a: Chunk, b: Chunk): boolean {
@@ -701,7 +721,7 @@ function* hasDuplicate(keyLists: Iterable<readonly TopKey[]>): Steps<boolean> {
 }
 
 /** The group's entries, updated from `previous` when only values changed, else built anew. */
-function* groupState(children: readonly Chunk[], previous: GroupState | undefined): Steps<GroupState> {
+function* groupState(children: readonly Chunk[], previous: GroupState | undefined, headerIndex: number, topIndex: number): Steps<GroupState> {
   if (previous && !previous.repeats && previous.children.length === children.length) {
     let entries: MapEntry[] | undefined;
     let reusable = true;
@@ -715,7 +735,7 @@ function* groupState(children: readonly Chunk[], previous: GroupState | undefine
         for (const entry of now.entries) entries[previous.positions.get(entry.key)!] = entry;
       }
     }
-    if (reusable) return { children, entries: entries ?? previous.entries, positions: previous.positions, repeats: false, duplicate: false };
+    if (reusable) return { children, entries: entries ?? previous.entries, positions: previous.positions, repeats: false, duplicate: false, headerIndex, topIndex };
   }
   const all: MapEntry[] = [];
   for (const child of children) for (const entry of child.entries) all.push(entry);
@@ -729,7 +749,7 @@ function* groupState(children: readonly Chunk[], previous: GroupState | undefine
     positions.set(entries[i].key, i);
   }
   const duplicate = yield* hasDuplicate(children.map((c) => c.topKeys));
-  return { children, entries, positions, repeats: entries.length !== all.length || duplicate, duplicate };
+  return { children, entries, positions, repeats: entries.length !== all.length || duplicate, duplicate, headerIndex, topIndex };
 }
 
 /**
@@ -739,7 +759,12 @@ function* groupState(children: readonly Chunk[], previous: GroupState | undefine
  * multi-line scalar is no error); when it fails, the tree is the pieces' (the
  * whole parse would read a half-typed first line and the key below it as one key).
  */
-function* combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, GroupState> | undefined): Steps<{ root: MapNode; troubled: boolean; groups: Map<Chunk, GroupState> }> {
+interface CombinedPieces extends Combined {
+  readonly troubled: boolean;
+  readonly groups: ReadonlyMap<Chunk, GroupState>;
+}
+
+function* combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, GroupState> | undefined): Steps<CombinedPieces> {
   let troubled = false;
   const groups = new Map<Chunk, GroupState>();
   const topEntries: MapEntry[] = [];
@@ -766,29 +791,94 @@ function* combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, G
       if (child.hasErrors || child.notMapping) troubled = true;
       children[c] = child;
     }
+    const state = yield* groupState(children, previousGroups?.get(header), i, topEntries.length);
     i = last;
-    const state = yield* groupState(children, previousGroups?.get(header));
     groups.set(header, state);
     if (state.duplicate) troubled = true;
-    const lastChild = children[children.length - 1];
-    const taskKey = header.entries[0]?.keyLoc;
-    const firstKey = children[0]?.entries[0]?.keyLoc;
-    const end = lastChild ? lastChild.start + lastChild.contentEnd : header.end;
-    const entries = state.entries;
-    const positions = state.positions;
-    const value: MapNode = {
-      type: 'map',
-      entries,
-      loc: { line: firstKey?.line ?? (taskKey?.line ?? header.firstLine) + 1, start: firstKey?.start ?? header.end, end: Math.max(header.end, end) },
-      lookup: (key) => {
-        const at = positions.get(key);
-        return at === undefined ? undefined : entries[at];
-      },
-    };
-    topEntries.push({ key: 'task', keyLoc: taskKey ?? { line: header.firstLine, start: header.start, end: header.start + 'task'.length }, value });
+    topEntries.push(groupEntry(header, state));
   }
   if (yield* hasDuplicate(topKeys)) troubled = true;
-  return { root: mapNode(topEntries), troubled, groups };
+  return { root: mapNode(topEntries), topEntries, troubled, groups };
+}
+
+/** A `task:` group's entry in the tree: its per-task sections and class-level fields as one mapping. */
+function groupEntry(header: Chunk, state: GroupState): MapEntry & { readonly value: MapNode } {
+  const { children, entries, positions } = state;
+  const lastChild = children[children.length - 1];
+  const taskKey = header.entries[0]?.keyLoc;
+  const firstKey = children[0]?.entries[0]?.keyLoc;
+  const end = lastChild ? lastChild.start + lastChild.contentEnd : header.end;
+  const value: MapNode = {
+    type: 'map',
+    entries,
+    loc: { line: firstKey?.line ?? (taskKey?.line ?? header.firstLine) + 1, start: firstKey?.start ?? header.end, end: Math.max(header.end, end) },
+    lookup: (key) => {
+      const at = positions.get(key);
+      return at === undefined ? undefined : entries[at];
+    },
+  };
+  return { key: 'task', keyLoc: taskKey ?? { line: header.firstLine, start: header.start, end: header.start + 'task'.length }, value };
+}
+
+/**
+ * What an edit made of a tree with no problem, when it replaced children of one
+ * `task:` group by as many with the same keys and no problem (a keystroke inside a
+ * per-task section): the group's entries with those replaced, found without a pass
+ * over the other pieces; undefined for any other edit (`combine` then reads them all).
+ * The group's mapping records what changed (`taskGroupChange`).
+ */
+function sectionsEdited(previous: YamlChunkCache, edited: EditedPieces): CombinedPieces | undefined {
+  const before = previous.combined;
+  const { pieces, first, removed, added } = edited;
+  if (!before || !previous.groups || !previous.pieces || removed !== added || added === 0) return undefined;
+  let header: Chunk | undefined;
+  let state: GroupState | undefined;
+  for (const [h, s] of previous.groups) {
+    if (s.headerIndex < first && first + added <= s.headerIndex + 1 + s.children.length) [header, state] = [h, s];
+  }
+  if (!header || !state || state.repeats) return undefined;
+  const changed: number[] = [];
+  for (let k = first; k < first + added; k++) {
+    const now = pieces[k];
+    const was = previous.pieces[k].chunk;
+    if (now.kind !== 'child' || now.chunk.hasErrors || now.chunk.notMapping || !sameKeys(was, now.chunk)) return undefined;
+  }
+  const children = state.children.slice();
+  const entries = state.entries.slice();
+  for (let k = first; k < first + added; k++) {
+    const chunk = pieces[k].chunk;
+    // (A piece next to the edit whose text is the same keeps its chunk.)
+    if (chunk === previous.pieces[k].chunk) continue;
+    children[k - state.headerIndex - 1] = chunk;
+    for (const entry of chunk.entries) {
+      const at = state.positions.get(entry.key)!;
+      entries[at] = entry;
+      changed.push(at);
+    }
+  }
+  const next: GroupState = { ...state, children, entries };
+  const groups = new Map(previous.groups);
+  groups.set(header, next);
+  const topEntries = before.topEntries.slice();
+  const previousGroup = topEntries[state.topIndex].value;
+  if (previousGroup.type !== 'map') return undefined;
+  const entry = groupEntry(header, next);
+  groupChanges.set(entry.value, { previous: previousGroup, changed });
+  topEntries[state.topIndex] = entry;
+  return { root: mapNode(topEntries), topEntries, troubled: false, groups };
+}
+
+/** What `sectionsEdited` changed in a `task:` mapping: positions in `entries` (everything else is the same entry objects). */
+export interface TaskGroupChange {
+  readonly previous: MapNode;
+  readonly changed: readonly number[];
+}
+
+const groupChanges = new WeakMap<MapNode, TaskGroupChange>();
+
+/** The version of a `task:` mapping this one was made from by an edit of some of its sections, and which. */
+export function taskGroupChange(group: MapNode): TaskGroupChange | undefined {
+  return groupChanges.get(group);
 }
 
 /** Where the section holding `offset` starts, and whether it is a child of a `task:` mapping. */

@@ -542,20 +542,24 @@ const NO_PROBLEMS: readonly Problem[] = [];
  * never changed.
  */
 class AnchoredProblems {
-  private readonly kept = new WeakMap<object, { readonly key: string; readonly anchor: number; readonly found: SectionProblems }>();
+  private readonly kept = new WeakMap<object, { readonly context: string; readonly errors: string; readonly anchor: number; readonly found: SectionProblems }>();
 
-  get(owner: object, key: string, anchor: number, compute: () => SectionProblems): SectionProblems {
-    if (!keepsResults()) return compute();
+  /**
+   * The problems kept for `owner`, or undefined. `context` is the same string object
+   * for every section of a run (`contextKeyOf`), so comparing it costs nothing per section.
+   */
+  get(owner: object, context: string, errors: string, anchor: number): SectionProblems | undefined {
     const hit = this.kept.get(owner);
-    if (hit && hit.key === key) {
-      if (hit.anchor === anchor) return hit.found;
-      // Kept where they are now: the diagnostics given for them carry on to the next move.
-      const found = { problems: shifted(hit.found.problems, hit.anchor, anchor), merges: shifted(hit.found.merges, hit.anchor, anchor) };
-      this.kept.set(owner, { key, anchor, found });
-      return found;
-    }
-    const found = compute();
-    this.kept.set(owner, { key, anchor, found });
+    if (!hit || hit.context !== context || hit.errors !== errors) return undefined;
+    if (hit.anchor === anchor) return hit.found;
+    // Kept where they are now: the diagnostics given for them carry on to the next move.
+    const found = { problems: shifted(hit.found.problems, hit.anchor, anchor), merges: shifted(hit.found.merges, hit.anchor, anchor) };
+    this.kept.set(owner, { context, errors, anchor, found });
+    return found;
+  }
+
+  set(owner: object, context: string, errors: string, anchor: number, found: SectionProblems): SectionProblems {
+    if (keepsResults()) this.kept.set(owner, { context, errors, anchor, found });
     return found;
   }
 }
@@ -570,19 +574,29 @@ class AnchoredProblems {
 const sectionCache = new AnchoredProblems();
 
 function cachedSectionProblems(scope: YamlScope, entry: MapEntry, section: MapNode): SectionProblems {
-  const compute = (): SectionProblems => {
-    const merges = nestedMergeKeys(section, false);
-    return { problems: perTaskProblems(scope, entry, section), merges: merges.length > 0 ? merges : NO_PROBLEMS };
-  };
   const anchor = entry.keyLoc?.start;
-  if (anchor === undefined) return compute();
-  const key = contextKeyOf(scope) + errorsWithin(scope.errorStarts, anchor, section.loc?.end ?? anchor);
-  return sectionCache.get(entry, key, anchor, compute);
+  if (anchor === undefined) return sectionProblems(scope, entry, section);
+  // (Called for every section of a large file on each run: nothing is made for a section kept.)
+  const errors = scope.errorStarts.length === 0 ? '' : errorsWithin(scope.errorStarts, anchor, section.loc?.end ?? anchor);
+  const context = contextKeyOf(scope);
+  return sectionCache.get(entry, context, errors, anchor) ?? sectionCache.set(entry, context, errors, anchor, sectionProblems(scope, entry, section));
 }
+
+function sectionProblems(scope: YamlScope, entry: MapEntry, section: MapNode): SectionProblems {
+  const merges = nestedMergeKeys(section, false);
+  return { problems: perTaskProblems(scope, entry, section), merges: merges.length > 0 ? merges : NO_PROBLEMS };
+}
+
+/** The last context key handed out: an equal key is this very string, so kept results compare it by reference. */
+let lastContextKey = '';
 
 /** What a section's or value's kept problems depend on outside it: see `fileContextKey`. */
 function contextKeyOf(scope: YamlScope): string {
-  scope.contextKey ??= fileContextKey(scope.ws, scope.doc, scope.mapping !== undefined);
+  if (scope.contextKey === undefined) {
+    const key = fileContextKey(scope.ws, scope.doc, scope.mapping !== undefined);
+    if (key !== lastContextKey) lastContextKey = key;
+    scope.contextKey = lastContextKey;
+  }
   return scope.contextKey;
 }
 

@@ -2,6 +2,7 @@
 // a place in a file.
 import { ConfigDocument } from '../analysis/configDocument';
 import { KnownTask, normalisePath, TYPICAL_TASK, Workspace } from '../analysis/workspace';
+import { taskGroupChange } from '../analysis/yamlChunks';
 import {
   Candidate, CLASS_SECTION_KEY, ConfigNode, envKeyForTask, FieldName, fieldCandidates, fieldSpec, fieldWithRole, hasPerTaskKeys, isFieldName, TaskId, MapEntry, mapGet, MapNode,
   SourceRef,
@@ -224,7 +225,7 @@ interface SectionShape {
 const CONCURRENCY_FIELDS: readonly FieldName[] = [fieldWithRole('runningConcurrency').name, fieldWithRole('registrationConcurrency').name, fieldWithRole('concurrencyKey').name];
 const SHAPE_TEXT_LIMIT = 2000;
 const sectionShapes = new WeakMap<MapEntry, SectionShape>();
-const fileShapes = new WeakMap<MapNode, { readonly classLevel: string; readonly shapes: readonly SectionShape[] }>();
+const fileShapes = new WeakMap<MapNode, TaskSectionParts>();
 
 /** A value's text for comparing two versions: equal texts are equal values; a long or nested one compares by identity. */
 function valueShape(node: ConfigNode): string {
@@ -266,38 +267,75 @@ function sectionShape(entry: MapEntry & { readonly value: MapNode }): SectionSha
  * a mapping such as `key_arguments: {to: 1}` included) by identity, and the
  * shapes of its per-task sections, in order.
  */
-function taskSectionParts(section: MapNode): { readonly classLevel: string; readonly shapes: readonly SectionShape[] } {
+function taskSectionParts(section: MapNode): TaskSectionParts {
   let parts = fileShapes.get(section);
   if (parts === undefined) {
-    const classLevel: number[] = [];
-    const shapes: SectionShape[] = [];
-    for (const e of section.entries) {
-      if (e.value.type === 'map' && !isFieldName(e.key)) shapes.push(sectionShape(e as MapEntry & { readonly value: MapNode }));
-      else classLevel.push(objectId(e));
-    }
-    parts = { classLevel: classLevel.join(','), shapes };
+    parts = partsAfterEdit(section) ?? readParts(section);
     fileShapes.set(section, parts);
   }
   return parts;
 }
 
-/** The shapes of a file's per-task sections, in order. */
-function perTaskShapes(doc: ConfigDocument): readonly SectionShape[] {
+interface TaskSectionParts {
+  readonly classLevel: string;
+  /** One per entry; undefined for a class-level one. */
+  readonly shapes: readonly (SectionShape | undefined)[];
+}
+
+function readParts(section: MapNode): TaskSectionParts {
+  const classLevel: number[] = [];
+  const shapes = new Array<SectionShape | undefined>(section.entries.length);
+  section.entries.forEach((e, i) => {
+    if (isPerTaskEntry(e)) shapes[i] = sectionShape(e);
+    else classLevel.push(objectId(e));
+  });
+  return { classLevel: classLevel.join(','), shapes };
+}
+
+function isPerTaskEntry(e: MapEntry): e is MapEntry & { readonly value: MapNode } {
+  return e.value.type === 'map' && !isFieldName(e.key);
+}
+
+/** What shapes two versions of a `task:` mapping differ in, when one was made from the other by an edit of some sections. */
+const shapeChanges = new WeakMap<readonly (SectionShape | undefined)[], { readonly from: readonly (SectionShape | undefined)[]; readonly changed: readonly number[] }>();
+
+/**
+ * The parts of a `task:` mapping made from the previous version by an edit of some
+ * per-task sections (`taskGroupChange`): the previous parts with those sections'
+ * shapes read again, without a pass over the others.
+ */
+function partsAfterEdit(section: MapNode): TaskSectionParts | undefined {
+  const change = taskGroupChange(section);
+  const before = change && fileShapes.get(change.previous);
+  if (!change || !before || before.shapes.length !== section.entries.length) return undefined;
+  const shapes = before.shapes.slice();
+  for (const at of change.changed) {
+    const e = section.entries[at];
+    // A class-level entry changed: the parts are read again (the class-level part names entries).
+    if (before.shapes[at] === undefined || !isPerTaskEntry(e)) return undefined;
+    shapes[at] = sectionShape(e);
+  }
+  shapeChanges.set(shapes, { from: before.shapes, changed: change.changed });
+  return { classLevel: before.classLevel, shapes };
+}
+
+/** The shapes of a file's `task:` entries, in order (undefined for a class-level one). */
+function perTaskShapes(doc: ConfigDocument): readonly (SectionShape | undefined)[] {
   const section = classSection(doc);
   return section ? taskSectionParts(section.value).shapes : [];
 }
 
 /** Whether two versions' per-task sections are alike for a check of `field` (see `SectionShape`). */
-function sameShapes(a: readonly SectionShape[], b: readonly SectionShape[], field: FieldName): boolean {
+function sameShapes(a: readonly (SectionShape | undefined)[], b: readonly (SectionShape | undefined)[], field: FieldName): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
   const concurrency = fieldSpec(field)!.role !== undefined;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === y) continue;
-    if (x.task !== y.task || x.keys !== y.keys || (concurrency && x.concurrency !== y.concurrency)) return false;
-  }
+  const alike = (x: SectionShape | undefined, y: SectionShape | undefined) =>
+    x === y || (x !== undefined && y !== undefined && x.task === y.task && x.keys === y.keys && (!concurrency || x.concurrency === y.concurrency));
+  // Made from `a` by an edit of some sections: only those can differ.
+  const change = shapeChanges.get(b);
+  if (change?.from === a) return change.changed.every((i) => alike(a[i], b[i]));
+  for (let i = 0; i < a.length; i++) if (!alike(a[i], b[i])) return false;
   return true;
 }
 
@@ -323,7 +361,7 @@ export function keepsResults(): boolean {
 }
 
 export class FileLevelCache<T> {
-  private readonly kept = new WeakMap<object, { readonly context: string; readonly shapes: readonly SectionShape[]; readonly value: T }>();
+  private readonly kept = new WeakMap<object, { readonly context: string; readonly shapes: readonly (SectionShape | undefined)[]; readonly value: T }>();
 
   get(ws: Workspace, doc: ConfigDocument, active: boolean, field: FieldName, node: object, compute: () => T, context = fileContextKey(ws, doc, active)): T {
     if (!keepResults) return compute();
