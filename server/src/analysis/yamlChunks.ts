@@ -611,6 +611,14 @@ function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
   return { prefix, suffix: low };
 }
 
+/** The pieces of an edited text: `previous`'s, with `removed` of them from `first` on replaced by `added` new ones. */
+interface EditedPieces {
+  readonly pieces: Piece[];
+  readonly first: number;
+  readonly removed: number;
+  readonly added: number;
+}
+
 /**
  * Re-cuts only the pieces around an edit, with exactly the result a cut of the
  * whole text would give: the region runs from the piece before the edited line
@@ -621,14 +629,6 @@ function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
  * decide the shape; a new top-level key inside `task:`; a new `task:`): then the
  * whole text is cut again, still re-using every unchanged piece.
  */
-/** The pieces of an edited text: `previous`'s, with `removed` of them from `first` on replaced by `added` new ones. */
-interface EditedPieces {
-  readonly pieces: Piece[];
-  readonly first: number;
-  readonly removed: number;
-  readonly added: number;
-}
-
 function* editPieces(previous: YamlChunkCache, text: Text, lines: LineIndex, edit: TextEdit | undefined): Steps<EditedPieces | undefined> {
   const old = previous.pieces!;
   if (old.length === 0) return undefined;
@@ -752,6 +752,12 @@ function* groupState(children: readonly Chunk[], previous: GroupState | undefine
   return { children, entries, positions, repeats: entries.length !== all.length || duplicate, duplicate, headerIndex, topIndex };
 }
 
+/** What `combine` (or `sectionsEdited`) makes of the pieces. */
+interface CombinedPieces extends Combined {
+  readonly troubled: boolean;
+  readonly groups: ReadonlyMap<Chunk, GroupState>;
+}
+
 /**
  * The pieces as one tree, and whether any piece has a problem (then the whole
  * parse words the errors). A piece that is no mapping is a problem too: the
@@ -759,11 +765,6 @@ function* groupState(children: readonly Chunk[], previous: GroupState | undefine
  * multi-line scalar is no error); when it fails, the tree is the pieces' (the
  * whole parse would read a half-typed first line and the key below it as one key).
  */
-interface CombinedPieces extends Combined {
-  readonly troubled: boolean;
-  readonly groups: ReadonlyMap<Chunk, GroupState>;
-}
-
 function* combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, GroupState> | undefined): Steps<CombinedPieces> {
   let troubled = false;
   const groups = new Map<Chunk, GroupState>();
@@ -843,6 +844,8 @@ function sectionsEdited(previous: YamlChunkCache, edited: EditedPieces): Combine
     const was = previous.pieces[k].chunk;
     if (now.kind !== 'child' || now.chunk.hasErrors || now.chunk.notMapping || !sameKeys(was, now.chunk)) return undefined;
   }
+  const previousGroup = before.topEntries[state.topIndex].value;
+  if (previousGroup.type !== 'map') return undefined;
   const children = state.children.slice();
   const entries = state.entries.slice();
   for (let k = first; k < first + added; k++) {
@@ -860,8 +863,6 @@ function sectionsEdited(previous: YamlChunkCache, edited: EditedPieces): Combine
   const groups = new Map(previous.groups);
   groups.set(header, next);
   const topEntries = before.topEntries.slice();
-  const previousGroup = topEntries[state.topIndex].value;
-  if (previousGroup.type !== 'map') return undefined;
   const entry = groupEntry(header, next);
   groupChanges.set(entry.value, { previous: previousGroup, changed });
   topEntries[state.topIndex] = entry;
