@@ -5,7 +5,8 @@
 import { afterEach, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BlockText, useBlockSize } from '../../server/src/analysis/blockText';
+import { BlockText, ownCopy, useBlockSize } from '../../server/src/analysis/blockText';
+import { internStrings } from '../../server/src/analysis/intern';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 
 const FULL = process.env.TASKLENS_FUZZ_FULL === '1';
@@ -91,4 +92,21 @@ test('typing in the middle of a large text (default blocks, a two-byte character
   assert.equal(wrapped.lineCount, index.lineCount);
   for (let l = 0; l < index.lineCount; l += 97) assert.equal(wrapped.lineStart(l), index.lineStart(l));
   for (let o = at - 200; o < at + 200; o++) assert.deepEqual(wrapped.positionAt(o), index.positionAt(o));
+});
+
+test('ownCopy gives an equal string, lone surrogates and all, and BlockText.of reads as its text', () => {
+  for (const s of ['', 'ascii only', 'café', 'dash — and 💥', 'lone \ud800 surrogate', 'x'.repeat(10_000)]) assert.equal(ownCopy(s), s);
+  const big = 'key: value\n'.repeat(2000) + 'note: — done\n';
+  const text = BlockText.of(big);
+  assert.equal(String(text), big);
+  assert.equal(text.slice(5, 30), big.slice(5, 30));
+});
+
+test('internStrings keeps the values and makes equal strings one, in Maps and Sets too', () => {
+  const table = new Map<string, string>();
+  const a = internStrings(table, { name: 'Type' + 'Error'.slice(0), list: ['Type' + 'Error'], m: new Map([['k', { v: 'x' }]]), s: new Set(['y']) });
+  const b = internStrings(table, { name: ['Type', 'Error'].join('') });
+  assert.deepEqual(a, { name: 'TypeError', list: ['TypeError'], m: new Map([['k', { v: 'x' }]]), s: new Set(['y']) });
+  assert.equal(b.name, 'TypeError');
+  assert.equal(table.size, 4);
 });

@@ -61,6 +61,18 @@ function lastAtOrBefore(sorted: Uint32Array, value: number, limit: number): numb
   return Math.min(firstAtOrAfter(sorted, value + 1), limit) - 1;
 }
 
+const BEYOND_LATIN1 = /[^\x00-\xff]/;
+
+/**
+ * A flat string equal to `s` that shares nothing with it (a slice keeps the
+ * string it was cut from), one byte a character when every character fits.
+ */
+export function ownCopy(s: string): string {
+  if (s.length === 0) return '';
+  // (UTF-16 keeps a lone surrogate, which UTF-8 would replace.)
+  return BEYOND_LATIN1.test(s) ? Buffer.from(s, 'utf16le').toString('utf16le') : Buffer.from(s, 'latin1').toString('latin1');
+}
+
 export class BlockText {
   readonly length: number;
   /** The block the last `charCodeAt` read (texts are mostly read in order). */
@@ -84,10 +96,16 @@ export class BlockText {
     this.whole = whole;
   }
 
+  /**
+   * A text cut into blocks. A large text's blocks are copies, not slices of it,
+   * so that the one string it came as (an 11 MB message, two bytes a character
+   * when one character needs it) is not kept by them.
+   */
   static of(text: string): BlockText {
     const cuts = cutPoints(text);
-    const blocks = [0, ...cuts].map((from, i) => text.slice(from, i < cuts.length ? cuts[i] : text.length));
-    return BlockText.assemble(blocks, {}, text);
+    if (cuts.length === 0) return BlockText.assemble([text], {}, text);
+    const blocks = [0, ...cuts].map((from, i) => ownCopy(text.slice(from, i < cuts.length ? cuts[i] : text.length)));
+    return BlockText.assemble(blocks, {});
   }
 
   private static assemble(blocks: string[], linesToken: object, whole?: string, starts?: Uint32Array[]): BlockText {

@@ -2,6 +2,7 @@
 // first index): TypeScript files are parsed in a child process
 // (`typescript/parseWorker.ts`) while this thread reads and pre-scans the next
 // batch, and the child exits at the end, taking TypeScript's compiler with it.
+import { InternTable, internStrings } from './intern';
 import { ParseWorker } from './typescript/parseWorker';
 import { PlannedParse, Workspace } from './workspace';
 
@@ -22,6 +23,8 @@ export async function indexTaskFiles(ws: Workspace, files: readonly string[], op
   const typeScriptFiles = files.filter((f) => ws.isIndexedTypeScript(f)).length;
   const child = typeScriptFiles >= PARSE_IN_CHILD_FROM ? new ParseWorker() : undefined;
   let parsing: Promise<void> = Promise.resolve();
+  // The names the child's records repeat, shared across the whole read.
+  const names: InternTable = new Map();
   try {
     for (let i = 0; i < files.length; i += BATCH) {
       const plans: PlannedParse[] = [];
@@ -29,7 +32,7 @@ export async function indexTaskFiles(ws: Workspace, files: readonly string[], op
         const plan = child ? ws.planTaskFile(file) : void ws.indexTaskFile(file);
         if (plan) plans.push(plan);
       }
-      const parsed = child && plans.length > 0 ? parseInChild(ws, child, plans, options) : Promise.resolve();
+      const parsed = child && plans.length > 0 ? parseInChild(ws, child, plans, names, options) : Promise.resolve();
       // One batch parsing while the next is planned.
       await parsing;
       parsing = parsed;
@@ -43,13 +46,13 @@ export async function indexTaskFiles(ws: Workspace, files: readonly string[], op
 }
 
 /** Parses `plans` in the child and hands the records to the workspace; what the child cannot parse is read here. */
-async function parseInChild(ws: Workspace, child: ParseWorker, plans: readonly PlannedParse[], options: BulkIndexOptions): Promise<void> {
+async function parseInChild(ws: Workspace, child: ParseWorker, plans: readonly PlannedParse[], names: InternTable, options: BulkIndexOptions): Promise<void> {
   const outcomes = await child.parse(plans.map(({ file, module, text }) => ({ file, module, text })), plans[0].options.taskFunctionNames);
   plans.forEach((plan, i) => {
     const outcome = outcomes?.[i];
     if (outcome?.error !== undefined) options.onInternalError?.(plan.file, new Error(outcome.error));
     try {
-      ws.takeParsedTaskFile(plan, outcome?.record);
+      ws.takeParsedTaskFile(plan, outcome?.record && internStrings(names, outcome.record));
     } catch (e) {
       options.onInternalError?.(plan.file, e);
     }

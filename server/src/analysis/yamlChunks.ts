@@ -15,6 +15,7 @@
 import {
   ConfigNode, EMPTY_MAP, LoadError, Loc, MapEntry, MapNode, mapNode, parseYamlDocument, readYaml, YamlRead, FIELD_NAMES,
 } from '../resolver';
+import { ownCopy } from './blockText';
 import { LineIndex, Text, TextEdit } from './lineIndex';
 import { Steps } from './steps';
 
@@ -263,7 +264,7 @@ function* cutChildren(lines: LineIndex, fromLine: number, toLine: number, end: n
  */
 function detached(text: string): string {
   if (!detachChunks) return text;
-  return text.length === 0 ? '' : Buffer.from(text, 'utf8').toString('utf8');
+  return ownCopy(text);
 }
 
 let detachChunks = true;
@@ -590,25 +591,37 @@ function* cutWhole(text: Text, lines: LineIndex, previous: readonly Piece[] | un
   return cuts && (yield* materialise(cuts, text, lines, reusableChunks(previous)));
 }
 
-/** The length of the common prefix and suffix of two texts (native comparisons, binary search). */
-function commonEnds(a: string, b: string): { prefix: number; suffix: number } {
+/** How much of two texts `commonEnds` compares at once. */
+const WINDOW = 8192;
+
+/**
+ * The length of the common prefix and suffix of two texts, compared a window at
+ * a time (native comparisons): neither is joined into one string, which a
+ * `BlockText` would then keep.
+ */
+function commonEnds(a: Text, b: Text): { prefix: number; suffix: number } {
   // (Only when no edit is known: a whole new text, or edits the reader missed.)
-  let low = 0;
-  let high = Math.min(a.length, b.length);
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (a.slice(0, mid) === b.slice(0, mid)) low = mid;
-    else high = mid - 1;
+  const shorter = Math.min(a.length, b.length);
+  let prefix = 0;
+  while (prefix < shorter) {
+    const end = Math.min(shorter, prefix + WINDOW);
+    if (a.slice(prefix, end) !== b.slice(prefix, end)) {
+      while (a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+      break;
+    }
+    prefix = end;
   }
-  const prefix = low;
-  low = 0;
-  high = Math.min(a.length, b.length) - prefix;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (a.slice(a.length - mid) === b.slice(b.length - mid)) low = mid;
-    else high = mid - 1;
+  let suffix = 0;
+  const room = shorter - prefix;
+  while (suffix < room) {
+    const end = Math.min(room, suffix + WINDOW);
+    if (a.slice(a.length - end, a.length - suffix) !== b.slice(b.length - end, b.length - suffix)) {
+      while (a.charCodeAt(a.length - suffix - 1) === b.charCodeAt(b.length - suffix - 1)) suffix++;
+      break;
+    }
+    suffix = end;
   }
-  return { prefix, suffix: low };
+  return { prefix, suffix };
 }
 
 /** The pieces of an edited text: `previous`'s, with `removed` of them from `first` on replaced by `added` new ones. */
@@ -632,7 +645,7 @@ interface EditedPieces {
 function* editPieces(previous: YamlChunkCache, text: Text, lines: LineIndex, edit: TextEdit | undefined): Steps<EditedPieces | undefined> {
   const old = previous.pieces!;
   if (old.length === 0) return undefined;
-  const { prefix, suffix } = edit ? { prefix: edit.start, suffix: previous.text.length - edit.oldEnd } : commonEnds(String(previous.text), String(text));
+  const { prefix, suffix } = edit ? { prefix: edit.start, suffix: previous.text.length - edit.oldEnd } : commonEnds(previous.text, text);
   const oldEditEnd = previous.text.length - suffix;
   if (oldEditEnd < prefix) return undefined;
   const delta = text.length - previous.text.length;
