@@ -1,9 +1,10 @@
 // Sharing equal strings. A record that crosses a process boundary arrives with a
 // new string for every occurrence of every name: 10,000 TypeScript files'
 // records held `TypeError` 72,000 times and each option's value type
-// (`string`, `list`, …) once per option, ~30 MB at 50,000 tasks.
+// (`string`, `list`, …) once per option: 1.1 million strings at 50,000 tasks,
+// 0.4 million shared (~10 MB less).
 
-/** Strings seen so far, each kept once; a table lives as long as one batch of work. */
+/** Strings seen so far, each kept once; a table lives as long as one read of many files. */
 export type InternTable = Map<string, string>;
 
 /** The table's string equal to `s` (`s` itself the first time). */
