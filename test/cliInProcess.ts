@@ -15,7 +15,7 @@ export interface CliRun {
  * Runs `tasklens <args>` with `env` as the whole process env beside the test's
  * own variables, minus every PYNENC__ one (as the e2e runs pass it), from `cwd`.
  */
-export function runCli(args: readonly string[], env: Record<string, string> = {}, cwd: string = process.cwd()): CliRun {
+export async function runCli(args: readonly string[], env: Record<string, string> = {}, cwd: string = process.cwd()): Promise<CliRun> {
   const saved = { env: process.env, cwd: process.cwd(), out: process.stdout.write, err: process.stderr.write };
   let stdout = '';
   let stderr = '';
@@ -29,8 +29,8 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
   process.stdout.write = capture((text) => (stdout += text));
   process.stderr.write = capture((text) => (stderr += text));
   try {
-    // `main` is synchronous: nothing else writes while the streams are captured.
-    const status = main(args);
+    // Tests run one at a time: nothing else writes while the streams are captured.
+    const status = await main(args);
     return { status, stdout, stderr };
   } finally {
     process.stdout.write = saved.out;

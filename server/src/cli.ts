@@ -3,9 +3,11 @@
 // before any work; nothing but one line reaches the user when something fails.
 import * as fs from 'fs';
 import * as path from 'path';
+import { indexTaskFiles } from './analysis/bulkIndex';
 import { ReadOnceDiskHost } from './analysis/diskHost';
 import { settingsFromWorkspaceFiles, TasklensSettings } from './analysis/settings';
 import { Workspace } from './analysis/workspace';
+import { inSlices } from './analysis/steps';
 import { readingOneVersion } from './analysis/yamlChunks';
 import * as features from './features';
 import { parseDotEnv, resolveScenario, Scenario, scenarioProblem, TaskResolution } from './resolver';
@@ -113,7 +115,7 @@ function environmentNamesOf(settings: TasklensSettings): string[] {
   return ['', ...Object.keys(settings.environments)];
 }
 
-function openWorkspace(args: Args): Workspace {
+async function openWorkspace(args: Args): Promise<Workspace> {
   // One version of each file is read, and no edit follows.
   readingOneVersion();
   let rootStat: fs.Stats | undefined;
@@ -146,19 +148,32 @@ function openWorkspace(args: Args): Workspace {
     envFiles: args.envFiles.length > 0 ? args.envFiles.map(relative) : undefined,
     environment: args.environment !== undefined ? environmentNamed(environmentNamesOf(settings), args.environment) : undefined,
   });
-  ws.scanTypeScript();
+  // A large workspace's TypeScript is parsed in a child process (as the server's first index)
+  // while this process reads the config files: the two are independent, and on two cores the
+  // parse no longer waits for the config, nor the config for the parse.
+  const indexed = indexTaskFiles(ws, ws.taskFiles(), {
+    between: async () => true,
+    // A file Tasklens fails on is its bug: the user gets the one-line internal error, as from the server's log.
+    onInternalError: (file, e) => {
+      throw new Error(`reading ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    },
+  });
+  await Promise.all([indexed, inSlices(ws.readConfigFilesSteps(), CONFIG_SLICE_MS, () => true)]);
   return ws;
 }
+
+/** How long the config read runs between two looks at the child's answers (the child waits for no more than this). */
+const CONFIG_SLICE_MS = 20;
 
 function printResolution(resolution: TaskResolution, format: Format): void {
   if (format === 'json') process.stdout.write(JSON.stringify(features.explainToJson(resolution), null, 2) + '\n');
   else process.stdout.write(features.explainToText(resolution));
 }
 
-function explain(args: Args): number {
+async function explain(args: Args): Promise<number> {
   const id = args.positional[0];
   if (id === undefined || args.positional.length > 1) throw new UsageError('explain takes one task id');
-  const ws = openWorkspace(args);
+  const ws = await openWorkspace(args);
   const answer = features.explainTask(ws, id);
   if (!answer.ok) {
     process.stderr.write(`tasklens: ${answer.message}\n`);
@@ -173,9 +188,9 @@ function explain(args: Args): number {
   return 0;
 }
 
-function check(args: Args): number {
+async function check(args: Args): Promise<number> {
   if (args.positional.length > 0) throw new UsageError('check takes no positional arguments');
-  const ws = openWorkspace(args);
+  const ws = await openWorkspace(args);
   if (args.format === 'sarif') {
     const rows = features.problemRows(features.problems(ws));
     process.stdout.write(JSON.stringify(features.problemsToSarif(rows, VERSION), null, 2) + '\n');
@@ -225,9 +240,9 @@ class ChunkedOutput {
   }
 }
 
-function diff(args: Args): number {
+async function diff(args: Args): Promise<number> {
   if (args.positional.length !== 2) throw new UsageError('diff takes two environment names');
-  const ws = openWorkspace(args);
+  const ws = await openWorkspace(args);
   const [a, b] = args.positional.map((name) => environmentNamed(ws.environmentNames(), name));
   const differences = features.diffEnvironments(ws, a, b);
   if (args.format === 'json') process.stdout.write(JSON.stringify(features.differencesToJson(differences, a, b), null, 2) + '\n');
@@ -252,16 +267,16 @@ function resolve(args: Args): number {
   return 0;
 }
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   let debug = argv.includes('--debug');
   try {
     const args = parseArgs(argv);
     debug = args.debug;
     switch (args.command) {
-      case 'explain': return explain(args);
-      case 'check': return check(args);
+      case 'explain': return await explain(args);
+      case 'check': return await check(args);
       case 'resolve': return resolve(args);
-      case 'diff': return diff(args);
+      case 'diff': return await diff(args);
       case 'schema':
         if (args.positional.length > 0) throw new UsageError('schema takes no arguments');
         process.stdout.write(JSON.stringify(features.configSchema(), null, 2) + '\n');
@@ -327,5 +342,7 @@ if (require.main === module) {
   nodeReadEnvFiles = argv[0] !== '--';
   // `npx -- tasklens …` and `tasklens -- …` add one more.
   while (argv[0] === '--') argv.shift();
-  process.exitCode = main(argv);
+  void main(argv).then((status) => {
+    process.exitCode = status;
+  });
 }

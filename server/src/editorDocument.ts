@@ -19,8 +19,9 @@ export class EditorDocument {
     this.lines = new LineIndex(text);
   }
 
-  static create(uri: string, languageId: string, version: number, content: string): EditorDocument {
-    return new EditorDocument(uri, languageId, version, BlockText.of(content), undefined);
+  /** `content` is a `BlockText` when the message it came in was large (`messageDecoder.ts`). */
+  static create(uri: string, languageId: string, version: number, content: string | BlockText): EditorDocument {
+    return new EditorDocument(uri, languageId, version, asBlockText(content), undefined);
   }
 
   /** The next version: each change applies to the text the one before it left (LSP's order). */
@@ -32,7 +33,7 @@ export class EditorDocument {
     let whole = false;
     for (const change of changes) {
       if (!('range' in change)) {
-        text = BlockText.of(change.text);
+        text = asBlockText(change.text as string | BlockText);
         whole = true;
       } else {
         const [a, b] = [lines.offsetAt(change.range.start), lines.offsetAt(change.range.end)];
@@ -65,4 +66,8 @@ export class EditorDocument {
   getText(): string {
     return String(this.text);
   }
+}
+
+function asBlockText(content: string | BlockText): BlockText {
+  return content instanceof BlockText ? content : BlockText.of(content);
 }

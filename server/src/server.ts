@@ -21,6 +21,7 @@ import { finish, inSlices as runInSlices, Steps } from './analysis/steps';
 import { DEFAULT_SETTINGS, readSettings, settingsFromWorkspaceFiles } from './analysis/settings';
 import { normalisePath, Workspace, WorkspaceHost } from './analysis/workspace';
 import * as features from './features';
+import { blockTextJsonDecoder } from './messageDecoder';
 import { configFormat } from './resolver';
 import {
   ConfigurationChangedNotification, EnvironmentsNotification, EnvironmentsParams, ExplainTaskParams, TaskTreeRequest, TaskTreeResult, ExplainTaskRequest, ExplainTaskResult, ListTasksRequest, ListTasksResult,
@@ -725,7 +726,7 @@ function main(): void {
     startServer(createConnection(ProposedFeatures.all));
     return;
   }
-  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout, { contentTypeEncoder: keptJsonEncoder }));
+  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin, { contentTypeDecoder: blockTextJsonDecoder }), new StreamMessageWriter(process.stdout, { contentTypeEncoder: keptJsonEncoder }));
   // stdout carries the protocol: anything a library prints goes to the client's log instead.
   for (const name of ['log', 'info', 'debug'] as const) console[name] = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
   for (const name of ['warn', 'error'] as const) console[name] = (...args: unknown[]) => connection.console.error(args.map(String).join(' '));

@@ -80,7 +80,7 @@ function tasklens(args: readonly string[], extraEnv: Record<string, string> = {}
 }
 
 /** The CLI's `main` in this process, from the same folder the bin runs in. */
-function inProcess(args: readonly string[], extraEnv: Record<string, string> = {}): CliRun {
+function inProcess(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliRun> {
   return runCli(args, extraEnv, os.tmpdir());
 }
 
@@ -112,7 +112,7 @@ function explainOutput(run: Run): ExplainJson {
 }
 
 /** `explain --format json` by the CLI's `main` in-process. */
-const explainInProcess = (args: readonly string[]): ExplainJson => explainOutput(inProcess(['explain', ...args, '--format', 'json']));
+const explainInProcess = async (args: readonly string[]): Promise<ExplainJson> => explainOutput(await inProcess(['explain', ...args, '--format', 'json']));
 
 const KINDS: readonly string[] = ['default', 'task_options', 'config_values', 'pyproject', 'config_file', 'env_filepath', 'env_class_filepath', 'env'];
 
@@ -273,12 +273,12 @@ describe('exit codes and errors', () => {
       [['frobnicate'], "tasklens: unknown command 'frobnicate'"],
     ];
     // Refused before any file is read: the arguments alone decide, in-process.
-    cases.forEach(([args, first]) => {
-      const run = inProcess(args);
+    for (const [args, first] of cases) {
+      const run = await inProcess(args);
       assert.equal(run.status, 2, args.join(' '));
       // One line, nothing after it.
       assert.equal(run.stderr, `${first}\n`);
-    });
+    }
   });
 
   test('--help prints the usage and exits 0', async () => {
@@ -295,44 +295,44 @@ describe('exit codes and errors', () => {
       [['check', '--root', path.join(APP, 'nowhere')], `tasklens: --root ${path.join(APP, 'nowhere')}: not found`],
       [['check', '--root', path.join(APP, 'config.yaml')], `tasklens: --root ${path.join(APP, 'config.yaml')}: not a directory`],
     ];
-    cases.forEach(([args, line]) => {
-      const run = inProcess(args);
+    for (const [args, line] of cases) {
+      const run = await inProcess(args);
       assert.equal(run.status, 2, args.join(' '));
       assert.equal(run.stderr.split('\n')[0], line);
       assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
-    });
+    }
   });
 
   test('a FILEPATH env var naming a missing file: every field is an error naming it; check fails at the variable', async () => {
-    const out = explainInProcess(['src.tasks.billing.refund', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml']);
+    const out = await explainInProcess(['src.tasks.billing.refund', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml']);
     for (const field of Object.values(out.fields)) {
       assert.equal(field.error, 'Configuration file not found: missing.yaml');
       assert.deepEqual(field.source, { kind: 'env_filepath', file: 'missing.yaml' });
     }
-    const check = inProcess(['check', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml', '--format', 'json']);
+    const check = await inProcess(['check', '--root', APP, '--env', 'PYNENC__FILEPATH=missing.yaml', '--format', 'json']);
     assert.equal(check.status, 1);
     const rows = JSON.parse(check.stdout) as { file: string | null; code: string; message: string }[];
     assert.ok(rows.some((r) => r.file === null && r.code === 'TL001' && r.message === 'PYNENC__FILEPATH (--env): Configuration file not found: missing.yaml'), check.stdout);
   });
 
   test('an unsupported extension: one line naming the file', async () => {
-    const out = explainInProcess(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.ini']);
+    const out = await explainInProcess(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.ini']);
     assert.equal(out.fields.max_retries.error, 'Unsupported file extension in settings.ini');
   });
 
   test('a malformed YAML file: one line with the reason and the line', async () => {
-    const out = explainInProcess(['src.tasks.jobs.nightly', '--root', BROKEN]);
+    const out = await explainInProcess(['src.tasks.jobs.nightly', '--root', BROKEN]);
     assert.equal(out.fields.max_retries.error, 'Invalid YAML file config.yaml: duplicate entry with key "max_retries" (line 3)');
     assert.deepEqual(out.fields.max_retries.source, { kind: 'config_file', file: 'config.yaml', line: 3 });
   });
 
   test('a malformed TOML file: one line with the reason and the line', async () => {
-    const out = explainInProcess(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.toml']);
+    const out = await explainInProcess(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.toml']);
     assert.match(out.fields.max_retries.error ?? '', /^Invalid TOML file settings\.toml: [^\n]+ \(line 2\)$/);
   });
 
   test('a malformed JSON file: one line with the reason and the line', async () => {
-    const out = explainInProcess(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.json']);
+    const out = await explainInProcess(['src.tasks.jobs.nightly', '--root', BROKEN, '--config', 'settings.json']);
     assert.match(out.fields.max_retries.error ?? '', /^Invalid JSON file settings\.json: [^\n]+ \(line 4\)$/);
   });
 });
@@ -352,7 +352,7 @@ describe('tasklens check --format json', () => {
   /** `check --format json`: by the bin for the fixtures, in-process for the others. */
   async function check(args: readonly string[], local = false): Promise<{ status: number; rows: Row[] }> {
     const argv = ['check', ...args, '--format', 'json'];
-    const run = local ? inProcess(argv) : await tasklens(argv);
+    const run = local ? await inProcess(argv) : await tasklens(argv);
     return { status: run.status, rows: JSON.parse(run.stdout) as Row[] };
   }
 
@@ -402,25 +402,26 @@ describe('tasklens resolve', () => {
 
   test('a sample of the shared vectors gives the expected values and sources', async () => {
     assert.ok(VECTOR_SAMPLE.length >= 10);
-    const failures = VECTOR_SAMPLE.flatMap((testCase) => {
-      const run = inProcess(json(['resolve', scenarioFile(testCase)]));
-      if (run.status !== 0) return [`${testCase.id}: exit ${run.status} ${run.stderr}`];
-      return mismatches(testCase, asResolution(JSON.parse(run.stdout) as ExplainJson, testCase.taskId)).map((m) => `${testCase.id}: ${m}`);
-    });
+    const failures: string[] = [];
+    for (const testCase of VECTOR_SAMPLE) {
+      const run = await inProcess(json(['resolve', scenarioFile(testCase)]));
+      if (run.status !== 0) failures.push(`${testCase.id}: exit ${run.status} ${run.stderr}`);
+      else failures.push(...mismatches(testCase, asResolution(JSON.parse(run.stdout) as ExplainJson, testCase.taskId)).map((m) => `${testCase.id}: ${m}`));
+    }
     assert.deepEqual(failures, []);
   });
 
   test('an unreadable or invalid scenario: exit 2 and one line saying why', async () => {
-    const missing = inProcess(['resolve', path.join(SCENARIOS, 'nope.json')]);
+    const missing = await inProcess(['resolve', path.join(SCENARIOS, 'nope.json')]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr.split('\n')[0], /^tasklens: scenario .*nope\.json: not found$/);
-    const run = inProcess(['resolve', INVALID_SCENARIO]);
+    const run = await inProcess(['resolve', INVALID_SCENARIO]);
     assert.equal(run.status, 2);
     assert.equal(run.stderr.split('\n')[0], `tasklens: scenario ${INVALID_SCENARIO}: "taskId" is missing`);
     // A key missing inside an object is named as missing too (not "a undefined").
     const partial = path.join(SCRATCH, 'partial-task-id.json');
     fs.writeFileSync(partial, '{"taskId": {"func": "f"}}');
-    const inner = inProcess(['resolve', partial]);
+    const inner = await inProcess(['resolve', partial]);
     assert.equal(inner.status, 2);
     assert.match(inner.stderr, /taskId.*\.module is missing\n$/);
     assert.doesNotMatch(inner.stderr, /undefined/);

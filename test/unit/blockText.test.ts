@@ -6,7 +6,6 @@ import { afterEach, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BlockText, ownCopy, useBlockSize } from '../../server/src/analysis/blockText';
-import { internStrings } from '../../server/src/analysis/intern';
 import { LineIndex } from '../../server/src/analysis/lineIndex';
 
 const FULL = process.env.TASKLENS_FUZZ_FULL === '1';
@@ -100,13 +99,4 @@ test('ownCopy gives an equal string, lone surrogates and all, and BlockText.of r
   const text = BlockText.of(big);
   assert.equal(String(text), big);
   assert.equal(text.slice(5, 30), big.slice(5, 30));
-});
-
-test('internStrings keeps the values and makes equal strings one, in Maps and Sets too', () => {
-  const table = new Map<string, string>();
-  const a = internStrings(table, { name: 'Type' + 'Error'.slice(0), list: ['Type' + 'Error'], m: new Map([['k', { v: 'x' }]]), s: new Set(['y']) });
-  const b = internStrings(table, { name: ['Type', 'Error'].join('') });
-  assert.deepEqual(a, { name: 'TypeError', list: ['TypeError'], m: new Map([['k', { v: 'x' }]]), s: new Set(['y']) });
-  assert.equal(b.name, 'TypeError');
-  assert.equal(table.size, 4);
 });

@@ -12,13 +12,13 @@ import { REPO_ROOT } from '../paths';
 
 const DEMO = path.join(REPO_ROOT, 'examples', 'demo');
 
-function tasklens(...args: string[]): { status: number; stdout: string; stderr: string } {
+function tasklens(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   return runCli([...args, '--root', DEMO]);
 }
 
-describe('tasklens diff and --environment', () => {
-  test('diff lists every task field that differs, with both sources', () => {
-    const run = tasklens('diff', 'default', 'production', '--format', 'json');
+describe('tasklens diff and --environment', async () => {
+  test('diff lists every task field that differs, with both sources', async () => {
+    const run = await tasklens('diff', 'default', 'production', '--format', 'json');
     assert.equal(run.status, 0, run.stderr);
     const out = JSON.parse(run.stdout) as { a: string; b: string; differences: { task: string; field: string; a: { value: unknown; source: { file?: string } }; b: { value: unknown; source: { file?: string; line?: number } } }[] };
     assert.equal(out.a, 'default');
@@ -26,32 +26,32 @@ describe('tasklens diff and --environment', () => {
     const retries = out.differences.find((d) => d.task === 'src.tasks.email.sendEmail' && d.field === 'max_retries');
     assert.deepEqual([retries?.a.value, retries?.a.source.file, retries?.b.value, retries?.b.source.file, retries?.b.source.line], [7, '.env', 12, '.env.production', 2]);
     assert.ok(out.differences.every((d) => JSON.stringify(d.a.value) !== JSON.stringify(d.b.value) || d.field === 'running_concurrency'), 'only fields that differ');
-    const text = tasklens('diff', 'default', 'production');
+    const text = await tasklens('diff', 'default', 'production');
     assert.match(text.stdout, /^src\.tasks\.email\.sendEmail\s+max_retries\s+7 \(PYNENC__CONFIGTASK__MAX_RETRIES \(\.env:2\)\)\s+12 \(PYNENC__CONFIGTASK__MAX_RETRIES \(\.env\.production:2\)\)$/m);
     assert.match(text.stdout, /^5 difference\(s\) between default and production$/m);
   });
 
-  test('an environment against itself differs nowhere', () => {
-    assert.equal(tasklens('diff', 'production', 'production').stdout, 'No task field differs between production and production.\n');
+  test('an environment against itself differs nowhere', async () => {
+    assert.equal((await tasklens('diff', 'production', 'production')).stdout, 'No task field differs between production and production.\n');
   });
 
-  test('explain --environment resolves with that environment', () => {
-    const run = tasklens('explain', 'src.tasks.email.sendEmail', '--environment', 'local', '--format', 'json');
+  test('explain --environment resolves with that environment', async () => {
+    const run = await tasklens('explain', 'src.tasks.email.sendEmail', '--environment', 'local', '--format', 'json');
     assert.equal(run.status, 0, run.stderr);
     const out = JSON.parse(run.stdout) as { fields: Record<string, { value: unknown; source: Record<string, unknown> }> };
     assert.equal(out.fields.max_retries.value, 0);
     assert.deepEqual(out.fields.max_retries.source, { kind: 'env', key: 'PYNENC__CONFIGTASK__MAX_RETRIES', via: 'setting' });
   });
 
-  test('an unknown environment: exit 2, one line naming those there are', () => {
-    const run = tasklens('explain', 'src.tasks.email.sendEmail', '--environment', 'prod');
+  test('an unknown environment: exit 2, one line naming those there are', async () => {
+    const run = await tasklens('explain', 'src.tasks.email.sendEmail', '--environment', 'prod');
     assert.equal(run.status, 2);
     assert.equal(run.stderr.split('\n')[0], "tasklens: unknown environment 'prod' (known: default, production, local; environments come from tasklens.environments in .vscode/settings.json or tasklens.json)");
   });
 });
 
-describe('the hover shows other environments where they differ', () => {
-  test('under the chain: each other environment whose value differs, with its source', () => {
+describe('the hover shows other environments where they differ', async () => {
+  test('under the chain: each other environment whose value differs, with its source', async () => {
     const host = new DiskHost(DEMO);
     const ws = new Workspace(host, { root: DEMO, settings: settingsFromWorkspaceFiles((p) => host.readText(p)) });
     ws.scanTypeScript();

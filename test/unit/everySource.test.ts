@@ -29,8 +29,8 @@ function workspace(files: Record<string, string>): string {
   return root;
 }
 
-function check(root: string, args: string[] = [], env: Record<string, string> = {}): { status: number; rows: Row[] } {
-  const run = runCli(['check', '--root', root, '--format', 'json', ...args], env);
+async function check(root: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ status: number; rows: Row[] }> {
+  const run = await runCli(['check', '--root', root, '--format', 'json', ...args], env);
   assert.equal(run.stderr, '');
   return { status: run.status, rows: JSON.parse(run.stdout) as Row[] };
 }
@@ -57,10 +57,10 @@ describe('check covers every source, at the place of the value', () => {
     { name: 'a file named by PYNENC__CONFIGTASK__FILEPATH', files: { '.env': 'PYNENC__CONFIGTASK__FILEPATH=more.json\n', 'more.json': '{"max_retries": [1]}' }, file: 'more.json', needle: '[1]', code: 'TL003' },
   ];
   for (const c of cases) {
-    test(`${c.name}: check exits 1 with ${c.code} at its line, and the editor shows the same`, () => {
+    test(`${c.name}: check exits 1 with ${c.code} at its line, and the editor shows the same`, async () => {
       const root = workspace(c.files);
       try {
-        const { status, rows } = check(root, c.args);
+        const { status, rows } = await check(root, c.args);
         assert.equal(status, c.code === 'TL012' ? 0 : 1, JSON.stringify(rows));
         const line = lineOf(root, c.file, c.needle);
         const row = rows.find((r) => r.code === c.code);
@@ -76,10 +76,10 @@ describe('check covers every source, at the place of the value', () => {
     });
   }
 
-  test('a JSON config that fails to load: TL001 in check and in the editor', () => {
+  test('a JSON config that fails to load: TL001 in check and in the editor', async () => {
     const root = workspace({ 'config.json': '{\n  "max_retries": 2,\n  oops\n}\n' });
     try {
-      const { status, rows } = check(root, ['--config', 'config.json']);
+      const { status, rows } = await check(root, ['--config', 'config.json']);
       assert.equal(status, 1);
       const row = rows.find((r) => r.code === 'TL001');
       assert.equal(row?.file, 'config.json');
@@ -92,14 +92,14 @@ describe('check covers every source, at the place of the value', () => {
     }
   });
 
-  test('a value from the process env or --env: at the definition of every task it breaks, naming the variable and its origin', () => {
+  test('a value from the process env or --env: at the definition of every task it breaks, naming the variable and its origin', async () => {
     const root = workspace({});
     try {
       const line = lineOf(root, 'src/tasks/email.ts', 'sendEmail');
-      const fromProcess = check(root, [], { PYNENC__MAX_RETRIES: 'lots' });
+      const fromProcess = await check(root, [], { PYNENC__MAX_RETRIES: 'lots' });
       assert.equal(fromProcess.status, 1);
       assert.deepEqual(fromProcess.rows.filter((r) => r.severity !== 'hint').map((r) => [r.file, r.line, r.code, r.message.split(':')[0]]), [['src/tasks/email.ts', line, 'TL003', 'PYNENC__MAX_RETRIES (process env)']]);
-      const fromFlag = check(root, ['--env', 'PYNENC__CONFIGTASK__RUNNING_CONCURRENCY=KEYS']);
+      const fromFlag = await check(root, ['--env', 'PYNENC__CONFIGTASK__RUNNING_CONCURRENCY=KEYS']);
       assert.equal(fromFlag.status, 1);
       assert.deepEqual(fromFlag.rows.filter((r) => r.severity !== 'hint').map((r) => [r.file, r.line, r.code, r.message.split(':')[0]]), [['src/tasks/email.ts', line, 'TL004', 'PYNENC__CONFIGTASK__RUNNING_CONCURRENCY (--env)']]);
       assert.deepEqual(editorProblems(root, 'src/tasks/email.ts', { PYNENC__CONFIGTASK__RUNNING_CONCURRENCY: 'KEYS' }).filter((d) => d.code === 'TL004').map((d) => d.line), [line]);
@@ -108,10 +108,10 @@ describe('check covers every source, at the place of the value', () => {
     }
   });
 
-  test('with no task defined, a file-less value is reported with file null', () => {
+  test('with no task defined, a file-less value is reported with file null', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-sources-'));
     try {
-      const { status, rows } = check(root, ['--env', 'PYNENC__MAX_RETRIES=x']);
+      const { status, rows } = await check(root, ['--env', 'PYNENC__MAX_RETRIES=x']);
       assert.equal(status, 1);
       assert.deepEqual(rows.map((r) => [r.file, r.code]), [[null, 'TL003']]);
     } finally {
@@ -119,10 +119,10 @@ describe('check covers every source, at the place of the value', () => {
     }
   });
 
-  test('SARIF and GitHub formats carry the same problems', () => {
+  test('SARIF and GitHub formats carry the same problems', async () => {
     const root = workspace({ 'config.yaml': 'task:\n  running_concurrency: KEYS\n' });
     try {
-      const sarif = JSON.parse(runCli(['check', '--root', root, '--format', 'sarif']).stdout);
+      const sarif = JSON.parse((await runCli(['check', '--root', root, '--format', 'sarif'])).stdout);
       assert.equal(sarif.version, '2.1.0');
       assert.equal(sarif.runs.length, 1);
       const rules = sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id);
@@ -133,7 +133,7 @@ describe('check covers every source, at the place of the value', () => {
       assert.equal(result.level, 'error');
       assert.deepEqual(result.locations[0].physicalLocation.artifactLocation, { uri: 'config.yaml', uriBaseId: 'ROOT' });
       assert.equal(result.locations[0].physicalLocation.region.startLine, 2);
-      const github = runCli(['check', '--root', root, '--format', 'github']);
+      const github = await runCli(['check', '--root', root, '--format', 'github']);
       assert.equal(github.status, 1);
       assert.match(github.stdout, /^::error file=config\.yaml,line=2,col=24,endLine=2,endColumn=28,title=TL004::'KEYS' is not a valid ConcurrencyControlType value/m);
     } finally {

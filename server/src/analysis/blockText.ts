@@ -108,6 +108,15 @@ export class BlockText {
     return BlockText.assemble(blocks, {});
   }
 
+  /**
+   * A text that comes already cut (`messageDecoder.ts` reads a large message's
+   * document this way): every block but the first begins a line, and each is a
+   * string of its own.
+   */
+  static ofBlocks(blocks: string[]): BlockText {
+    return blocks.length === 1 ? BlockText.assemble(blocks, {}, blocks[0]) : BlockText.assemble(blocks, {});
+  }
+
   private static assemble(blocks: string[], linesToken: object, whole?: string, starts?: Uint32Array[]): BlockText {
     const offsets = new Uint32Array(blocks.length + 1);
     const firstLines = new Uint32Array(blocks.length + 1);
@@ -184,6 +193,11 @@ export class BlockText {
   /** Whether `test` holds for some block (every block is whole lines: for line-local tests). */
   someBlock(test: (block: string) => boolean): boolean {
     return this.whole !== undefined ? test(this.whole) : this.blocks.some(test);
+  }
+
+  /** For a protocol trace that prints a message holding this text (joined, not kept). */
+  toJSON(): string {
+    return this.whole ?? this.blocks.join('');
   }
 
   /** The whole text as one string (a copy, kept: for readers that need one). */
