@@ -99,14 +99,11 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
     for (const task of ws.tasks().values()) exact(task);
     return { reached, overridden };
   }
-  const later: LaterWinner = { ws, field, match, at };
-  const lazily = (task: KnownTask): void => {
-    overridden.push(new Override(task, undefined, later));
-  };
+  const later = new LaterOverrides({ ws, field, match, at });
   // Beaten for a typical task by a source every task shares: beaten for every task.
   if (typical.winner !== undefined) {
-    for (const task of ws.tasks().values()) lazily(task);
-    return { reached, overridden };
+    for (const task of ws.tasks().values()) later.tasks.push(task);
+    return { reached, overridden: later };
   }
   const env = ws.environment();
   const laterSetters: ReadonlySet<string>[] = [];
@@ -118,10 +115,10 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
   for (const task of ws.tasks().values()) {
     const perTask = (perTaskEnv && env.has(envKeyForTask(task.taskId, field))) || laterSetters.some((ids) => ids.has(task.id));
     // A stronger per-task value beats it; what exactly beats it is worked out only when asked (a hover's first few).
-    if (perTask) lazily(task);
+    if (perTask) later.tasks.push(task);
     else reached.push(task);
   }
-  return { reached, overridden };
+  return { reached, overridden: later };
 }
 
 const settersByField = new WeakMap<MapNode, ReadonlyMap<string, ReadonlySet<string>>>();
@@ -150,7 +147,13 @@ function tasksSetting(classLevel: MapNode, field: FieldName): ReadonlySet<string
 /** What `reachOverTasks` finds: the tasks a value reaches, and those where something beats it. */
 export interface TaskReach {
   readonly reached: KnownTask[];
-  readonly overridden: readonly Override[];
+  readonly overridden: OverrideList;
+}
+
+/** Tasks where something beats a value, in task order: a hover reads the count and the first few. */
+export interface OverrideList {
+  readonly length: number;
+  slice(start?: number, end?: number): Override[];
 }
 
 /** What a lazily judged override needs: one per `reachOverTasks` call, shared by its tasks. */
@@ -164,8 +167,7 @@ interface LaterWinner {
 /**
  * A task where something beats the value. What beats it is worked out each time
  * it is read when `later` is set (a kept result must not keep a winner's old
- * line); a class, not an object with a getter, so that thousands of them kept in
- * a reach result stay three fields each.
+ * line); a class, not an object with a getter, so that each stays three fields.
  */
 export class Override {
   constructor(
@@ -178,6 +180,25 @@ export class Override {
     const later = this.later;
     if (later === undefined) return this.winner as Candidate;
     return (fieldReach(later.ws, this.task, later.field, later.match) as { winner?: Candidate }).winner ?? later.at;
+  }
+}
+
+/**
+ * Tasks where a stronger per-task value beats the value, what beats each worked
+ * out when it is read: a kept reach result holds the tasks alone (one slot each,
+ * where an `Override` apiece was 260,000 objects, 12 MB, at 50,000 sections).
+ */
+class LaterOverrides implements OverrideList {
+  readonly tasks: KnownTask[] = [];
+
+  constructor(private readonly later: LaterWinner) {}
+
+  get length(): number {
+    return this.tasks.length;
+  }
+
+  slice(start?: number, end?: number): Override[] {
+    return this.tasks.slice(start, end).map((task) => new Override(task, undefined, this.later));
   }
 }
 
