@@ -141,3 +141,31 @@ describe('check covers every source, at the place of the value', () => {
     }
   });
 });
+
+describe('TL014 on a per-task value: whatever source can beat it does, and nothing else', () => {
+  const section = 'task:\n  src.tasks.email.sendEmail:\n    max_retries: 5\n';
+  const cases: { name: string; files: Record<string, string>; env?: Record<string, string>; by?: RegExp }[] = [
+    { name: 'nothing stronger', files: {} },
+    { name: 'a class-level file (a later mapping) setting the field generically', files: { '.env': 'PYNENC__CONFIGTASK__FILEPATH=more.yaml\n', 'more.yaml': 'max_retries: 9\n' }, by: /overridden by more\.yaml:1$/ },
+    { name: 'a later mapping setting it for this task', files: { '.env': 'PYNENC__CONFIGTASK__FILEPATH=more.yaml\n', 'more.yaml': 'task:\n  src.tasks.email.sendEmail:\n    max_retries: 9\n' }, by: /overridden by more\.yaml:3$/ },
+    { name: 'a later mapping setting it for another task only', files: { '.env': 'PYNENC__CONFIGTASK__FILEPATH=more.yaml\n', 'more.yaml': 'task:\n  src.tasks.email.other:\n    max_retries: 9\n' } },
+    { name: 'a generic env var', files: {}, env: { PYNENC__CONFIGTASK__MAX_RETRIES: '1' }, by: /overridden by PYNENC__CONFIGTASK__MAX_RETRIES/ },
+    { name: 'a per-task env var', files: {}, env: { 'PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#SENDEMAIL__MAX_RETRIES': '1' }, by: /overridden by PYNENC__CONFIGTASK__SRC\.TASKS\.EMAIL#SENDEMAIL__MAX_RETRIES/ },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const root = workspace({ 'config.yaml': section, ...c.files });
+      try {
+        const shadowed = editorProblems(root, 'config.yaml', c.env).filter((d) => d.code === 'TL014');
+        if (c.by === undefined) assert.deepEqual(shadowed, []);
+        else {
+          assert.equal(shadowed.length, 1, JSON.stringify(shadowed));
+          assert.deepEqual(shadowed[0].line, 3);
+          assert.match(shadowed[0].message, c.by);
+        }
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
+});

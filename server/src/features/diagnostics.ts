@@ -6,7 +6,7 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { firstAtOrAfter, LineIndex } from '../analysis/lineIndex';
 import { finish } from '../analysis/steps';
 import { KnownTask, PYPROJECT, TYPICAL_TASK, Workspace } from '../analysis/workspace';
-import { envVarAt, fileContextKey, FileLevelCache, fieldReach, keepsResults, valueReach, writtenAt } from './locations';
+import { envVarAt, fileContextKey, FileLevelCache, fieldReach, keepsResults, mayBeBeatenAtTaskLevel, valueReach, writtenAt } from './locations';
 import {
   Candidate, CLASS_SECTION_KEY, ConcurrencyControlType, ConfigNode, describeSource, didYouMean, ENV_CLASS_PREFIX, envOriginText, envTaskPart, FIELD_NAMES,
   FieldName, fieldSpec, fieldWithRole, isArgumentList, isConcurrencySetting, isFieldName, isTruthy, KNOWN_PYNENC_SECTIONS, LoadError, MapEntry, MapNode,
@@ -398,6 +398,8 @@ interface YamlScope {
   readonly errorStarts: readonly number[];
   /** Computed on first use: see `perTaskCache`. */
   contextKey?: string;
+  /** Per field, computed on first use: whether a per-task value here can be beaten at all (`mayBeBeatenAtTaskLevel`). */
+  beatable?: Map<FieldName, boolean>;
 }
 
 export function configProblems(ws: Workspace, doc: ConfigDocument): Problem[] {
@@ -663,7 +665,7 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
   if (scope.mapping === undefined) return problems;
   // TL014: the value never takes effect (its message names the winner's line, so it is never kept).
   const probe = level === 'task' ? task : TYPICAL_TASK;
-  if (probe) {
+  if (probe && (level !== 'task' || taskLevelBeatable(scope, field))) {
     const reach = fieldReach(scope.ws, probe, field, writtenAt(scope.doc.path, node));
     const winner = reach.applies ? reach.winner : undefined;
     if (winner) problems.push(shadowProblem(field, node, winner, level === 'task' ? `for ${shortQuote(task!.id)}` : 'for any task'));
@@ -677,6 +679,14 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
   const insertAt = section && entry.keyLoc?.start !== undefined ? yamlInsertPoint(scope.doc, entry) : undefined;
   pushAll(problems, interplayProblems(scope.ws, field, node, tasks, insertAt));
   return problems;
+}
+
+/** `mayBeBeatenAtTaskLevel` for this file, once per field of a run. */
+function taskLevelBeatable(scope: YamlScope, field: FieldName): boolean {
+  scope.beatable ??= new Map();
+  let beatable = scope.beatable.get(field);
+  if (beatable === undefined) scope.beatable.set(field, (beatable = mayBeBeatenAtTaskLevel(scope.ws, scope.doc.path, field)));
+  return beatable;
 }
 
 function holdsSyntaxError(errorStarts: readonly number[], node: ConfigNode): boolean {

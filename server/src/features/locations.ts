@@ -4,8 +4,8 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { KnownTask, normalisePath, TYPICAL_TASK, Workspace } from '../analysis/workspace';
 import { taskGroupChange } from '../analysis/yamlChunks';
 import {
-  Candidate, CLASS_SECTION_KEY, ConfigNode, envKeyForTask, FieldName, fieldCandidates, fieldSpec, fieldWithRole, hasPerTaskKeys, isFieldName, TaskId, MapEntry, mapGet, MapNode,
-  SourceRef,
+  Candidate, CLASS_SECTION_KEY, ConfigNode, envKeyForTask, envSharedKeysFor, FieldName, fieldCandidates, fieldSpec, fieldWithRole, hasPerTaskKeys, isFieldName, TaskId, MapEntry,
+  mapGet, MapNode, SourceRef,
 } from '../resolver';
 
 /** Whether `offset` falls inside [start, end] (an unknown bound never matches). */
@@ -72,6 +72,30 @@ export function fieldReach(ws: Workspace, task: KnownTask | TaskId, field: Field
   const index = candidates.findIndex((c) => match(c.source));
   if (index < 0) return { applies: false };
   return { applies: true, winner: index === candidates.length - 1 ? undefined : candidates[candidates.length - 1] };
+}
+
+/**
+ * Whether anything can beat a per-task value of `field` written in `file`
+ * (SPEC §4: candidates run weakest first through the mappings in order, each
+ * generic, class, task level, `task()` options below every file's per-task
+ * level, then the env): a later mapping that sets the field at any level, or an
+ * env var for it. When nothing can, `fieldReach` (every source, asked for each
+ * field of each section) would find no winner.
+ */
+export function mayBeBeatenAtTaskLevel(ws: Workspace, file: string, field: FieldName): boolean {
+  const mappings = ws.mappings();
+  // The first mapping of the file: a file named twice (as the config and by a FILEPATH variable) is beaten by its second reading.
+  const at = mappings.findIndex((m) => m.file === file);
+  if (at < 0) return true;
+  for (const later of mappings.slice(at + 1)) {
+    if (!later.loaded.ok) continue;
+    if (mapGet(later.loaded.root, field)) return true;
+    const section = mapGet(later.loaded.root, CLASS_SECTION_KEY);
+    if (section?.value.type === 'map' && (mapGet(section.value, field) || tasksSetting(section.value, field).size > 0)) return true;
+  }
+  const env = ws.environment();
+  const [classKey, genericKey] = envSharedKeysFor(field);
+  return env.has(genericKey) || env.has(classKey) || hasPerTaskKeys(env);
 }
 
 /**
