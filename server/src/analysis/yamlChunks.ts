@@ -17,6 +17,7 @@ import {
 } from '../resolver';
 import { ownCopy } from './blockText';
 import { LineIndex, Text, TextEdit } from './lineIndex';
+import { fitted } from './intern';
 import { Steps } from './steps';
 
 type TopKey = YamlRead['topKeys'][number];
@@ -438,7 +439,7 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
   /** A key whose value is on the lines below (a mapping) or nothing. */
   let pending: { indent: number; entries: ChunkEntry[]; index: number; emptyAt: number; line: number; comment: boolean; owner: OpenMap; trailEnd?: number } | undefined;
   // (Its keys are distinct: a repeated one is left to the full reader.)
-  const close = (map: OpenMap) => map.place({ type: 'map', entries: map.entries, loc: loc(map.line, map.start, map.end) });
+  const close = (map: OpenMap) => map.place({ type: 'map', entries: fitted(map.entries), loc: loc(map.line, map.start, map.end) });
   const settleEmpty = () => {
     if (!pending) return true;
     if (pending.comment) return false;
@@ -453,7 +454,7 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
   const closeList = () => {
     if (!list) return;
     const { entries, index, owner } = list;
-    entries[index].value = { type: 'list', items: list.items, loc: loc(list.line, list.start, list.end) };
+    entries[index].value = { type: 'list', items: fitted(list.items), loc: loc(list.line, list.start, list.end) };
     // The list reaches to the end of its last item's line (a trailing comment included).
     owner.end = list.end;
     list = undefined;
@@ -575,7 +576,7 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
         }
       }
       at++;
-      value = { type: 'list', items, loc: loc(line, listStart, at) };
+      value = { type: 'list', items: fitted(items), loc: loc(line, listStart, at) };
     } else {
       SIMPLE_TOKEN.lastIndex = at;
       const t = SIMPLE_TOKEN.exec(text);

@@ -3,6 +3,7 @@
 // prints them.
 import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver-types';
 import { ConfigDocument } from '../analysis/configDocument';
+import { fitted } from '../analysis/intern';
 import { firstAtOrAfter, LineIndex } from '../analysis/lineIndex';
 import { finish } from '../analysis/steps';
 import { KnownTask, PYPROJECT, TYPICAL_TASK, Workspace } from '../analysis/workspace';
@@ -586,7 +587,9 @@ function cachedSectionProblems(scope: YamlScope, entry: MapEntry, section: MapNo
 
 function sectionProblems(scope: YamlScope, entry: MapEntry, section: MapNode): SectionProblems {
   const merges = nestedMergeKeys(section, false);
-  return { problems: perTaskProblems(scope, entry, section), merges: merges.length > 0 ? merges : NO_PROBLEMS };
+  const problems = perTaskProblems(scope, entry, section);
+  // (Kept per section: the arrays `push` built, fitted.)
+  return { problems: problems.length > 0 ? fitted(problems) : NO_PROBLEMS, merges: merges.length > 0 ? fitted(merges) : NO_PROBLEMS };
 }
 
 /** The last context key handed out: an equal key is this very string, so kept results compare it by reference. */
