@@ -728,7 +728,11 @@ function* editPieces(previous: YamlChunkCache, text: Text, lines: LineIndex, edi
       chunk.firstLine += lineDelta;
     }
   }
-  return { pieces: old.slice(0, first).concat(fresh, old.slice(last + 1)), first, removed: last + 1 - first, added: fresh.length };
+  // One copy (a large file's pieces are a large object, kept until a full collection once the next edit replaces it).
+  // (A spread's argument count is bounded by the stack: many new pieces are joined instead.)
+  const pieces = fresh.length <= 1024 ? old.slice() : old.slice(0, first).concat(fresh, old.slice(last + 1));
+  if (fresh.length <= 1024) pieces.splice(first, last + 1 - first, ...fresh);
+  return { pieces, first, removed: last + 1 - first, added: fresh.length };
 }
 
 function pieceIndexAt(pieces: readonly Piece[], offset: number): number {
@@ -744,9 +748,26 @@ function pieceIndexAt(pieces: readonly Piece[], offset: number): number {
 
 // -------------------------------------------------------------- combining
 
+/**
+ * A `task:` group's children: its pieces after the header, read from the pieces
+ * array of their version (a copy of the chunks per edit would be one more array as
+ * long as the file's sections, kept until a full collection).
+ */
+class Children {
+  constructor(
+    private readonly pieces: readonly Piece[],
+    private readonly from: number,
+    readonly length: number,
+  ) {}
+
+  at(i: number): Chunk {
+    return this.pieces[this.from + i].chunk;
+  }
+}
+
 /** A combined `task:` mapping, kept so the next version can update it in place of rebuilding it. */
 interface GroupState {
-  readonly children: readonly Chunk[];
+  readonly children: Children;
   readonly entries: readonly MapEntry[];
   /** Key → position in `entries`; shared by versions whose keys are the same. */
   readonly positions: ReadonlyMap<string, number>;
@@ -781,13 +802,13 @@ function* hasDuplicate(keyLists: Iterable<readonly TopKey[]>): Steps<boolean> {
 }
 
 /** The group's entries, updated from `previous` when only values changed, else built anew. */
-function* groupState(children: readonly Chunk[], previous: GroupState | undefined, headerIndex: number, topIndex: number): Steps<GroupState> {
+function* groupState(children: Children, previous: GroupState | undefined, headerIndex: number, topIndex: number): Steps<GroupState> {
   if (previous && !previous.repeats && previous.children.length === children.length) {
     let entries: MapEntry[] | undefined;
     let reusable = true;
     for (let i = 0; i < children.length && reusable; i++) {
-      const before = previous.children[i];
-      const now = children[i];
+      const before = previous.children.at(i);
+      const now = children.at(i);
       if (before === now) continue;
       if (!sameKeys(before, now)) reusable = false;
       else {
@@ -798,7 +819,7 @@ function* groupState(children: readonly Chunk[], previous: GroupState | undefine
     if (reusable) return { children, entries: entries ?? previous.entries, positions: previous.positions, repeats: false, duplicate: false, headerIndex, topIndex };
   }
   const all: MapEntry[] = [];
-  for (const child of children) for (const entry of child.entries) all.push(entry);
+  for (let c = 0; c < children.length; c++) for (const entry of children.at(c).entries) all.push(entry);
   yield;
   // A repeated key is listed once, at its last place, with its last value (as a whole parse lists it).
   const entries = mapNode(all).entries;
@@ -808,7 +829,7 @@ function* groupState(children: readonly Chunk[], previous: GroupState | undefine
     if (stepDone()) yield;
     positions.set(entries[i].key, i);
   }
-  const duplicate = yield* hasDuplicate(children.map((c) => c.topKeys));
+  const duplicate = yield* hasDuplicate(Array.from({ length: children.length }, (_, c) => children.at(c).topKeys));
   return { children, entries, positions, repeats: entries.length !== all.length || duplicate, duplicate, headerIndex, topIndex };
 }
 
@@ -845,12 +866,11 @@ function* combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, G
     topKeys.push(header.topKeys);
     let last = i;
     while (last + 1 < pieces.length && pieces[last + 1].kind === 'child') last++;
-    const children = new Array<Chunk>(last - i);
+    const children = new Children(pieces, i + 1, last - i);
     for (let c = 0; c < children.length; c++) {
       if (stepDone()) yield;
-      const child = pieces[i + 1 + c].chunk;
+      const child = children.at(c);
       if (child.hasErrors || child.notMapping) troubled = true;
-      children[c] = child;
     }
     const state = yield* groupState(children, previousGroups?.get(header), i, topEntries.length);
     i = last;
@@ -865,9 +885,9 @@ function* combine(pieces: readonly Piece[], previousGroups: ReadonlyMap<Chunk, G
 /** A `task:` group's entry in the tree: its per-task sections and class-level fields as one mapping. */
 function groupEntry(header: Chunk, state: GroupState): MapEntry & { readonly value: MapNode } {
   const { children, entries, positions } = state;
-  const lastChild = children[children.length - 1];
+  const lastChild = children.length > 0 ? children.at(children.length - 1) : undefined;
   const taskKey = header.entries[0]?.keyLoc;
-  const firstKey = children[0]?.entries[0]?.keyLoc;
+  const firstKey = children.length > 0 ? children.at(0).entries[0]?.keyLoc : undefined;
   const end = lastChild ? lastChild.start + lastChild.contentEnd : header.end;
   const value: MapNode = {
     type: 'map',
@@ -906,22 +926,21 @@ function sectionsEdited(previous: YamlChunkCache, edited: EditedPieces): Combine
   }
   const previousGroup = before.topEntries[state.topIndex].value;
   if (previousGroup.type !== 'map') return undefined;
-  const children = state.children.slice();
   const entries = state.entries.slice();
   for (let k = first; k < first + added; k++) {
     const chunk = pieces[k].chunk;
     // (A piece next to the edit whose text is the same keeps its chunk.)
     if (chunk === previous.pieces[k].chunk) continue;
-    children[k - state.headerIndex - 1] = chunk;
     for (const entry of chunk.entries) {
       const at = state.positions.get(entry.key)!;
       entries[at] = entry;
       changed.push(at);
     }
   }
-  const next: GroupState = { ...state, children, entries };
-  const groups = new Map(previous.groups);
-  groups.set(header, next);
+  const next: GroupState = { ...state, children: new Children(pieces, state.headerIndex + 1, state.children.length), entries };
+  // Every group reads its children from these pieces (the previous version's are not kept for them).
+  const groups = new Map<Chunk, GroupState>();
+  for (const [h, other] of previous.groups) groups.set(h, h === header ? next : { ...other, children: new Children(pieces, other.headerIndex + 1, other.children.length) });
   const topEntries = before.topEntries.slice();
   const entry = groupEntry(header, next);
   groupChanges.set(entry.value, { previous: previousGroup, changed });

@@ -537,6 +537,8 @@ interface SectionProblems {
 }
 
 const NO_PROBLEMS: readonly Problem[] = [];
+/** What most sections of a large file have: one object for all of them. */
+const NO_SECTION_PROBLEMS: SectionProblems = { problems: NO_PROBLEMS, merges: NO_PROBLEMS };
 
 /**
  * Problems kept per section with offsets relative to its place when they were
@@ -589,6 +591,7 @@ function sectionProblems(scope: YamlScope, entry: MapEntry, section: MapNode): S
   const merges = nestedMergeKeys(section, false);
   const problems = perTaskProblems(scope, entry, section);
   // (Kept per section: the arrays `push` built, fitted.)
+  if (problems.length === 0 && merges.length === 0) return NO_SECTION_PROBLEMS;
   return { problems: problems.length > 0 ? fitted(problems) : NO_PROBLEMS, merges: merges.length > 0 ? fitted(merges) : NO_PROBLEMS };
 }
 
