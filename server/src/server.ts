@@ -696,7 +696,10 @@ const keptJsonEncoder = {
  * keeps its first size (it would be the larger part); above that it grows as
  * usual (a small one promotes so much that full collections come every few
  * keystrokes). The old generation grows by 30% between full collections while the
- * live heap is under `LARGE_HEAP`, and by 25% above it: left to V8, a 50,000-section
+ * live heap is under `LARGE_HEAP`, by 25% above it, and by 15% above `HUGE_HEAP`
+ * (50,000 sections, ~330 MB live: each keystroke leaves ~1-2 MB of section-long
+ * arrays that only a full collection frees; at 25% they took peak RSS to 490-510 MB,
+ * at 15% 479-485 MB, completion after a keystroke p95 7-16 ms): left to V8, a 50,000-section
  * file's heap (~480 MB live) grew to 1.4 GB of RSS while typing, and each
  * keystroke's new text (then a whole copy of the document) landed on fresh pages
  * (completion after a keystroke 109 ms; 34 ms at 25%, RSS 650 MB). The flags are read by the collector each time it
@@ -704,13 +707,14 @@ const keptJsonEncoder = {
  */
 const SMALL_HEAP = 64 * 1024 * 1024;
 const LARGE_HEAP = 256 * 1024 * 1024;
+const HUGE_HEAP = 320 * 1024 * 1024;
 
 function tuneHeap(): void {
   let young: number | undefined;
   let growth: number | undefined;
   const apply = (used: number) => {
     const wantYoung = used < SMALL_HEAP ? 1 : 2;
-    const wantGrowth = used < LARGE_HEAP ? 30 : 25;
+    const wantGrowth = used < LARGE_HEAP ? 30 : used < HUGE_HEAP ? 25 : 15;
     if (wantYoung !== young) v8.setFlagsFromString(`--semi-space-growth-factor=${(young = wantYoung)}`);
     if (wantGrowth !== growth) v8.setFlagsFromString(`--heap-growing-percent=${(growth = wantGrowth)}`);
   };
