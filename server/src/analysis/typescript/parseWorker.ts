@@ -8,6 +8,8 @@
 // `parseWorkerMain.ts`; it reads no file and runs nothing it is sent.
 import { ChildProcess, fork } from 'child_process';
 import * as path from 'path';
+import { CompactValue, decodeCompact } from '../compactValue';
+import { InternTable, internStrings } from '../intern';
 import { FileRecord } from './fileRecord';
 
 export interface ParseJob {
@@ -26,10 +28,12 @@ export interface ParseRequest {
 /** A job's record, or why parsing it failed inside Tasklens (a bug, never the user's code). */
 export type ParseOutcome = { readonly record: FileRecord; readonly error?: undefined } | { readonly record?: undefined; readonly error: string };
 
-export interface ParseResponse {
-  readonly id: number;
-  readonly outcomes: readonly ParseOutcome[];
-}
+/**
+ * The outcomes in compact form (`compactValue.ts`: a fifth of the bytes of a
+ * structured clone, read back in a fifth of the time), or as they are when
+ * they could not be encoded.
+ */
+export type ParseResponse = { readonly id: number; readonly compact: CompactValue; readonly outcomes?: undefined } | { readonly id: number; readonly outcomes: readonly ParseOutcome[]; readonly compact?: undefined };
 
 /** Beside the bundle (`server/out/typescriptWorker.js`), or beside this file when run from the compiled sources (tests). */
 function workerScript(): string {
@@ -39,7 +43,7 @@ function workerScript(): string {
 export class ParseWorker {
   private readonly child: ChildProcess | undefined;
   private nextId = 0;
-  private readonly waiting = new Map<number, (outcomes: readonly ParseOutcome[] | undefined) => void>();
+  private readonly waiting = new Map<number, { readonly names: InternTable; readonly resolve: (outcomes: readonly ParseOutcome[] | undefined) => void }>();
   private gone = false;
 
   constructor(script = workerScript(), private readonly timeoutMs = PARSE_TIMEOUT_MS) {
@@ -51,11 +55,11 @@ export class ParseWorker {
       this.gone = true;
       return;
     }
-    this.child.on('message', (response: ParseResponse) => this.answer(response.id, response.outcomes));
+    this.child.on('message', (response: ParseResponse) => this.answer(response));
     // A child that cannot start or stops: what it was asked is answered undefined (the caller parses it itself).
     const stop = () => {
       this.gone = true;
-      for (const id of [...this.waiting.keys()]) this.answer(id, undefined);
+      for (const id of [...this.waiting.keys()]) this.answer({ id, outcomes: undefined });
     };
     this.child.on('error', stop);
     this.child.on('exit', stop);
@@ -64,21 +68,25 @@ export class ParseWorker {
   /**
    * One outcome per job, in order; undefined when the child is gone, or has not
    * answered within `timeoutMs` (it is then stopped: the server parses the
-   * files itself, and is never left waiting).
+   * files itself, and is never left waiting). The records' strings are taken
+   * from `names` (equal strings shared across the batches of one read).
    */
-  parse(jobs: readonly ParseJob[], taskFunctionNames: readonly string[]): Promise<readonly ParseOutcome[] | undefined> {
+  parse(jobs: readonly ParseJob[], taskFunctionNames: readonly string[], names: InternTable = new Map()): Promise<readonly ParseOutcome[] | undefined> {
     const child = this.child;
     if (this.gone || !child) return Promise.resolve(undefined);
     const id = this.nextId++;
     const request: ParseRequest = { id, taskFunctionNames, jobs };
     return new Promise((resolve) => {
       const timer = setTimeout(() => child.kill(), this.timeoutMs);
-      this.waiting.set(id, (outcomes) => {
-        clearTimeout(timer);
-        resolve(outcomes);
+      this.waiting.set(id, {
+        names,
+        resolve: (outcomes) => {
+          clearTimeout(timer);
+          resolve(outcomes);
+        },
       });
       child.send(request, (error) => {
-        if (error) this.answer(id, undefined);
+        if (error) this.answer({ id, outcomes: undefined });
       });
     });
   }
@@ -93,10 +101,19 @@ export class ParseWorker {
     await exited;
   }
 
-  private answer(id: number, outcomes: readonly ParseOutcome[] | undefined): void {
-    const waiting = this.waiting.get(id);
-    this.waiting.delete(id);
-    waiting?.(outcomes);
+  private answer(response: { readonly id: number; readonly compact?: CompactValue; readonly outcomes?: readonly ParseOutcome[] }): void {
+    const waiting = this.waiting.get(response.id);
+    if (waiting === undefined) return;
+    this.waiting.delete(response.id);
+    let outcomes: readonly ParseOutcome[] | undefined;
+    try {
+      if (response.compact !== undefined) outcomes = decodeCompact(response.compact, waiting.names) as readonly ParseOutcome[];
+      else if (response.outcomes !== undefined) outcomes = internStrings(waiting.names, response.outcomes);
+    } catch {
+      // An answer that does not read back: the caller parses the batch itself.
+      outcomes = undefined;
+    }
+    waiting.resolve(outcomes);
   }
 }
 

@@ -2,6 +2,7 @@
 // batch a message, and answers their records; it exits when the server lets go
 // of it (or goes). It reads no file and runs nothing it is sent: the texts come
 // with the message.
+import { encodeCompact } from '../compactValue';
 import { parseFile } from './parse';
 import type { ParseOutcome, ParseRequest, ParseResponse } from './parseWorker';
 
@@ -13,7 +14,13 @@ process.on('message', (request: ParseRequest) => {
       return { error: (e as Error).stack ?? String(e) };
     }
   });
-  const response: ParseResponse = { id: request.id, outcomes };
+  let response: ParseResponse;
+  try {
+    response = { id: request.id, compact: encodeCompact(outcomes) };
+  } catch {
+    // Nested past the stack (a hostile file): sent as it is.
+    response = { id: request.id, outcomes };
+  }
   process.send?.(response);
 });
 // Without the server there is nothing to answer.
