@@ -281,6 +281,31 @@ describe('exit codes and errors', () => {
     }
   });
 
+  test('a reader that stops early (`check | head`): no stack trace, the status is the check\'s', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-epipe-'));
+    // Two problems a section (an unknown task, a bad value): megabytes of output, many writes.
+    fs.writeFileSync(path.join(root, 'config.yaml'), `task:\n${Array.from({ length: 8_000 }, (_, i) => `  app.jobs.job${i}:\n    max_retries: many\n`).join('')}`);
+    try {
+      const run = await new Promise<{ status: number | null; stderr: string; read: number }>((resolve) => {
+        const child = cp.spawn(process.execPath, [CLI, 'check', '--root', root, '--format', 'json'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        let read = 0;
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        // The first chunk read, the pipe is closed, as `head` closes it.
+        child.stdout.once('data', (d: Buffer) => {
+          read = d.length;
+          child.stdout.destroy();
+        });
+        child.on('close', (status) => resolve({ status, stderr, read }));
+      });
+      assert.ok(run.read > 0, 'some output was read');
+      assert.equal(run.stderr, '');
+      assert.equal(run.status, 1, 'errors were found');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('--help prints the usage and exits 0', async () => {
     const run = await tasklens(['--help']);
     assert.equal(run.status, 0);

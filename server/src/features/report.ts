@@ -36,7 +36,24 @@ export function* eachProblemRow({ file, lines, problems }: WorkspaceFileProblems
  * without building the whole text or re-indenting each row's own JSON.
  */
 export function jsonRowInList(r: CheckRow): string {
-  return `  {\n    "file": ${JSON.stringify(r.file)},\n    "line": ${JSON.stringify(r.line)},\n    "column": ${JSON.stringify(r.column)},\n    "endLine": ${JSON.stringify(r.endLine)},\n    "endColumn": ${JSON.stringify(r.endColumn)},\n    "severity": ${JSON.stringify(r.severity)},\n    "code": ${JSON.stringify(r.code)},\n    "message": ${JSON.stringify(r.message)}\n  }`;
+  return `  {\n    "file": ${r.file === null ? 'null' : quotedName(r.file)},\n    "line": ${jsonNumber(r.line)},\n    "column": ${jsonNumber(r.column)},\n    "endLine": ${jsonNumber(r.endLine)},\n    "endColumn": ${jsonNumber(r.endColumn)},\n    "severity": ${quotedName(r.severity)},\n    "code": ${quotedName(r.code)},\n    "message": ${JSON.stringify(r.message)}\n  }`;
+}
+
+/** File names, severities and codes as JSON strings: a few of them, each quoted once for 200,000 rows. */
+const QUOTED = new Map<string, string>();
+
+function quotedName(s: string): string {
+  let quoted = QUOTED.get(s);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(s);
+    if (QUOTED.size < 10_000) QUOTED.set(s, quoted);
+  }
+  return quoted;
+}
+
+/** A number as JSON writes it (`null` when it is not finite). */
+function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
