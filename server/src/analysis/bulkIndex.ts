@@ -3,7 +3,7 @@
 // (`typescript/parseWorker.ts`) while this thread reads and pre-scans the next
 // batch, and the child exits at the end, taking TypeScript's compiler with it.
 import { InternTable } from './intern';
-import { ParseWorker } from './typescript/parseWorker';
+import { ParseOutcome, ParseWorker } from './typescript/parseWorker';
 import { PlannedParse, Workspace } from './workspace';
 
 /** From this many TypeScript files a child parses them; below, starting one costs more than it saves. */
@@ -23,11 +23,16 @@ export interface BulkIndexOptions {
 export async function indexTaskFiles(ws: Workspace, files: readonly string[], options: BulkIndexOptions): Promise<boolean> {
   // (A Python workspace needs no child: its parser is not TypeScript's, and light.)
   const typeScriptFiles = files.filter((f) => ws.isIndexedTypeScript(f)).length;
+  // One child: a second, measured, parsed no sooner on two cores (the config is read meanwhile).
   const child = typeScriptFiles >= PARSE_IN_CHILD_FROM ? new ParseWorker() : undefined;
-  // Batches sent and not yet answered, oldest first (the child answers in order).
-  const parsing: Promise<void>[] = [];
+  // Batches sent and not yet taken, oldest first: their records are taken in the files' order.
+  const parsing: SentBatch[] = [];
   // The names the child's records repeat, shared across the whole read.
   const names: InternTable = new Map();
+  const takeOldest = async () => {
+    const batch = parsing.shift()!;
+    takeOutcomes(ws, batch.plans, await batch.outcomes, options);
+  };
   try {
     for (let i = 0; i < files.length; i += BATCH) {
       const plans: PlannedParse[] = [];
@@ -36,26 +41,30 @@ export async function indexTaskFiles(ws: Workspace, files: readonly string[], op
         if (plan) plans.push(plan);
       }
       if (child && plans.length > 0) {
-        const parsed = parseInChild(ws, child, plans, names, options);
-        // Its failure is thrown where it is awaited, not reported as unhandled while it waits in the queue.
-        parsed.catch(() => undefined);
-        parsing.push(parsed);
+        parsing.push({ plans, outcomes: child.parse(plans.map(({ file, module, text }) => ({ file, module, text })), plans[0].options.taskFunctionNames, names) });
       }
       // A few batches queued in the child while the next is planned: an answer's way back and the
       // next batch's read (~25 ms a batch, measured) would otherwise leave the child waiting.
-      while (parsing.length > BATCHES_QUEUED) await parsing.shift();
+      while (parsing.length > BATCHES_QUEUED) await takeOldest();
       if (!(await options.between(Math.min(files.length, i + BATCH)))) return false;
     }
+    while (parsing.length > 0) await takeOldest();
     return true;
   } finally {
-    await Promise.all(parsing);
+    // Stopped early (cancelled, or a file failed): what was sent is waited for, not taken.
+    await Promise.all(parsing.map((b) => b.outcomes));
     await child?.close();
   }
 }
 
-/** Parses `plans` in the child and hands the records to the workspace; what the child cannot parse is read here. */
-async function parseInChild(ws: Workspace, child: ParseWorker, plans: readonly PlannedParse[], names: InternTable, options: BulkIndexOptions): Promise<void> {
-  const outcomes = await child.parse(plans.map(({ file, module, text }) => ({ file, module, text })), plans[0].options.taskFunctionNames, names);
+interface SentBatch {
+  readonly plans: readonly PlannedParse[];
+  /** Never rejects: a child that fails answers undefined. */
+  readonly outcomes: Promise<readonly ParseOutcome[] | undefined>;
+}
+
+/** Hands a batch's records to the workspace; what the child could not parse is read here. */
+function takeOutcomes(ws: Workspace, plans: readonly PlannedParse[], outcomes: readonly ParseOutcome[] | undefined, options: BulkIndexOptions): void {
   plans.forEach((plan, i) => {
     const outcome = outcomes?.[i];
     if (outcome?.error !== undefined) options.onInternalError?.(plan.file, new Error(outcome.error));

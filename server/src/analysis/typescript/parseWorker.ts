@@ -68,7 +68,7 @@ export class ParseWorker {
   /**
    * One outcome per job, in order; undefined when the child is gone, or has not
    * answered within `timeoutMs` (it is then stopped: the server parses the
-   * files itself, and is never left waiting). The records' strings are taken
+   * files itself, and is never left waiting); it never rejects. The records' strings are taken
    * from `names` (equal strings shared across the batches of one read).
    */
   parse(jobs: readonly ParseJob[], taskFunctionNames: readonly string[], names: InternTable = new Map()): Promise<readonly ParseOutcome[] | undefined> {
@@ -85,9 +85,14 @@ export class ParseWorker {
           resolve(outcomes);
         },
       });
-      child.send(request, (error) => {
-        if (error) this.answer({ id, outcomes: undefined });
-      });
+      try {
+        child.send(request, (error) => {
+          if (error) this.answer({ id, outcomes: undefined });
+        });
+      } catch {
+        // The channel closed meanwhile: the caller parses the batch itself.
+        this.answer({ id, outcomes: undefined });
+      }
     });
   }
 
