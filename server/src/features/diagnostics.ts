@@ -327,7 +327,8 @@ const REGISTRATION = fieldWithRole('registrationConcurrency').name;
 const KEY_ARGUMENTS = fieldWithRole('concurrencyKey').name;
 
 /** TL010, TL011, TL015: settings that depend on other fields of the same task. */
-function interplayProblems(ws: Workspace, field: FieldName, node: ConfigNode, tasks: readonly (KnownTask | TaskId)[], insertAt?: InsertPoint): Problem[] {
+/** `insertAt` says where a quick fix adds `running_concurrency: keys` (asked only for a TL010 that has one). */
+function interplayProblems(ws: Workspace, field: FieldName, node: ConfigNode, tasks: readonly (KnownTask | TaskId)[], insertAt?: () => InsertPoint | undefined): Problem[] {
   if (tasks.length === 0) return [];
   const spec = fieldSpec(field)!;
   const at = { start: node.loc?.start ?? 0, end: node.loc?.end ?? 0 };
@@ -339,7 +340,8 @@ function interplayProblems(ws: Workspace, field: FieldName, node: ConfigNode, ta
     // Only where both settings are known: a computed or failing one says nothing.
     const known = (t: KnownTask | TaskId, f: FieldName) => value(t, f).computed !== true && value(t, f).error === undefined;
     if (tasks.every((t) => !isKeys(t, RUNNING) && !isKeys(t, REGISTRATION) && known(t, RUNNING) && known(t, REGISTRATION))) {
-      const data = insertAt ? { insertAt: insertAt.offset, insertText: insertAt.text, title: `Add ${RUNNING}: keys` } : undefined;
+      const point = insertAt?.();
+      const data = point ? { insertAt: point.offset, insertText: point.text, title: `Add ${RUNNING}: keys` } : undefined;
       return [{ code: 'TL010', severity: 'warning', message: `${KEY_ARGUMENTS} has no effect: neither ${RUNNING} nor ${REGISTRATION} is keys for this task`, ...at, data }];
     }
     return [];
@@ -682,7 +684,7 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
   }
   const tasks = task ? [task] : [];
   pushAll(problems, parameterProblems(field, node, tasks));
-  const insertAt = section && entry.keyLoc?.start !== undefined ? yamlInsertPoint(scope.doc, entry) : undefined;
+  const insertAt = section && entry.keyLoc?.start !== undefined ? () => yamlInsertPoint(scope.doc, entry) : undefined;
   pushAll(problems, interplayProblems(scope.ws, field, node, tasks, insertAt));
   return problems;
 }
@@ -866,7 +868,7 @@ export function taskCodeProblems(ws: Workspace, path: string): Problem[] {
       const reach = fieldReach(ws, task, field, writtenAt(undefined, node));
       if (reach.applies && reach.winner) problems.push(shadowProblem(field, node, reach.winner, ''));
       pushAll(problems, parameterProblems(field, node, [task]));
-      const insertAt = fieldSpec(field)!.role === 'concurrencyKey' ? codeInsertPoint(ws.readText(path) ?? '', entry, python) : undefined;
+      const insertAt = fieldSpec(field)!.role === 'concurrencyKey' ? () => codeInsertPoint(ws.readText(path) ?? '', entry, python) : undefined;
       pushAll(problems, interplayProblems(ws, field, node, [task], insertAt));
     }
     for (const ref of definition.exceptionRefs) {
