@@ -223,8 +223,9 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * Levenshtein distance when it is at most `max`, else `max + 1`: the common
- * prefix and suffix are left out (task ids share long ones), and only the band
- * of cells within `max` of the diagonal is computed, ending early once a whole
+ * prefix and suffix are left out (task ids share long ones); what is left is
+ * compared bit-parallel when one side fits 32 units, else only the band of
+ * cells within `max` of the diagonal is computed, ending early once a whole
  * row is over `max`.
  */
 export function editDistanceWithin(a: string, b: string, max: number): number {

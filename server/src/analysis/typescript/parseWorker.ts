@@ -66,10 +66,11 @@ export class ParseWorker {
   }
 
   /**
-   * One outcome per job, in order; undefined when the child is gone, or has not
+   * One outcome per job, in order; undefined when the child is gone, has not
    * answered within `timeoutMs` (it is then stopped: the server parses the
-   * files itself, and is never left waiting); it never rejects. The records' strings are taken
-   * from `names` (equal strings shared across the batches of one read).
+   * files itself, and is never left waiting) or answered what does not decode.
+   * Never rejects. The records' strings are taken from `names` (equal strings
+   * shared across the batches of one read).
    */
   parse(jobs: readonly ParseJob[], taskFunctionNames: readonly string[], names: InternTable = new Map()): Promise<readonly ParseOutcome[] | undefined> {
     const child = this.child;
