@@ -204,6 +204,23 @@ describe('the incremental YAML reader reads as a fresh open and a whole parse', 
     assert.deepEqual(nodeToPlain(doc.taskSection!.value), { 1: { max_retries: 2 } });
   });
 
+  test('a key repeated in a mapping of a few keys or of many (past the 16 compared one by one) is the duplicate a whole parse reports', () => {
+    const keys = (n: number, indent: string) => Array.from({ length: n }, (_, i) => `${indent}k${i}: ${i}\n`).join('');
+    for (const [count, repeatAt] of [[5, 3], [16, 2], [17, 16], [30, 2], [30, 25]]) {
+      for (const text of [`${keys(count, '')}k${repeatAt - 1}: again\n`, `task:\n  src.a.f:\n${keys(count, '    ')}    k${repeatAt - 1}: again\n`]) {
+        const doc = edited([text.replace(/again/, 'x').replace(new RegExp(`k${repeatAt - 1}: x`), 'other: x'), text]);
+        assertAgrees(doc);
+        assert.deepEqual(doc.errors.map((e) => e.kind), ['duplicateKey'], text);
+        assert.equal(doc.errors[0].start, text.lastIndexOf(`k${repeatAt - 1}: again`), 'at the second occurrence');
+      }
+    }
+    // Many distinct keys: no error, every key read.
+    const distinct = edited([keys(40, '')]);
+    assertAgrees(distinct);
+    assert.deepEqual(errorData(distinct.errors), []);
+    assert.deepEqual(nodeToPlain(distinct.root), Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, i])));
+  });
+
   test('a duplicate per-task section is reported where the whole parse reports it, in its words', () => {
     const text = 'task:\n  src.a.f:\n    max_retries: 1\n  src.b.g:\n    max_retries: 2\n  src.a.f:\n    max_retries: 3\n';
     const doc = edited([TWO_TASKS, text]);

@@ -423,13 +423,28 @@ const NO_VALUE_YET: ConfigNode = { type: 'string', value: '' };
 interface OpenMap {
   readonly indent: number;
   readonly entries: ChunkEntry[];
-  readonly keys: Set<string>;
+  /** Its keys, once it has more than a few (a few are compared one by one: a Set for each small mapping cost more). */
+  keys: Set<string> | undefined;
   readonly start: number;
   readonly line: number;
   end: number;
   /** Where the built map goes. */
   readonly place: (node: MapNode) => void;
 }
+
+/** Whether `map` already has `key`, noting it (keys repeated in one mapping are left to the full reader). */
+function hasKey(map: OpenMap, key: string): boolean {
+  if (map.keys === undefined) {
+    for (const entry of map.entries) if (entry.key === key) return true;
+    if (map.entries.length >= SMALL_MAPPING) map.keys = new Set([...map.entries.map((e) => e.key), key]);
+    return false;
+  }
+  if (map.keys.has(key)) return true;
+  map.keys.add(key);
+  return false;
+}
+
+const SMALL_MAPPING = 16;
 
 function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEntry[]; topKeys: TopKey[]; contentEnd: number } | undefined {
   if (text.includes('\r') || text.includes('\t')) return undefined;
@@ -519,7 +534,7 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
         const owner = pending.owner;
         const entries = pending.entries;
         const index = pending.index;
-        stack.push({ indent, entries: [], keys: new Set(), start: lineStart + indent, line, end: 0, place: (node) => {
+        stack.push({ indent, entries: [], keys: undefined, start: lineStart + indent, line, end: 0, place: (node) => {
           entries[index].value = node;
           owner.end = node.loc!.end!;
         } });
@@ -530,11 +545,10 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
     if (stack.length === 0) {
       if (root) return undefined;
       rootIndent = indent;
-      stack.push({ indent, entries: [], keys: new Set(), start: lineStart + indent, line, end: 0, place: (node) => (root = node) });
+      stack.push({ indent, entries: [], keys: undefined, start: lineStart + indent, line, end: 0, place: (node) => (root = node) });
     }
     const map = stack[stack.length - 1];
-    if (map.indent !== indent || map.keys.has(key)) return undefined;
-    map.keys.add(key);
+    if (map.indent !== indent || hasKey(map, key)) return undefined;
     const keyStart = lineStart + indent;
     const keyEnd = keyStart + key.length + (plainKey === undefined ? 2 : 0);
     const entry = new ChunkEntry(key, NO_VALUE_YET, chunk, line, keyStart, keyEnd);
