@@ -600,8 +600,12 @@ function sectionProblems(scope: YamlScope, entry: MapEntry, section: MapNode): S
 /** The last context key handed out: an equal key is this very string, so kept results compare it by reference. */
 let lastContextKey = '';
 
+const NOTHING_KEPT = '';
+
 /** What a section's or value's kept problems depend on outside it: see `fileContextKey`. */
 function contextKeyOf(scope: YamlScope): string {
+  // Nothing is kept for a next version (`tasklens check`): there is nothing to compare it with.
+  if (!keepsResults()) return NOTHING_KEPT;
   if (scope.contextKey === undefined) {
     const key = fileContextKey(scope.ws, scope.doc, scope.mapping !== undefined);
     if (key !== lastContextKey) lastContextKey = key;

@@ -408,8 +408,9 @@ export function keepsResults(): boolean {
 export class FileLevelCache<T> {
   private readonly kept = new WeakMap<object, { readonly context: string; readonly shapes: readonly (SectionShape | undefined)[]; readonly value: T }>();
 
-  get(ws: Workspace, doc: ConfigDocument, active: boolean, field: FieldName, node: object, compute: () => T, context = fileContextKey(ws, doc, active)): T {
+  get(ws: Workspace, doc: ConfigDocument, active: boolean, field: FieldName, node: object, compute: () => T, context?: string): T {
     if (!keepResults) return compute();
+    context ??= fileContextKey(ws, doc, active);
     const shapes = perTaskShapes(doc);
     const hit = this.kept.get(node);
     if (hit && hit.context === context && sameShapes(hit.shapes, shapes, field)) {
