@@ -136,8 +136,17 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
     if (section?.value.type === 'map') laterSetters.push(tasksSetting(section.value, field));
   }
   const perTaskEnv = hasPerTaskKeys(env);
-  for (const task of ws.tasks().values()) {
-    const perTask = (perTaskEnv && env.has(envKeyForTask(task.taskId, field))) || laterSetters.some((ids) => ids.has(task.id));
+  const tasks = ws.tasks();
+  // The tasks a later section sets it for, looked up once each (not every task in every set of ids).
+  const setFor = new Set<KnownTask>();
+  for (const ids of laterSetters) {
+    for (const id of ids) {
+      const task = tasks.get(id);
+      if (task !== undefined) setFor.add(task);
+    }
+  }
+  for (const task of tasks.values()) {
+    const perTask = setFor.has(task) || (perTaskEnv && env.has(envKeyForTask(task.taskId, field)));
     // A stronger per-task value beats it; what exactly beats it is worked out only when asked (a hover's first few).
     if (perTask) later.tasks.push(task);
     else reached.push(task);
