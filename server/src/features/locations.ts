@@ -91,7 +91,7 @@ export function mayBeBeatenAtTaskLevel(ws: Workspace, file: string, field: Field
     if (!later.loaded.ok) continue;
     if (mapGet(later.loaded.root, field)) return true;
     const section = mapGet(later.loaded.root, CLASS_SECTION_KEY);
-    if (section?.value.type === 'map' && (mapGet(section.value, field) || tasksSetting(section.value, field).size > 0)) return true;
+    if (section?.value.type === 'map' && (mapGet(section.value, field) || sectionsSetting(section.value, field) > 0)) return true;
   }
   const env = ws.environment();
   const [classKey, genericKey] = envSharedKeysFor(field);
@@ -130,23 +130,15 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
     return { reached, overridden: later };
   }
   const env = ws.environment();
-  const laterSetters: ReadonlySet<string>[] = [];
+  const tasks = ws.tasks();
+  const laterSetters: ReadonlySet<KnownTask>[] = [];
   for (const m of at.source.kind === 'env' ? [] : mappings.slice(from)) {
     const section = m.loaded.ok ? mapGet(m.loaded.root, CLASS_SECTION_KEY) : undefined;
-    if (section?.value.type === 'map') laterSetters.push(tasksSetting(section.value, field));
+    if (section?.value.type === 'map') laterSetters.push(tasksSetting(section.value, tasks, field));
   }
   const perTaskEnv = hasPerTaskKeys(env);
-  const tasks = ws.tasks();
-  // The tasks a later section sets it for, looked up once each (not every task in every set of ids).
-  const setFor = new Set<KnownTask>();
-  for (const ids of laterSetters) {
-    for (const id of ids) {
-      const task = tasks.get(id);
-      if (task !== undefined) setFor.add(task);
-    }
-  }
   for (const task of tasks.values()) {
-    const perTask = setFor.has(task) || (perTaskEnv && env.has(envKeyForTask(task.taskId, field)));
+    const perTask = laterSetters.some((set) => set.has(task)) || (perTaskEnv && env.has(envKeyForTask(task.taskId, field)));
     // A stronger per-task value beats it; what exactly beats it is worked out only when asked (a hover's first few).
     if (perTask) later.tasks.push(task);
     else reached.push(task);
@@ -154,27 +146,52 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
   return { reached, overridden: later };
 }
 
-const settersByField = new WeakMap<MapNode, ReadonlyMap<string, ReadonlySet<string>>>();
-const NOBODY: ReadonlySet<string> = new Set();
+/** Per `task:` mapping: how many of its per-task sections set each field. */
+const settersByField = new WeakMap<MapNode, ReadonlyMap<string, number>>();
 
-/** The keys of a `task:` mapping's per-task sections that set `field`: one pass per mapping for every field, not a lookup per task. */
-function tasksSetting(classLevel: MapNode, field: FieldName): ReadonlySet<string> {
+/** How many per-task sections of a `task:` mapping set `field`: one pass per mapping for every field. */
+function sectionsSetting(classLevel: MapNode, field: FieldName): number {
   let byField = settersByField.get(classLevel);
   if (byField === undefined) {
-    const found = new Map<string, Set<string>>();
+    const found = new Map<string, number>();
     for (const entry of classLevel.entries) {
       if (entry.value.type !== 'map') continue;
-      for (const own of entry.value.entries) {
-        if (!isFieldName(own.key)) continue;
-        let ids = found.get(own.key);
-        if (ids === undefined) found.set(own.key, (ids = new Set()));
-        ids.add(entry.key);
-      }
+      for (const own of entry.value.entries) if (isFieldName(own.key)) found.set(own.key, (found.get(own.key) ?? 0) + 1);
     }
     byField = found;
     settersByField.set(classLevel, byField);
   }
-  return byField.get(field) ?? NOBODY;
+  return byField.get(field) ?? 0;
+}
+
+/** Per `task:` mapping, for one version of the defined tasks: the tasks its sections set each field for. */
+const definedSetters = new WeakMap<MapNode, { readonly tasks: ReadonlyMap<string, KnownTask>; readonly byField: ReadonlyMap<string, ReadonlySet<KnownTask>> }>();
+const NOBODY: ReadonlySet<KnownTask> = new Set();
+
+/**
+ * The defined tasks a `task:` mapping's per-task sections set `field` for: each
+ * section's task looked up once for every field (a large file's class-level
+ * values each ask), not once per field.
+ */
+function tasksSetting(classLevel: MapNode, tasks: ReadonlyMap<string, KnownTask>, field: FieldName): ReadonlySet<KnownTask> {
+  let kept = definedSetters.get(classLevel);
+  if (kept === undefined || kept.tasks !== tasks) {
+    const byField = new Map<string, Set<KnownTask>>();
+    for (const entry of classLevel.entries) {
+      if (entry.value.type !== 'map') continue;
+      const task = tasks.get(entry.key);
+      if (task === undefined) continue;
+      for (const own of entry.value.entries) {
+        if (!isFieldName(own.key)) continue;
+        let set = byField.get(own.key);
+        if (set === undefined) byField.set(own.key, (set = new Set()));
+        set.add(task);
+      }
+    }
+    kept = { tasks, byField };
+    definedSetters.set(classLevel, kept);
+  }
+  return kept.byField.get(field) ?? NOBODY;
 }
 
 /** What `reachOverTasks` finds: the tasks a value reaches, and those where something beats it. */
