@@ -169,3 +169,65 @@ describe('TL014 on a per-task value: whatever source can beat it does, and nothi
     });
   }
 });
+
+describe('TL014 on a task() option: what beats tasks without a source of their own is the same for each, and a task with one gets its own', () => {
+  const code = `export function task<T>(fn: T, _options?: object): T { return fn; }
+export const sendEmail = task(async (to: string) => to, { max_retries: 2 });
+export const sendSms = task(async (to: string) => to, { max_retries: 3 });
+export const refund = task(async (id: string) => id, { max_retries: 4 });
+export const charge = task(async (id: string) => id, { max_retries: 5 });
+`;
+  const perTask = 'task:\n  max_retries: 7\n  src.tasks.email.refund:\n    max_retries: 8\n';
+  const cases: { name: string; config?: string; env?: Record<string, string>; by: Record<string, RegExp | undefined> }[] = [
+    { name: 'no config: every option takes effect', by: { sendEmail: undefined, sendSms: undefined, refund: undefined, charge: undefined } },
+    {
+      name: 'a class-level value beats the options, a task section beats its own',
+      config: perTask,
+      by: { sendEmail: /overridden by config\.yaml:2$/, sendSms: /overridden by config\.yaml:2$/, refund: /overridden by config\.yaml:4$/, charge: /overridden by config\.yaml:2$/ },
+    },
+    {
+      name: 'a per-task env var beats its task\'s option; the others keep the class-level winner',
+      config: perTask,
+      env: { 'PYNENC__CONFIGTASK__SRC.TASKS.EMAIL#CHARGE__MAX_RETRIES': '1' },
+      by: { sendEmail: /overridden by config\.yaml:2$/, sendSms: /overridden by config\.yaml:2$/, refund: /overridden by config\.yaml:4$/, charge: /overridden by PYNENC__CONFIGTASK__SRC\.TASKS\.EMAIL#CHARGE__MAX_RETRIES/ },
+    },
+    { name: 'a generic env var beats every option', env: { PYNENC__CONFIGTASK__MAX_RETRIES: '1' }, by: { sendEmail: /PYNENC__CONFIGTASK__MAX_RETRIES/, sendSms: /PYNENC__CONFIGTASK__MAX_RETRIES/, refund: /PYNENC__CONFIGTASK__MAX_RETRIES/, charge: /PYNENC__CONFIGTASK__MAX_RETRIES/ } },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const root = workspace({ 'src/tasks/email.ts': code, ...(c.config ? { 'config.yaml': c.config } : {}) });
+      try {
+        const shadowed = editorProblems(root, 'src/tasks/email.ts', c.env).filter((d) => d.code === 'TL014');
+        const expected = Object.entries(c.by).filter(([, by]) => by !== undefined);
+        assert.equal(shadowed.length, expected.length, JSON.stringify(shadowed));
+        for (const [name, by] of expected) {
+          const found = shadowed.find((d) => d.line === lineOf(root, 'src/tasks/email.ts', `const ${name} `));
+          assert.ok(found, `TL014 on ${name}'s option`);
+          assert.match(found.message, by!);
+        }
+        // `check` says the same (it keeps nothing between files: the shared answer is worked out afresh).
+        const args = Object.entries(c.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
+        const rows = (await check(root, args)).rows.filter((r) => r.code === 'TL014' && r.file === 'src/tasks/email.ts');
+        assert.deepEqual(rows.map((r) => [r.line, r.message]), shadowed.map((d) => [d.line, d.message]));
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
+
+  test('an edit of the config or the env changes what beats the options in the same workspace', () => {
+    const root = workspace({ 'src/tasks/email.ts': code, 'config.yaml': perTask });
+    try {
+      const ws = new Workspace(new DiskHost(root), { root });
+      ws.scanTypeScript();
+      const shadowing = () => features.diagnose(ws, 'src/tasks/email.ts').filter((d) => d.code === 'TL014').map((d) => String(d.message).split(': overridden by ')[1]);
+      assert.deepEqual(shadowing(), ['config.yaml:2', 'config.yaml:2', 'config.yaml:4', 'config.yaml:2']);
+      ws.setOverlay('config.yaml', 'task:\n  src.tasks.email.sendSms:\n    max_retries: 8\n');
+      assert.deepEqual(shadowing(), ['config.yaml:3']);
+      ws.setOverlay('config.yaml', '# nothing\nmax_retries: 1\n');
+      assert.deepEqual(shadowing(), ['config.yaml:2', 'config.yaml:2', 'config.yaml:2', 'config.yaml:2']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

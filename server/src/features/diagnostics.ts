@@ -7,7 +7,7 @@ import { fitted } from '../analysis/intern';
 import { firstAtOrAfter, LineIndex } from '../analysis/lineIndex';
 import { finish } from '../analysis/steps';
 import { KnownTask, PYPROJECT, TYPICAL_TASK, Workspace } from '../analysis/workspace';
-import { envVarAt, fileContextKey, FileLevelCache, fieldReach, keepsResults, mayBeBeatenAtTaskLevel, valueReach, writtenAt } from './locations';
+import { envVarAt, fileContextKey, FileLevelCache, fieldReach, keepsResults, mayBeBeatenAtTaskLevel, optionReach, valueReach, writtenAt } from './locations';
 import {
   Candidate, CLASS_SECTION_KEY, ConcurrencyControlType, ConfigNode, describeSource, didYouMean, ENV_CLASS_PREFIX, envOriginText, envTaskPart, FIELD_NAMES,
   FieldName, fieldSpec, fieldWithRole, isArgumentList, isConcurrencySetting, isFieldName, isTruthy, KNOWN_PYNENC_SECTIONS, LoadError, MapEntry, MapNode,
@@ -873,7 +873,7 @@ export function taskCodeProblems(ws: Workspace, path: string): Problem[] {
         const tuple = node.loc?.start !== undefined ? tupleFixes.get(node.loc.start) : undefined;
         pushAll(problems, found.map((p) => (tuple && p.code === 'TL013' ? { ...p, data: { replaceWith: tuple, title: `Change to ${tuple}` } } : p)));
       }
-      const reach = fieldReach(ws, task, field, writtenAt(undefined, node));
+      const reach = optionReach(ws, task, field, writtenAt(undefined, node));
       if (reach.applies && reach.winner) problems.push(shadowProblem(field, node, reach.winner, ''));
       pushAll(problems, parameterProblems(field, node, [task]));
       const insertAt = fieldSpec(field)!.role === 'concurrencyKey' ? () => codeInsertPoint(ws.readText(path) ?? '', entry, python) : undefined;

@@ -4,8 +4,8 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { KnownTask, normalisePath, TYPICAL_TASK, Workspace } from '../analysis/workspace';
 import { taskGroupChange } from '../analysis/yamlChunks';
 import {
-  Candidate, CLASS_SECTION_KEY, ConfigNode, envKeyForTask, envSharedKeysFor, FieldName, fieldCandidates, fieldSpec, fieldWithRole, hasPerTaskKeys, isFieldName, TaskId, MapEntry,
-  mapGet, MapNode, SourceRef,
+  Candidate, CLASS_SECTION_KEY, ConfigNode, envKeyForTask, envSharedKeysFor, Environment, FieldName, fieldCandidates, fieldSpec, fieldWithRole, hasPerTaskKeys, isFieldName, TaskId, MapEntry,
+  mapGet, MapNode, MappingSource, SourceRef,
 } from '../resolver';
 
 /** Whether `offset` falls inside [start, end] (an unknown bound never matches). */
@@ -72,6 +72,46 @@ export function fieldReach(ws: Workspace, task: KnownTask | TaskId, field: Field
   const index = candidates.findIndex((c) => match(c.source));
   if (index < 0) return { applies: false };
   return { applies: true, winner: index === candidates.length - 1 ? undefined : candidates[candidates.length - 1] };
+}
+
+/**
+ * `fieldReach` for a `task()` option of `task`. Tasks with no per-task source for
+ * `field` (no `task:` section of theirs sets it, no per-task env var) have the
+ * same candidates but for their own option, so what beats such an option is
+ * worked out once per field (for the first of them) and kept while the task code,
+ * the mappings and the env are the same; a task with its own source is resolved
+ * in full. (TL014 on every option of 40,000 tasks made every candidate of every
+ * source for each.)
+ */
+export function optionReach(ws: Workspace, task: KnownTask, field: FieldName, match: CandidateMatch): Reach {
+  const tasks = ws.tasks();
+  const mappings = ws.mappings();
+  const env = ws.environment();
+  const known = tasks.get(task.id);
+  if (known === undefined || hasOwnSource(known, field, tasks, mappings, env)) return fieldReach(ws, task, field, match);
+  let memo = optionReaches.get(tasks);
+  if (memo === undefined || memo.mappings !== mappings || memo.env !== env) {
+    memo = { mappings, env, byField: new Map() };
+    optionReaches.set(tasks, memo);
+  }
+  const key = `${field}\u0000${task.definition?.language ?? ''}`;
+  const kept = memo.byField.get(key);
+  if (kept !== undefined) return kept;
+  const reach = fieldReach(ws, task, field, match);
+  // Only an option found among the candidates says what beats every such option.
+  if (reach.applies) memo.byField.set(key, reach);
+  return reach;
+}
+
+const optionReaches = new WeakMap<ReadonlyMap<string, KnownTask>, { readonly mappings: readonly MappingSource[]; readonly env: Environment; readonly byField: Map<string, Reach> }>();
+
+/** Whether a `task:` section or a per-task env var sets `field` for `task` (the sources that differ between tasks). */
+function hasOwnSource(task: KnownTask, field: FieldName, tasks: ReadonlyMap<string, KnownTask>, mappings: readonly MappingSource[], env: Environment): boolean {
+  for (const m of mappings) {
+    const section = m.loaded.ok ? mapGet(m.loaded.root, CLASS_SECTION_KEY) : undefined;
+    if (section?.value.type === 'map' && tasksSetting(section.value, tasks, field).has(task)) return true;
+  }
+  return hasPerTaskKeys(env) && env.has(envKeyForTask(task.taskId, field));
 }
 
 /**
