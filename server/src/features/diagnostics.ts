@@ -326,8 +326,11 @@ const RUNNING = fieldWithRole('runningConcurrency').name;
 const REGISTRATION = fieldWithRole('registrationConcurrency').name;
 const KEY_ARGUMENTS = fieldWithRole('concurrencyKey').name;
 
-/** TL010, TL011, TL015: settings that depend on other fields of the same task. */
-/** `insertAt` says where a quick fix adds `running_concurrency: keys` (asked only for a TL010 that has one). */
+/**
+ * TL010, TL011, TL015: settings that depend on other fields of the same task.
+ * `insertAt` says where a quick fix adds `running_concurrency: keys` (asked only
+ * for a TL010 that has one).
+ */
 function interplayProblems(ws: Workspace, field: FieldName, node: ConfigNode, tasks: readonly (KnownTask | TaskId)[], insertAt?: () => InsertPoint | undefined): Problem[] {
   if (tasks.length === 0) return [];
   const spec = fieldSpec(field)!;
