@@ -108,8 +108,8 @@ const optionReaches = new WeakMap<ReadonlyMap<string, KnownTask>, { readonly map
 /** Whether a `task:` section or a per-task env var sets `field` for `task` (the sources that differ between tasks). */
 function hasOwnSource(task: KnownTask, field: FieldName, tasks: ReadonlyMap<string, KnownTask>, mappings: readonly MappingSource[], env: Environment): boolean {
   for (const m of mappings) {
-    const section = m.loaded.ok ? mapGet(m.loaded.root, CLASS_SECTION_KEY) : undefined;
-    if (section?.value.type === 'map' && tasksSetting(section.value, tasks, field).has(task)) return true;
+    const group = taskGroupOf(m);
+    if (group && tasksSetting(group, tasks, field).has(task)) return true;
   }
   return hasPerTaskKeys(env) && env.has(envKeyForTask(task.taskId, field));
 }
@@ -130,8 +130,8 @@ export function mayBeBeatenAtTaskLevel(ws: Workspace, file: string, field: Field
   for (const later of mappings.slice(at + 1)) {
     if (!later.loaded.ok) continue;
     if (mapGet(later.loaded.root, field)) return true;
-    const section = mapGet(later.loaded.root, CLASS_SECTION_KEY);
-    if (section?.value.type === 'map' && (mapGet(section.value, field) || sectionsSetting(section.value, field) > 0)) return true;
+    const group = taskGroupOf(later);
+    if (group && (mapGet(group, field) || sectionsSetting(group, field) > 0)) return true;
   }
   const env = ws.environment();
   const [classKey, genericKey] = envSharedKeysFor(field);
@@ -173,8 +173,8 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
   const tasks = ws.tasks();
   const laterSetters: ReadonlySet<KnownTask>[] = [];
   for (const m of at.source.kind === 'env' ? [] : mappings.slice(from)) {
-    const section = m.loaded.ok ? mapGet(m.loaded.root, CLASS_SECTION_KEY) : undefined;
-    if (section?.value.type === 'map') laterSetters.push(tasksSetting(section.value, tasks, field));
+    const group = taskGroupOf(m);
+    if (group) laterSetters.push(tasksSetting(group, tasks, field));
   }
   const perTaskEnv = hasPerTaskKeys(env);
   for (const task of tasks.values()) {
@@ -184,6 +184,12 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
     else reached.push(task);
   }
   return { reached, overridden: later };
+}
+
+/** A loaded mapping's `task:` mapping (class-level values and per-task sections), when it has one. */
+function taskGroupOf(m: MappingSource): MapNode | undefined {
+  const section = m.loaded.ok ? mapGet(m.loaded.root, CLASS_SECTION_KEY) : undefined;
+  return section?.value.type === 'map' ? section.value : undefined;
 }
 
 /** Per `task:` mapping: how many of its per-task sections set each field. */
