@@ -306,6 +306,33 @@ describe('exit codes and errors', () => {
     }
   });
 
+  test('a reader that pauses gets every byte: megabytes of JSON through a pipe read in spurts, then the status', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-slow-'));
+    fs.writeFileSync(path.join(root, 'config.yaml'), `task:\n${Array.from({ length: 8_000 }, (_, i) => `  app.jobs.job${i}:\n    max_retries: many\n`).join('')}`);
+    try {
+      const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = cp.spawn(process.execPath, [CLI, 'check', '--root', root, '--format', 'json'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+        const chunks: Buffer[] = [];
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        // Each chunk read, the reader stops for a while: the pipe fills and the writer waits.
+        child.stdout.on('data', (d: Buffer) => {
+          chunks.push(d);
+          child.stdout.pause();
+          setTimeout(() => child.stdout.resume(), 20);
+        });
+        child.on('close', (status) => resolve({ status, stdout: Buffer.concat(chunks).toString('utf8'), stderr }));
+      });
+      assert.equal(run.stderr, '');
+      assert.equal(run.status, 1, 'errors were found');
+      const rows = JSON.parse(run.stdout) as { code: string }[];
+      assert.equal(rows.filter((r) => r.code === 'TL003').length, 8_000, 'one bad max_retries a section');
+      assert.ok(Buffer.byteLength(run.stdout) > 1 << 20, 'more than an output chunk, many pipe buffers');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('--help prints the usage and exits 0', async () => {
     const run = await tasklens(['--help']);
     assert.equal(run.status, 0);
