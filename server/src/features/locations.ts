@@ -4,7 +4,7 @@ import { ConfigDocument } from '../analysis/configDocument';
 import { KnownTask, normalisePath, TYPICAL_TASK, Workspace } from '../analysis/workspace';
 import { taskGroupChange } from '../analysis/yamlChunks';
 import {
-  Candidate, CLASS_SECTION_KEY, ConfigNode, envKeyForTask, envSharedKeysFor, Environment, FieldName, fieldCandidates, fieldSpec, fieldWithRole, hasPerTaskKeys, isFieldName, TaskId, MapEntry,
+  Candidate, CLASS_SECTION_KEY, ConfigNode, envKeyForTask, envSharedKeysFor, Environment, FieldName, fieldCandidates, fieldSpec, fieldWithRole, FIELD_NAMES, hasPerTaskKeys, isFieldName, TaskId, MapEntry,
   mapGet, MapNode, MappingSource, SourceRef,
 } from '../resolver';
 
@@ -171,7 +171,7 @@ export function reachOverTasks(ws: Workspace, field: FieldName, match: Candidate
   }
   const env = ws.environment();
   const tasks = ws.tasks();
-  const laterSetters: ReadonlySet<KnownTask>[] = [];
+  const laterSetters: TasksSetting[] = [];
   for (const m of at.source.kind === 'env' ? [] : mappings.slice(from)) {
     const group = taskGroupOf(m);
     if (group) laterSetters.push(tasksSetting(group, tasks, field));
@@ -210,34 +210,47 @@ function sectionsSetting(classLevel: MapNode, field: FieldName): number {
   return byField.get(field) ?? 0;
 }
 
-/** Per `task:` mapping, for one version of the defined tasks: the tasks its sections set each field for. */
-const definedSetters = new WeakMap<MapNode, { readonly tasks: ReadonlyMap<string, KnownTask>; readonly byField: ReadonlyMap<string, ReadonlySet<KnownTask>> }>();
-const NOBODY: ReadonlySet<KnownTask> = new Set();
+/**
+ * Per `task:` mapping, for one version of the defined tasks: for each task a
+ * section of it names, the fields the section sets, one bit each (a Set of
+ * tasks per field cost half a million insertions at 42,000 sections).
+ */
+const definedSetters = new WeakMap<MapNode, { readonly tasks: ReadonlyMap<string, KnownTask>; readonly fieldsOf: ReadonlyMap<KnownTask, number> }>();
+const FIELD_BITS = new Map<string, number>(FIELD_NAMES.map((f, i) => [f, 1 << i]));
+
+/** The tasks a `task:` mapping's sections set `field` for. */
+class TasksSetting {
+  constructor(
+    private readonly fieldsOf: ReadonlyMap<KnownTask, number>,
+    private readonly bit: number,
+  ) {}
+
+  has(task: KnownTask): boolean {
+    return ((this.fieldsOf.get(task) ?? 0) & this.bit) !== 0;
+  }
+}
 
 /**
  * The defined tasks a `task:` mapping's per-task sections set `field` for: each
  * section's task looked up once for every field (a large file's class-level
  * values each ask), not once per field.
  */
-function tasksSetting(classLevel: MapNode, tasks: ReadonlyMap<string, KnownTask>, field: FieldName): ReadonlySet<KnownTask> {
+function tasksSetting(classLevel: MapNode, tasks: ReadonlyMap<string, KnownTask>, field: FieldName): TasksSetting {
   let kept = definedSetters.get(classLevel);
   if (kept === undefined || kept.tasks !== tasks) {
-    const byField = new Map<string, Set<KnownTask>>();
+    const fieldsOf = new Map<KnownTask, number>();
     for (const entry of classLevel.entries) {
       if (entry.value.type !== 'map') continue;
       const task = tasks.get(entry.key);
       if (task === undefined) continue;
-      for (const own of entry.value.entries) {
-        if (!isFieldName(own.key)) continue;
-        let set = byField.get(own.key);
-        if (set === undefined) byField.set(own.key, (set = new Set()));
-        set.add(task);
-      }
+      let bits = fieldsOf.get(task) ?? 0;
+      for (const own of entry.value.entries) bits |= FIELD_BITS.get(own.key) ?? 0;
+      fieldsOf.set(task, bits);
     }
-    kept = { tasks, byField };
+    kept = { tasks, fieldsOf };
     definedSetters.set(classLevel, kept);
   }
-  return kept.byField.get(field) ?? NOBODY;
+  return new TasksSetting(kept.fieldsOf, FIELD_BITS.get(field)!);
 }
 
 /** What `reachOverTasks` finds: the tasks a value reaches, and those where something beats it. */
