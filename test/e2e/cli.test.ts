@@ -14,6 +14,7 @@ import * as cp from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Readable } from 'stream';
 import { FIELD_NAMES, FieldName, FieldResolution, SourceKind, TaskResolution } from '../../server/src/resolver';
 import { CLI, FIXTURES } from '../paths';
 import { loadVectors, mismatches, VectorCase } from '../unit/vectorCases';
@@ -281,56 +282,57 @@ describe('exit codes and errors', () => {
     }
   });
 
-  test('a reader that stops early (`check | head`): no stack trace, the status is the check\'s', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-epipe-'));
-    // Two problems a section (an unknown task, a bad value): megabytes of output, many writes.
+  /**
+   * `check --format json` run as a process on a workspace of 8,000 sections with a
+   * bad value each (megabytes of output, many writes), its stdout given to `read`;
+   * the workspace is removed after.
+   */
+  async function checkManyProblems(read: (stdout: Readable) => void): Promise<{ status: number | null; stderr: string }> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-output-'));
     fs.writeFileSync(path.join(root, 'config.yaml'), `task:\n${Array.from({ length: 8_000 }, (_, i) => `  app.jobs.job${i}:\n    max_retries: many\n`).join('')}`);
     try {
-      const run = await new Promise<{ status: number | null; stderr: string; read: number }>((resolve) => {
+      return await new Promise((resolve) => {
         const child = cp.spawn(process.execPath, [CLI, 'check', '--root', root, '--format', 'json'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
         let stderr = '';
-        let read = 0;
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        // The first chunk read, the pipe is closed, as `head` closes it.
-        child.stdout.once('data', (d: Buffer) => {
-          read = d.length;
-          child.stdout.destroy();
-        });
-        child.on('close', (status) => resolve({ status, stderr, read }));
+        read(child.stdout);
+        child.on('close', (status) => resolve({ status, stderr }));
       });
-      assert.ok(run.read > 0, 'some output was read');
-      assert.equal(run.stderr, '');
-      assert.equal(run.status, 1, 'errors were found');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
+  }
+
+  test('a reader that stops early (`check | head`): no stack trace, the status is the check\'s', async () => {
+    let read = 0;
+    // The first chunk read, the pipe is closed, as `head` closes it.
+    const run = await checkManyProblems((stdout) =>
+      stdout.once('data', (d: Buffer) => {
+        read = d.length;
+        stdout.destroy();
+      }),
+    );
+    assert.ok(read > 0, 'some output was read');
+    assert.equal(run.stderr, '');
+    assert.equal(run.status, 1, 'errors were found');
   });
 
   test('a reader that pauses gets every byte: megabytes of JSON through a pipe read in spurts, then the status', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-slow-'));
-    fs.writeFileSync(path.join(root, 'config.yaml'), `task:\n${Array.from({ length: 8_000 }, (_, i) => `  app.jobs.job${i}:\n    max_retries: many\n`).join('')}`);
-    try {
-      const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = cp.spawn(process.execPath, [CLI, 'check', '--root', root, '--format', 'json'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-        const chunks: Buffer[] = [];
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        // Each chunk read, the reader stops for a while: the pipe fills and the writer waits.
-        child.stdout.on('data', (d: Buffer) => {
-          chunks.push(d);
-          child.stdout.pause();
-          setTimeout(() => child.stdout.resume(), 20);
-        });
-        child.on('close', (status) => resolve({ status, stdout: Buffer.concat(chunks).toString('utf8'), stderr }));
-      });
-      assert.equal(run.stderr, '');
-      assert.equal(run.status, 1, 'errors were found');
-      const rows = JSON.parse(run.stdout) as { code: string }[];
-      assert.equal(rows.filter((r) => r.code === 'TL003').length, 8_000, 'one bad max_retries a section');
-      assert.ok(Buffer.byteLength(run.stdout) > 1 << 20, 'more than an output chunk, many pipe buffers');
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
+    const chunks: Buffer[] = [];
+    // Each chunk read, the reader stops for a while: the pipe fills and the writer waits.
+    const run = await checkManyProblems((stdout) =>
+      stdout.on('data', (d: Buffer) => {
+        chunks.push(d);
+        stdout.pause();
+        setTimeout(() => stdout.resume(), 20);
+      }),
+    );
+    assert.equal(run.stderr, '');
+    assert.equal(run.status, 1, 'errors were found');
+    const stdout = Buffer.concat(chunks).toString('utf8');
+    const rows = JSON.parse(stdout) as { code: string }[];
+    assert.equal(rows.filter((r) => r.code === 'TL003').length, 8_000, 'one bad max_retries a section');
+    assert.ok(Buffer.byteLength(stdout) > 1 << 20, 'more than an output chunk, many pipe buffers');
   });
 
   test('--help prints the usage and exits 0', async () => {
