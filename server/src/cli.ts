@@ -331,8 +331,9 @@ export async function main(argv: readonly string[]): Promise<number> {
  */
 let nodeReadEnvFiles = false;
 
-/** Where the commands write: replaced in the worker thread (`runInWorker`). */
-let output: Output = new ProcessOutput();
+/** Where the commands write: `process.stdout` and `process.stderr`, or in the worker thread (`runInWorker`) the descriptors. */
+const processOutput = new ProcessOutput();
+let output: Output = processOutput;
 
 /**
  * The process env as it was before Node loaded the `--env-file` files into it:
@@ -407,7 +408,7 @@ if (require.main === module && isMainThread) {
   while (argv[0] === '--') argv.shift();
   if (!(READS_A_WORKSPACE.has(argv[0]) && runInWorker(argv))) {
     // A reader that stops early (`tasklens check | head`): the rest of the output is dropped, the status stays the command's.
-    (output as ProcessOutput).watchStdout();
+    processOutput.watchStdout();
     void main(argv).then((status) => {
       process.exitCode = status;
     });
