@@ -5,6 +5,9 @@
 // Python parser likewise (server/out/python.js).
 import { build } from 'esbuild';
 import * as fs from 'fs';
+import { createRequire } from 'module';
+import * as path from 'path';
+import * as vm from 'vm';
 
 // ESM entry points first: jsonc-parser's UMD build requires files a bundle does not have.
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', mainFields: ['module', 'main'] };
@@ -48,6 +51,38 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/out/cli.js', banner: { js: '#!/bin/sh\n":" //# ; exec /usr/bin/env node "$0" -- "$@"' }, plugins: [typescriptBeside, pythonParserBeside] }),
   build({ ...common, minify: true, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
 ]);
+
+await writeCompilerCache();
+
+/**
+ * V8's code cache of TypeScript's compiler bundle, for this Node (server/src/analysis/typescript/compiler.ts
+ * loads the compiler with it): the compiler is run as the server runs it, then made to parse this
+ * repository's own sources, so that the parser's functions are in the cache compiled.
+ */
+async function writeCompilerCache() {
+  const require = createRequire(import.meta.url);
+  const { COMPILER_CACHE_FILE, COMPILER_FILE, compilerCacheBytes, wrappedCompiler } = require('../build/server/src/analysis/typescript/compiler.js');
+  const file = path.resolve('server/out', COMPILER_FILE);
+  const source = fs.readFileSync(file);
+  const script = new vm.Script(wrappedCompiler(source), { filename: file });
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  const ts = module.exports;
+  const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+  const walk = (sf, node) => {
+    node.getStart(sf);
+    sf.getLineAndCharacterOfPosition(node.end);
+    ts.forEachChild(node, (child) => walk(sf, child));
+  };
+  for (const dir of ['server/src', 'client/src']) {
+    for (const name of fs.readdirSync(dir, { recursive: true })) {
+      if (!/\.ts$/.test(name)) continue;
+      const sf = ts.createSourceFile(name, fs.readFileSync(path.join(dir, name), 'utf8'), options, false, ts.ScriptKind.TS);
+      walk(sf, sf);
+    }
+  }
+  fs.writeFileSync(path.resolve('server/out', COMPILER_CACHE_FILE), compilerCacheBytes(source, script.createCachedData()));
+}
 
 // The bins run as programs (`tasklens`, `tasklens-language-server`), not only through `node`.
 for (const bin of ['server/out/cli.js', 'server/out/server.js']) fs.chmodSync(bin, 0o755);

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from '../paths';
 
@@ -42,4 +43,48 @@ test("only the TypeScript index's parse.ts imports the compiler", () => {
   };
   walk(path.join(REPO_ROOT, 'server', 'src'));
   assert.deepEqual(importers, ['server/src/analysis/typescript/parse.ts']);
+});
+
+const COMPILER_MODULE = path.join(REPO_ROOT, 'build', 'server', 'src', 'analysis', 'typescript', 'compiler.js');
+const BUNDLED_COMPILER = path.join(REPO_ROOT, 'server', 'out', 'typescript.js');
+const BUNDLED_CACHE = path.join(REPO_ROOT, 'server', 'out', 'typescript.cache');
+
+/** In a fresh process: what `preloadCompiler(dir)` says, and whether the compiler then required from `dir` parses. */
+function preloadIn(dir: string): { cache: string; parses: boolean } {
+  const script = `
+    const cache = require(${JSON.stringify(COMPILER_MODULE)}).preloadCompiler(${JSON.stringify(dir)});
+    const ts = require(${JSON.stringify(path.join(dir, 'typescript.js'))});
+    const sf = ts.createSourceFile('a.ts', 'export const a = task({ max_retries: 2 }, () => 1);', { languageVersion: ts.ScriptTarget.Latest }, false);
+    console.log(JSON.stringify({ cache, parses: sf.statements.length === 1 }));
+  `;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { cache: string; parses: boolean };
+}
+
+test('the build writes a code cache of the compiler that this Node uses', () => {
+  assert.deepEqual(preloadIn(path.dirname(BUNDLED_COMPILER)), { cache: 'used', parses: true });
+});
+
+test('a code cache that is not of this compiler, or that V8 refuses, is not used, and the compiler still loads', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tasklens-compiler-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const compiler = fs.readFileSync(BUNDLED_COMPILER);
+  const cache = fs.readFileSync(BUNDLED_CACHE);
+  fs.writeFileSync(path.join(dir, 'typescript.js'), compiler);
+  assert.deepEqual(preloadIn(dir), { cache: 'none', parses: true }, 'no cache');
+  // Another compiler of the same length (V8 itself would only compare lengths).
+  const other = Buffer.from(compiler);
+  // (Its last character, a line break, made a space.)
+  other[other.length - 1] = other[other.length - 1] === 0x20 ? 0x0a : 0x20;
+  fs.writeFileSync(path.join(dir, 'typescript.js'), other);
+  fs.writeFileSync(path.join(dir, 'typescript.cache'), cache);
+  assert.deepEqual(preloadIn(dir), { cache: 'stale', parses: true }, 'the cache of another compiler');
+  fs.writeFileSync(path.join(dir, 'typescript.js'), compiler);
+  const damaged = Buffer.from(cache);
+  damaged.fill(0x5a, cache.length - 100);
+  fs.writeFileSync(path.join(dir, 'typescript.cache'), damaged);
+  assert.deepEqual(preloadIn(dir), { cache: 'stale', parses: true }, 'damaged data');
+  // Data V8 refuses (of another V8, say), with digests that hold.
+  const compilerModule = require(COMPILER_MODULE) as { compilerCacheBytes(source: Buffer, data: Buffer): Buffer };
+  fs.writeFileSync(path.join(dir, 'typescript.cache'), compilerModule.compilerCacheBytes(compiler, Buffer.alloc(4096, 0x5a)));
+  assert.deepEqual(preloadIn(dir), { cache: 'refused', parses: true }, 'data V8 refuses');
 });

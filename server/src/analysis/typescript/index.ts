@@ -13,6 +13,7 @@ import { FileChange, guarded, TaskSourceIndex } from '../sourceIndex';
 import { TaskSource } from '../taskSource';
 import { TypeScriptFileFacts } from '../typescriptFacts';
 import { ClassTable, classTable, DeclaredClass, declaredClass } from './classes';
+import { preloadCompiler } from './compiler';
 import { AnalysisDepth, FileRecord, fileRecord, TypeScriptAnalysisOptions } from './fileRecord';
 import { Dependencies, importPathsNaming, NameResolver, resolutionKeyOf, resolvedFacts } from './names';
 import type * as Parser from './parse';
@@ -33,8 +34,12 @@ let parser: typeof Parser | undefined;
 
 /** The parser, loaded on first use: with it TypeScript's compiler (~50 MB), which files the pre-scan skips never need. */
 function loadParser(): typeof Parser {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  parser ??= require('./parse') as typeof Parser;
+  if (parser === undefined) {
+    // Beside the bundles, from its code cache (`compiler.ts`).
+    preloadCompiler();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    parser = require('./parse') as typeof Parser;
+  }
   return parser;
 }
 

@@ -1,10 +1,16 @@
 // The child process `parseWorker.ts` starts: parses the files it is sent, one
 // batch a message, and answers their records; it exits when the server lets go
-// of it (or goes). It reads no file and runs nothing it is sent: the texts come
-// with the message.
+// of it (or goes). It reads no workspace file and runs nothing it is sent: the
+// texts come with the message (what it reads is the compiler and its code cache).
 import { encodeCompact } from '../compactValue';
-import { parseFile } from './parse';
+import { preloadCompiler } from './compiler';
+import type * as Parser from './parse';
 import type { ParseOutcome, ParseRequest, ParseResponse } from './parseWorker';
+
+// The compiler from its code cache (`compiler.ts`), before the parser requires it; meanwhile the first batch is on its way.
+preloadCompiler();
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parseFile } = require('./parse') as typeof Parser;
 
 process.on('message', (request: ParseRequest) => {
   const outcomes = request.jobs.map((job): ParseOutcome => {
