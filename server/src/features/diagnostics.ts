@@ -326,44 +326,60 @@ const RUNNING = fieldWithRole('runningConcurrency').name;
 const REGISTRATION = fieldWithRole('registrationConcurrency').name;
 const KEY_ARGUMENTS = fieldWithRole('concurrencyKey').name;
 
+/** Whether `field` resolves to `keys` for `task`. */
+function resolvesToKeys(ws: Workspace, task: KnownTask | TaskId, field: FieldName): boolean {
+  return ws.resolveField(task, field).value === ConcurrencyControlType.KEYS;
+}
+
+/** Whether `field`'s value is known for `task`: a computed or failing one says nothing. */
+function resolvesKnown(ws: Workspace, task: KnownTask | TaskId, field: FieldName): boolean {
+  const resolved = ws.resolveField(task, field);
+  return resolved.computed !== true && resolved.error === undefined;
+}
+
 /**
  * TL010, TL011, TL015: settings that depend on other fields of the same task.
  * `insertAt` says where a quick fix adds `running_concurrency: keys` (asked only
- * for a TL010 that has one).
+ * for a TL010 that has one). Loops, not closures: this runs for a few fields of
+ * every section of a large file.
  */
 function interplayProblems(ws: Workspace, field: FieldName, node: ConfigNode, tasks: readonly (KnownTask | TaskId)[], insertAt?: () => InsertPoint | undefined): Problem[] {
   if (tasks.length === 0) return [];
   const spec = fieldSpec(field)!;
-  const at = { start: node.loc?.start ?? 0, end: node.loc?.end ?? 0 };
-  const value = (task: KnownTask | TaskId, f: FieldName) => ws.resolveField(task, f);
-  const isKeys = (task: KnownTask | TaskId, f: FieldName) => value(task, f).value === ConcurrencyControlType.KEYS;
   if (spec.role === 'concurrencyKey') {
-    const items = stringItems(node);
-    if (items.length === 0) return [];
-    // Only where both settings are known: a computed or failing one says nothing.
-    const known = (t: KnownTask | TaskId, f: FieldName) => value(t, f).computed !== true && value(t, f).error === undefined;
-    if (tasks.every((t) => !isKeys(t, RUNNING) && !isKeys(t, REGISTRATION) && known(t, RUNNING) && known(t, REGISTRATION))) {
-      const point = insertAt?.();
-      const data = point ? { insertAt: point.offset, insertText: point.text, title: `Add ${RUNNING}: keys` } : undefined;
-      return [{ code: 'TL010', severity: 'warning', message: `${KEY_ARGUMENTS} has no effect: neither ${RUNNING} nor ${REGISTRATION} is keys for this task`, ...at, data }];
+    if (stringItems(node).length === 0) return [];
+    for (const t of tasks) {
+      if (resolvesToKeys(ws, t, RUNNING) || resolvesToKeys(ws, t, REGISTRATION) || !resolvesKnown(ws, t, RUNNING) || !resolvesKnown(ws, t, REGISTRATION)) return [];
     }
-    return [];
+    const point = insertAt?.();
+    const data = point ? { insertAt: point.offset, insertText: point.text, title: `Add ${RUNNING}: keys` } : undefined;
+    return [{ code: 'TL010', severity: 'warning', message: `${KEY_ARGUMENTS} has no effect: neither ${RUNNING} nor ${REGISTRATION} is keys for this task`, ...placeOf(node), data }];
   }
   if (isConcurrencySetting(spec)) {
     if (node.type !== 'string' || node.value !== ConcurrencyControlType.KEYS) return [];
-    const empty = tasks.every((t) => {
-      const keys = value(t, KEY_ARGUMENTS);
-      return keys.computed !== true && Array.isArray(keys.value) && keys.value.length === 0;
-    });
-    return empty ? [{ code: 'TL011', severity: 'warning', message: `${field} is keys but ${KEY_ARGUMENTS} is empty, so it behaves like task (one call at a time for the whole task)`, ...at }] : [];
+    for (const t of tasks) {
+      const keys = ws.resolveField(t, KEY_ARGUMENTS);
+      if (keys.computed === true || !Array.isArray(keys.value) || keys.value.length > 0) return [];
+    }
+    return [{ code: 'TL011', severity: 'warning', message: `${field} is keys but ${KEY_ARGUMENTS} is empty, so it behaves like task (one call at a time for the whole task)`, ...placeOf(node) }];
   }
   if (spec.role === 'reroute' && node.type !== 'computed' && isTruthy(node)) {
-    const idle = tasks.every((t) => value(t, RUNNING).value === ConcurrencyControlType.DISABLED);
+    let idle = true;
+    for (const t of tasks) {
+      if (ws.resolveField(t, RUNNING).value !== ConcurrencyControlType.DISABLED) {
+        idle = false;
+        break;
+      }
+    }
     return [idle
-      ? { code: 'TL015', severity: 'info', message: `${field} does nothing here: ${RUNNING} is disabled for this task`, ...at }
-      : { code: 'TL015', severity: 'warning', message: `${field}: true reroutes blocked calls again and again; with a steady trigger (a cron job, say) the queue grows without bound`, ...at }];
+      ? { code: 'TL015', severity: 'info', message: `${field} does nothing here: ${RUNNING} is disabled for this task`, ...placeOf(node) }
+      : { code: 'TL015', severity: 'warning', message: `${field}: true reroutes blocked calls again and again; with a steady trigger (a cron job, say) the queue grows without bound`, ...placeOf(node) }];
   }
   return [];
+}
+
+function placeOf(node: ConfigNode): { start: number; end: number } {
+  return { start: node.loc?.start ?? 0, end: node.loc?.end ?? 0 };
 }
 
 // -------------------------------------------------------------------- YAML
@@ -691,7 +707,8 @@ function fieldEntryProblems(scope: YamlScope, entry: MapEntry, level: 'generic' 
   }
   const tasks = task ? [task] : [];
   pushAll(problems, parameterProblems(field, node, tasks));
-  const insertAt = section && entry.keyLoc?.start !== undefined ? () => yamlInsertPoint(scope.doc, entry) : undefined;
+  // (Only TL010 of `key_arguments` inserts.)
+  const insertAt = section && entry.keyLoc?.start !== undefined && spec.role === 'concurrencyKey' ? () => yamlInsertPoint(scope.doc, entry) : undefined;
   pushAll(problems, interplayProblems(scope.ws, field, node, tasks, insertAt));
   return problems;
 }

@@ -44,8 +44,7 @@ function oneItemListFix(text: string, ctx: ValueContext): FixData | undefined {
 /** Every problem of `node` as a value of `field`. */
 export function checkFieldValue(field: FieldSpec, node: ConfigNode, ctx: ValueContext): Problem[] {
   if (node.type === 'computed') return [];
-  const at = range(node, ctx);
-  const problem = (p: Omit<Problem, 'start' | 'end'>): Problem => ({ ...p, ...at });
+  const problem = (p: Omit<Problem, 'start' | 'end'>): Problem => ({ ...p, ...range(node, ctx) });
   switch (field.type) {
     case 'int':
       return checkInt(field, node, problem);
