@@ -85,6 +85,10 @@ class ChunkScalar extends ChunkLoc {
   get loc(): Loc {
     return this;
   }
+
+  static make(type: ChunkScalar['type'], value: string | number | boolean, chunk: Chunk, line: number, start: number, end: number): ConfigNode {
+    return new ChunkScalar(type, value, chunk, line, start, end) as ConfigNode;
+  }
 }
 
 /**
@@ -394,28 +398,36 @@ export function useFastReader(on: boolean): void {
   fastReader = on;
 }
 
-const SIMPLE_TOKEN = /"[^"\\\n]*"|'[^'\n]*'|[A-Za-z0-9_./+-]+/y;
 /** The plainest sections are shallow: one nested deeper than this is read by the `yaml` package. */
 const SIMPLE_MAX_DEPTH = 64;
 const NOT_A_STRING_KEY = /^(?:true|True|TRUE|false|False|FALSE|null|Null|NULL)$/;
 /** A field name read as a key is the one shared string: a large file holds hundreds of thousands of them. */
-const FIELD_KEYS = new Map<string, string>(FIELD_NAMES.map((f) => [f, f]));
+const FIELD_KEYS_BY_LENGTH = new Map<number, string[]>();
+for (const name of FIELD_NAMES) FIELD_KEYS_BY_LENGTH.set(name.length, [...(FIELD_KEYS_BY_LENGTH.get(name.length) ?? []), name]);
+
+/** The field name written at [from, to), found without cutting it out of the text; undefined when it is none. */
+function fieldNameAt(text: string, from: number, to: number): string | undefined {
+  const names = FIELD_KEYS_BY_LENGTH.get(to - from);
+  if (names !== undefined) for (const name of names) if (text.startsWith(name, from)) return name;
+  return undefined;
+}
 
 /** A simple scalar token at [start, end) of `line` of `chunk` as the YAML 1.2 core schema reads it; undefined when it is not that simple. */
 function simpleScalar(token: string, chunk: Chunk, line: number, start: number, end: number): ConfigNode | undefined {
-  const node = (type: ChunkScalar['type'], value: string | number | boolean) => new ChunkScalar(type, value, chunk, line, start, end) as ConfigNode;
+  // (One object a scalar, no closure nor result object: a large file has hundreds of thousands.)
+  const make = ChunkScalar.make;
   const first = token.charCodeAt(0);
-  if (first === DOUBLE_QUOTE || first === SINGLE_QUOTE) return node('string', token.slice(1, -1));
+  if (first === DOUBLE_QUOTE || first === SINGLE_QUOTE) return make('string', token.slice(1, -1), chunk, line, start, end);
   // By the first character, so that a word (most values) meets one pattern, not seven.
   if (!isKeyStart(first)) {
-    if (/^[-+]?[0-9]{1,15}$/.test(token)) return node('int', Number(token));
-    if (/^[-+]?[0-9]{1,15}\.[0-9]{1,15}$/.test(token)) return node('float', Number(token));
+    if (/^[-+]?[0-9]{1,15}$/.test(token)) return make('int', Number(token), chunk, line, start, end);
+    if (/^[-+]?[0-9]{1,15}\.[0-9]{1,15}$/.test(token)) return make('float', Number(token), chunk, line, start, end);
     return undefined;
   }
-  if (/^(?:true|True|TRUE)$/.test(token)) return node('bool', true);
-  if (/^(?:false|False|FALSE)$/.test(token)) return node('bool', false);
-  if (/^(?:null|Null|NULL)$/.test(token)) return node('string', '');
-  if (/^[A-Za-z_][A-Za-z0-9_./-]*$/.test(token)) return node('string', token);
+  if (/^(?:true|True|TRUE)$/.test(token)) return make('bool', true, chunk, line, start, end);
+  if (/^(?:false|False|FALSE)$/.test(token)) return make('bool', false, chunk, line, start, end);
+  if (/^(?:null|Null|NULL)$/.test(token)) return make('string', '', chunk, line, start, end);
+  if (/^[A-Za-z_][A-Za-z0-9_./-]*$/.test(token)) return make('string', token, chunk, line, start, end);
   return undefined;
 }
 
@@ -455,6 +467,8 @@ const DOUBLE_QUOTE = 34;
 const SINGLE_QUOTE = 39;
 const BACKSLASH = 92;
 const OPEN_BRACKET = 91;
+const NEWLINE = 10;
+const PLUS = 43;
 
 /** Whether [from, lineEnd) is nothing, or spaces and then nothing or a comment (a value's tail). */
 function onlyCommentFrom(text: string, from: number, lineEnd: number): boolean {
@@ -498,6 +512,26 @@ function simpleKeyEnd(text: string, first: number, lineEnd: number, lead: number
   }
   if (text.charCodeAt(at) !== COLON) return -1;
   return at + 1 === lineEnd || text.charCodeAt(at + 1) === SPACE ? at : -1;
+}
+
+/**
+ * Where the simple token at `at` ends: a double-quoted string without an escape
+ * or a line break, a single-quoted one without a line break, or a run of
+ * letters, digits and `_./+-`; -1 when none starts there.
+ */
+function simpleTokenEnd(text: string, at: number): number {
+  const lead = text.charCodeAt(at);
+  if (lead === DOUBLE_QUOTE || lead === SINGLE_QUOTE) {
+    for (let i = at + 1; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === lead) return i + 1;
+      if (c === NEWLINE || (c === BACKSLASH && lead === DOUBLE_QUOTE)) return -1;
+    }
+    return -1;
+  }
+  let end = at;
+  while (end < text.length && (isKeyPart(text.charCodeAt(end)) || text.charCodeAt(end) === PLUS)) end++;
+  return end > at ? end : -1;
 }
 
 function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEntry[]; topKeys: TopKey[]; contentEnd: number } | undefined {
@@ -565,11 +599,10 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
       }
       let at = first + 1;
       while (text.charCodeAt(at) === SPACE) at++;
-      SIMPLE_TOKEN.lastIndex = at;
-      const t = SIMPLE_TOKEN.exec(text);
-      if (!t || t.index !== at) return undefined;
-      const item = simpleScalar(t[0], chunk, line, at, at + t[0].length);
-      if (!item || !onlyCommentFrom(text, at + t[0].length, lineEnd)) return undefined;
+      const tokenEnd = simpleTokenEnd(text, at);
+      if (tokenEnd < 0) return undefined;
+      const item = simpleScalar(text.slice(at, tokenEnd), chunk, line, at, tokenEnd);
+      if (!item || !onlyCommentFrom(text, tokenEnd, lineEnd)) return undefined;
       list.items.push(item);
       list.end = next;
       lineStart = next;
@@ -579,9 +612,10 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
     const afterKey = simpleKeyEnd(text, first, lineEnd, lead);
     if (afterKey < 0) return undefined;
     const quoted = lead === DOUBLE_QUOTE || lead === SINGLE_QUOTE;
-    const written = quoted ? text.slice(first + 1, afterKey - 1) : text.slice(first, afterKey);
-    const key = FIELD_KEYS.get(written) ?? written;
-    if (!quoted && NOT_A_STRING_KEY.test(written)) return undefined;
+    const keyFrom = quoted ? first + 1 : first;
+    const keyTo = quoted ? afterKey - 1 : afterKey;
+    const key = fieldNameAt(text, keyFrom, keyTo) ?? text.slice(keyFrom, keyTo);
+    if (!quoted && NOT_A_STRING_KEY.test(key)) return undefined;
     if (list) {
       if (indent > list.keyIndent) return undefined;
       closeList();
@@ -634,13 +668,12 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
       skip();
       if (text[at] !== ']') {
         for (;;) {
-          SIMPLE_TOKEN.lastIndex = at;
-          const t = SIMPLE_TOKEN.exec(text);
-          if (!t || t.index !== at) return undefined;
-          const item = simpleScalar(t[0], chunk, line, at, at + t[0].length);
+          const tokenEnd = simpleTokenEnd(text, at);
+          if (tokenEnd < 0) return undefined;
+          const item = simpleScalar(text.slice(at, tokenEnd), chunk, line, at, tokenEnd);
           if (!item) return undefined;
           items.push(item);
-          at += t[0].length;
+          at = tokenEnd;
           skip();
           if (text[at] === ',') {
             at++;
@@ -654,11 +687,10 @@ function readSimpleChunk(text: string, chunk: Chunk): { entries: readonly MapEnt
       at++;
       value = { type: 'list', items: fitted(items), loc: loc(line, listStart, at) };
     } else {
-      SIMPLE_TOKEN.lastIndex = at;
-      const t = SIMPLE_TOKEN.exec(text);
-      if (!t || t.index !== at) return undefined;
-      value = simpleScalar(t[0], chunk, line, at, at + t[0].length);
-      at += t[0].length;
+      const tokenEnd = simpleTokenEnd(text, at);
+      if (tokenEnd < 0) return undefined;
+      value = simpleScalar(text.slice(at, tokenEnd), chunk, line, at, tokenEnd);
+      at = tokenEnd;
     }
     if (!value) return undefined;
     if (!onlyCommentFrom(text, at, lineEnd)) return undefined;
