@@ -7,7 +7,6 @@ import { build } from 'esbuild';
 import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
-import * as vm from 'vm';
 
 // ESM entry points first: jsonc-parser's UMD build requires files a bundle does not have.
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', mainFields: ['module', 'main'] };
@@ -61,12 +60,10 @@ await writeCompilerCache();
  */
 async function writeCompilerCache() {
   const require = createRequire(import.meta.url);
-  const { COMPILER_CACHE_FILE, COMPILER_FILE, compilerCacheBytes, wrappedCompiler } = require('../build/server/src/analysis/typescript/compiler.js');
+  const { COMPILER_CACHE_FILE, COMPILER_FILE, compilerCacheBytes, runCompiler } = require('../build/server/src/analysis/typescript/compiler.js');
   const file = path.resolve('server/out', COMPILER_FILE);
   const source = fs.readFileSync(file);
-  const script = new vm.Script(wrappedCompiler(source), { filename: file });
-  const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  const { script, module } = runCompiler(file, source);
   const ts = module.exports;
   const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
   const walk = (sf, node) => {

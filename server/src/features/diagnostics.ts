@@ -885,7 +885,7 @@ export function taskCodeProblems(ws: Workspace, path: string): Problem[] {
       if (fieldSpec(field)!.type === 'exceptionList' && node.type === 'list') {
         for (const item of node.items) {
           if (item.type !== 'string' || refStarts.has(item.loc?.start ?? -1)) continue;
-          pushAll(problems, checkExceptionName(item.value, ctx, { start: item.loc?.start ?? 0, end: item.loc?.end ?? 0 }));
+          pushAll(problems, checkExceptionName(item.value, ctx, placeOf(item)));
         }
       } else {
         const found = checkFieldValue(fieldSpec(field)!, node, ctx);

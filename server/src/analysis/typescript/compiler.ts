@@ -26,9 +26,18 @@ export function compilerCacheBytes(compilerSource: Buffer, v8Data: Buffer): Buff
   return Buffer.concat([digest(compilerSource), digest(v8Data), v8Data]);
 }
 
-/** The compiler's source as V8 compiles a CommonJS module: the cache is of exactly this text. */
-export function wrappedCompiler(compilerSource: Buffer): string {
-  return Module.wrap(compilerSource.toString('utf8'));
+/**
+ * Compiles and runs the compiler file `file` as Node runs a CommonJS module
+ * (a cache is of exactly this wrapped text), with V8's `cachedData` when given.
+ */
+export function runCompiler(file: string, source: Buffer, cachedData?: Buffer): { readonly script: vm.Script; readonly module: Module } {
+  const script = new vm.Script(Module.wrap(source.toString('utf8')), { filename: file, cachedData });
+  const compiled = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+  const module = new Module(file);
+  module.filename = file;
+  compiled.call(module.exports, module.exports, Module.createRequire(file), module, file, path.dirname(file));
+  module.loaded = true;
+  return { script, module };
 }
 
 function digest(bytes: Buffer): Buffer {
@@ -53,13 +62,8 @@ export function preloadCompiler(dir = __dirname): CompilerCache {
   const data = cache.subarray(2 * DIGEST_BYTES);
   if (data.length === 0 || !digest(source).equals(cache.subarray(0, DIGEST_BYTES)) || !digest(data).equals(cache.subarray(DIGEST_BYTES, 2 * DIGEST_BYTES))) return 'stale';
   try {
-    const script = new vm.Script(wrappedCompiler(source), { filename: file, cachedData: data });
-    const compiled = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
-    const loaded = new Module(file);
-    loaded.filename = file;
-    compiled.call(loaded.exports, loaded.exports, Module.createRequire(file), loaded, file, dir);
-    loaded.loaded = true;
-    require.cache[file] = loaded;
+    const { script, module } = runCompiler(file, source, data);
+    require.cache[file] = module;
     return script.cachedDataRejected === true ? 'refused' : 'used';
   } catch {
     return 'none';
